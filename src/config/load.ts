@@ -1,0 +1,175 @@
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { CommandError, ExitCode } from "../core/exit-codes.js";
+import { describeIssues } from "./problems.js";
+import { type Config, configSchema } from "./schema.js";
+
+export const DEFAULT_CONFIG_PATH = "/etc/timeclock/config.json";
+export const PASSWORD_ENV = "TIMECLOCK_API_PASSWORD";
+export const PASSWORD_CREDENTIAL = "apipassword";
+
+export class ConfigError extends CommandError {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    const heading =
+      problems.length === 1
+        ? `config ${file} has 1 problem:`
+        : `config ${file} has ${problems.length} problems:`;
+    super([heading, ...problems.map((p) => `  - ${p}`)].join("\n"), ExitCode.config);
+    this.name = "ConfigError";
+  }
+}
+
+export type PasswordSource =
+  | `environment ${typeof PASSWORD_ENV}`
+  | "systemd credential apipassword"
+  | "server.apiPasswordFile"
+  | "server.apiPassword"
+  | "none";
+
+export interface LoadedConfig {
+  path: string;
+  config: Config;
+  /** Resolved API password; never logged or printed. */
+  apiPassword: string | undefined;
+  passwordSource: PasswordSource;
+  /** Why no password could be read, if so; commands that talk to the server fail with it. */
+  passwordProblem: string | undefined;
+  /** Problems worth a warning that do not stop the terminal. */
+  warnings: string[];
+}
+
+/** Validates parsed JSON; `file` only names the source in errors. */
+export function parseConfig(raw: unknown, file: string): Config {
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new ConfigError(file, describeIssues(raw, result.error.issues));
+  return result.data;
+}
+
+function readFirstLine(path: string, what: string, file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError(file, [
+      `${what} names ${JSON.stringify(path)}, which cannot be read (${reason}). Create it with the API password on its first line, readable by the timeclock user.`,
+    ]);
+  }
+  const line = text.split(/\r?\n/, 1)[0]?.trim() ?? "";
+  if (!line) {
+    throw new ConfigError(file, [
+      `${what} names ${JSON.stringify(path)}, whose first line is empty.`,
+    ]);
+  }
+  return line;
+}
+
+export function resolvePassword(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  file: string,
+): { apiPassword: string | undefined; passwordSource: PasswordSource } {
+  const fromEnv = env[PASSWORD_ENV];
+  if (fromEnv) return { apiPassword: fromEnv, passwordSource: `environment ${PASSWORD_ENV}` };
+  const credentials = env.CREDENTIALS_DIRECTORY;
+  if (credentials) {
+    const path = join(credentials, PASSWORD_CREDENTIAL);
+    try {
+      statSync(path);
+      return {
+        apiPassword: readFirstLine(path, "the systemd credential", file),
+        passwordSource: "systemd credential apipassword",
+      };
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+    }
+  }
+  if (config.server.apiPasswordFile) {
+    return {
+      apiPassword: readFirstLine(config.server.apiPasswordFile, "server.apiPasswordFile", file),
+      passwordSource: "server.apiPasswordFile",
+    };
+  }
+  if (config.server.apiPassword) {
+    return { apiPassword: config.server.apiPassword, passwordSource: "server.apiPassword" };
+  }
+  return { apiPassword: undefined, passwordSource: "none" };
+}
+
+function permissionWarnings(path: string, config: Config): string[] {
+  if (!config.server.apiPassword) return [];
+  try {
+    if ((statSync(path).mode & 0o004) !== 0) {
+      return [
+        `config ${path} holds server.apiPassword and is readable by every user; run: chmod o-r ${path} (or move the password to a systemd credential)`,
+      ];
+    }
+  } catch {
+    return [];
+  }
+  return [];
+}
+
+export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint =
+      code === "ENOENT"
+        ? `Create it from config.example.json, or name another file with --config PATH.`
+        : `Check that the file is readable by this user.`;
+    throw new ConfigError(path, [`the file cannot be read (${code ?? String(error)}). ${hint}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(path, [`it is not valid JSON: ${(error as Error).message}`]);
+  }
+  const config = parseConfig(raw, path);
+  const warnings = permissionWarnings(path, config);
+  try {
+    const password = resolvePassword(config, env, path);
+    const passwordProblem =
+      password.apiPassword === undefined
+        ? `no API password: set ${PASSWORD_ENV}, the systemd credential ${PASSWORD_CREDENTIAL}, server.apiPasswordFile or server.apiPassword`
+        : undefined;
+    return { path, config, ...password, passwordProblem, warnings };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const passwordProblem = error.problems.join("; ");
+    return {
+      path,
+      config,
+      apiPassword: undefined,
+      passwordSource: "none",
+      passwordProblem,
+      warnings: [...warnings, passwordProblem],
+    };
+  }
+}
+
+/** The API password, or a config error naming why there is none. */
+export function requirePassword(loaded: LoadedConfig): string {
+  if (loaded.apiPassword === undefined) {
+    throw new ConfigError(loaded.path, [loaded.passwordProblem ?? "no API password"]);
+  }
+  return loaded.apiPassword;
+}
+
+/** The effective configuration with every secret replaced, for printing. */
+export function maskedConfig(
+  loaded: LoadedConfig,
+): Config & { server: { apiPasswordSource: PasswordSource } } {
+  const server = { ...loaded.config.server };
+  if (server.apiPassword) server.apiPassword = "********";
+  return {
+    ...loaded.config,
+    server: { ...server, apiPasswordSource: loaded.passwordSource },
+  };
+}

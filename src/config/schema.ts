@@ -1,0 +1,281 @@
+import { IANAZone } from "luxon";
+import { z } from "zod";
+import { LOG_LEVELS } from "../core/logger.js";
+
+/**
+ * The one source for validation, defaults and the configuration reference. Every key carries a
+ * description with its unit, range and default; `timeclock config schema` prints the JSON Schema
+ * made from it and the README's reference table is checked against it by a test.
+ */
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+const timeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), {
+  message: 'must be an IANA time zone name such as "Europe/Berlin" or "America/New_York"',
+});
+
+const baseUrl = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({
+      code: "custom",
+      message: 'must be an absolute URL such as "https://getgoodtime.com/goodtime-rs"',
+    });
+    return;
+  }
+  const loopback = LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith("127.");
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    ctx.addIssue({
+      code: "custom",
+      message: "must use https:// (plain http:// is allowed only for a simulator on loopback)",
+    });
+  }
+  if (url.search || url.hash) {
+    ctx.addIssue({ code: "custom", message: "must not carry a query string or fragment" });
+  }
+});
+
+const COMMENT_PLACEHOLDERS = ["{terminal}", "{badgeName}"];
+
+const commentTemplate = z
+  .string()
+  .max(500)
+  .superRefine((value, ctx) => {
+    for (const placeholder of value.match(/\{[^}]*\}/g) ?? []) {
+      if (!COMMENT_PLACEHOLDERS.includes(placeholder)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `has the unknown placeholder ${placeholder}; allowed: ${COMMENT_PLACEHOLDERS.join(", ")}`,
+        });
+      }
+    }
+  });
+
+const terminalSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .default("front-door")
+      .describe(
+        "Name of this terminal, shown in logs and usable in the entry comment. Default: front-door.",
+      ),
+    timeZone: timeZone
+      .default("Europe/Berlin")
+      .describe(
+        "IANA time zone of the site; local times are rendered and sent in it. Default: Europe/Berlin.",
+      ),
+    dataDir: z
+      .string()
+      .min(1)
+      .default("/var/lib/timeclock")
+      .describe(
+        "Directory holding the SQLite database (journal, badges, outbox). Default: /var/lib/timeclock.",
+      ),
+  })
+  .describe("This terminal.");
+
+const serverSchema = z
+  .strictObject({
+    baseUrl: baseUrl
+      .default("https://getgoodtime.com/goodtime-rs")
+      .describe(
+        "GoodTime REST base URL; paths are appended to it. Default: https://getgoodtime.com/goodtime-rs.",
+      ),
+    apiVersion: z
+      .enum(["v2.1", "v1.1"])
+      .default("v2.1")
+      .describe(
+        'API version: "v2.1" (/api/time-v2.1, time types, comments) or "v1.1" (/api/time, time categories). Default: v2.1.',
+      ),
+    loginEmail: z
+      .email()
+      .describe(
+        "Login email of the GoodTime admin whose API password the terminal uses. Required.",
+      ),
+    apiPassword: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "API password (Settings, tab Security). Prefer apiPasswordFile, TIMECLOCK_API_PASSWORD or the systemd credential apipassword, which take precedence in the order TIMECLOCK_API_PASSWORD, credential, apiPasswordFile, apiPassword.",
+      ),
+    apiPasswordFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("File whose first line is the API password. Optional."),
+    authHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name (letters, digits, dashes)")
+      .default("Authorization")
+      .describe("Header that carries the login token. Default: Authorization."),
+    authScheme: z
+      .string()
+      .regex(/^[A-Za-z0-9-]*$/, "must be a single word such as Bearer, or empty for the bare token")
+      .default("Bearer")
+      .describe(
+        'Word put before the token in that header; "" sends the bare token. Default: Bearer.',
+      ),
+    timeFormat: z
+      .string()
+      .min(1)
+      .default("iso-offset")
+      .describe(
+        'How instants are sent: "iso-offset" (2026-03-29T07:59:00+02:00), "iso-local" (2026-03-29T07:59:00), "epoch-ms", or a luxon format pattern such as "yyyy-MM-dd HH:mm". Default: iso-offset.',
+      ),
+    timeoutMs: z
+      .int()
+      .min(1000)
+      .max(120_000)
+      .default(10_000)
+      .describe("Timeout of one HTTP request in milliseconds, 1000 to 120000. Default: 10000."),
+  })
+  .describe("The GoodTime account the terminal books into.");
+
+const serialReaderSchema = z.strictObject({
+  type: z.literal("serial").describe("A reader on a serial port (UART or USB serial)."),
+  path: z
+    .string()
+    .min(1)
+    .default("/dev/serial0")
+    .describe(
+      "Serial device; prefer a stable name such as /dev/serial0 or /dev/timeclock-reader. Default: /dev/serial0.",
+    ),
+  baudRate: z
+    .literal([2400, 4800, 9600, 19200, 38400, 57600, 115200])
+    .default(9600)
+    .describe(
+      "Baud rate: 2400, 4800, 9600, 19200, 38400, 57600 or 115200. Default: 9600 (RDM6300).",
+    ),
+  protocol: z
+    .enum(["rdm6300", "line"])
+    .default("rdm6300")
+    .describe(
+      '"rdm6300" (STX, 10 hex, 2 hex checksum, ETX) or "line" (one badge per CR/LF line). Default: rdm6300.',
+    ),
+  repeatSuppressMs: z
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(1500)
+    .describe(
+      "A card held in the field repeats its frame; reads of the same badge closer than this many milliseconds are one tap. 0 to 10000. Default: 1500.",
+    ),
+});
+
+const stdinReaderSchema = z.strictObject({
+  type: z
+    .literal("stdin")
+    .describe("One badge per line on standard input (demo, keyboard-style readers in a terminal)."),
+});
+
+const readerSchema = z
+  .discriminatedUnion("type", [serialReaderSchema, stdinReaderSchema])
+  .describe("The badge reader.");
+
+const entrySchema = z
+  .strictObject({
+    timeTypeId: z
+      .string()
+      .min(1)
+      .describe(
+        "GoodTime time type id (v1.1: time category id) of booked shifts; a badge may override it. Required.",
+      ),
+    projectId: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe(
+        "GoodTime project id of booked shifts, or null for none; a badge may override it. Default: null.",
+      ),
+    comment: commentTemplate
+      .default("{terminal}")
+      .describe(
+        "Comment template of booked entries (v2.1 only); placeholders {terminal} and {badgeName}. Default: {terminal}.",
+      ),
+  })
+  .describe("What a booked shift looks like.");
+
+const pairingSchema = z
+  .strictObject({
+    minGapSeconds: z
+      .int()
+      .min(0)
+      .max(3600)
+      .default(60)
+      .describe(
+        "A tap this many seconds or less after the same user's last accepted tap is ignored. 0 to 3600. Default: 60.",
+      ),
+    maxShiftHours: z
+      .number()
+      .min(1)
+      .max(48)
+      .default(12)
+      .describe(
+        "An open shift older than this many hours is sent to review instead of being closed. 1 to 48. Default: 12.",
+      ),
+  })
+  .describe("How taps pair into shifts.");
+
+const syncSchema = z
+  .strictObject({
+    concurrency: z
+      .int()
+      .min(1)
+      .max(16)
+      .default(2)
+      .describe("Users booked in parallel. 1 to 16. Default: 2."),
+    retryBaseMs: z
+      .int()
+      .min(100)
+      .max(600_000)
+      .default(2000)
+      .describe(
+        "First retry delay in milliseconds; it doubles per attempt with full jitter. 100 to 600000. Default: 2000.",
+      ),
+    retryMaxMs: z
+      .int()
+      .min(1000)
+      .max(86_400_000)
+      .default(600_000)
+      .describe(
+        "Longest retry delay in milliseconds. 1000 to 86400000. Default: 600000 (10 minutes).",
+      ),
+  })
+  .describe("Booking of finished shifts into GoodTime.");
+
+const logSchema = z
+  .strictObject({
+    level: z
+      .enum(LOG_LEVELS)
+      .default("info")
+      .describe(
+        "Log level: fatal, error, warn, info, debug, trace or silent; TIMECLOCK_LOG_LEVEL overrides it. Default: info.",
+      ),
+    redactBadges: z
+      .boolean()
+      .default(false)
+      .describe("Replace badge IDs in log lines with [redacted]. Default: false."),
+  })
+  .describe("Logging (JSON lines on stdout).");
+
+export const configSchema = z
+  .strictObject({
+    terminal: terminalSchema.prefault({}),
+    server: serverSchema,
+    reader: readerSchema.prefault({ type: "serial" }),
+    entry: entrySchema,
+    pairing: pairingSchema.prefault({}),
+    sync: syncSchema.prefault({}),
+    log: logSchema.prefault({}),
+  })
+  .describe("timeclock configuration");
+
+export type Config = z.infer<typeof configSchema>;
+export type ReaderConfig = Config["reader"];
+export type ServerConfig = Config["server"];

@@ -1,0 +1,146 @@
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  ConfigError,
+  loadConfig,
+  maskedConfig,
+  parseConfig,
+  requirePassword,
+} from "../../src/config/load.js";
+
+const minimal = {
+  server: { loginEmail: "admin@example.com" },
+  entry: { timeTypeId: "tt-1" },
+};
+
+function problemsOf(raw: unknown): string[] {
+  try {
+    parseConfig(raw, "test.json");
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+function writeConfig(raw: unknown, mode = 0o600): string {
+  const dir = mkdtempSync(join(tmpdir(), "timeclock-config-"));
+  const path = join(dir, "config.json");
+  writeFileSync(path, JSON.stringify(raw));
+  chmodSync(path, mode);
+  return path;
+}
+
+describe("config", () => {
+  it("accepts config.example.json", () => {
+    const example = JSON.parse(readFileSync("config.example.json", "utf8"));
+    expect(problemsOf(example)).toEqual([]);
+  });
+
+  it("fills in defaults for everything optional", () => {
+    const config = parseConfig(minimal, "test.json");
+    expect(config.terminal).toEqual({
+      name: "front-door",
+      timeZone: "Europe/Berlin",
+      dataDir: "/var/lib/timeclock",
+    });
+    expect(config.server.apiVersion).toBe("v2.1");
+    expect(config.server.timeoutMs).toBe(10_000);
+    expect(config.reader).toMatchObject({ type: "serial", path: "/dev/serial0", baudRate: 9600 });
+    expect(config.pairing).toEqual({ minGapSeconds: 60, maxShiftHours: 12 });
+    expect(config.sync.concurrency).toBe(2);
+    expect(config.entry.projectId).toBeNull();
+  });
+
+  it.each([
+    [
+      { ...minimal, server: { loginEmail: "admin@example.com", timoutMs: 5 } },
+      'server.timoutMs: unknown key. Did you mean "timeoutMs"?',
+    ],
+    [{ ...minimal, pairing: { minGapSeconds: -1 } }, "pairing.minGapSeconds = -1"],
+    [
+      { ...minimal, terminal: { timeZone: "Mars/Base" } },
+      'terminal.timeZone = "Mars/Base": must be an IANA time zone',
+    ],
+    [
+      { ...minimal, server: { loginEmail: "admin@example.com", baseUrl: "http://example.com" } },
+      "must use https://",
+    ],
+    [{ ...minimal, reader: { type: "serial", baudRate: 1234 } }, "reader.baudRate = 1234"],
+    [{ ...minimal, reader: { type: "carrier-pigeon" } }, 'reader.type = "carrier-pigeon"'],
+    [{ ...minimal, entry: { timeTypeId: "x", comment: "{user}" } }, "unknown placeholder {user}"],
+    [{ server: {}, entry: {} }, "server.loginEmail is missing."],
+  ])("reports %j as a problem naming the key and value", (raw, expected) => {
+    expect(problemsOf(raw).join("\n")).toContain(expected);
+  });
+
+  it("reports every problem at once", () => {
+    const problems = problemsOf({
+      server: { loginEmail: "nope", extra: 1 },
+      entry: {},
+      sync: { concurrency: 0 },
+    });
+    expect(problems).toHaveLength(4);
+  });
+
+  it("allows plain http only for loopback simulators", () => {
+    const loopback = {
+      ...minimal,
+      server: { loginEmail: "a@b.example", baseUrl: "http://127.0.0.1:8089" },
+    };
+    expect(problemsOf(loopback)).toEqual([]);
+  });
+
+  it("takes the password from the environment, credential, file, then config, in that order", () => {
+    const dir = mkdtempSync(join(tmpdir(), "timeclock-secret-"));
+    writeFileSync(join(dir, "apipassword"), "from-credential\n");
+    writeFileSync(join(dir, "file"), "from-file\nignored\n");
+    const path = writeConfig({
+      ...minimal,
+      server: {
+        loginEmail: "a@b.example",
+        apiPassword: "from-config",
+        apiPasswordFile: join(dir, "file"),
+      },
+    });
+    const env = { TIMECLOCK_API_PASSWORD: "from-env", CREDENTIALS_DIRECTORY: dir };
+    expect(loadConfig(path, env).apiPassword).toBe("from-env");
+    expect(loadConfig(path, { CREDENTIALS_DIRECTORY: dir }).apiPassword).toBe("from-credential");
+    expect(loadConfig(path, {}).apiPassword).toBe("from-file");
+    const inline = writeConfig({
+      ...minimal,
+      server: { loginEmail: "a@b.example", apiPassword: "from-config" },
+    });
+    expect(loadConfig(inline, {}).passwordSource).toBe("server.apiPassword");
+  });
+
+  it("names a missing password file and fails commands that need the password", () => {
+    const path = writeConfig({
+      ...minimal,
+      server: { loginEmail: "a@b.example", apiPasswordFile: "/nonexistent/pw" },
+    });
+    const loaded = loadConfig(path, {});
+    expect(loaded.apiPassword).toBeUndefined();
+    expect(() => requirePassword(loaded)).toThrow(
+      /"\/nonexistent\/pw", which cannot be read \(ENOENT\)/,
+    );
+  });
+
+  it("masks the password and warns when a file holding it is world-readable", () => {
+    const path = writeConfig(
+      { ...minimal, server: { loginEmail: "a@b.example", apiPassword: "s3cret-value" } },
+      0o644,
+    );
+    const loaded = loadConfig(path, {});
+    expect(JSON.stringify(maskedConfig(loaded))).not.toContain("s3cret-value");
+    expect(loaded.warnings.join()).toContain("readable by every user");
+  });
+
+  it("explains a file that is not JSON", () => {
+    const dir = mkdtempSync(join(tmpdir(), "timeclock-config-"));
+    writeFileSync(join(dir, "c.json"), "{ nope");
+    expect(() => loadConfig(join(dir, "c.json"), {})).toThrow(/is not valid JSON/);
+  });
+});
