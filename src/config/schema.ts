@@ -1,6 +1,7 @@
 import { IANAZone } from "luxon";
 import { z } from "zod";
 import { LOG_LEVELS } from "../core/logger.js";
+import { readerSchema } from "../readers/config-schema.js";
 
 /**
  * The one source for validation, defaults and the configuration reference. Every key carries a
@@ -136,47 +137,6 @@ const serverSchema = z
   })
   .describe("The GoodTime account the terminal books into.");
 
-const serialReaderSchema = z.strictObject({
-  type: z.literal("serial").describe("A reader on a serial port (UART or USB serial)."),
-  path: z
-    .string()
-    .min(1)
-    .default("/dev/serial0")
-    .describe(
-      "Serial device; prefer a stable name such as /dev/serial0 or /dev/timeclock-reader. Default: /dev/serial0.",
-    ),
-  baudRate: z
-    .literal([2400, 4800, 9600, 19200, 38400, 57600, 115200])
-    .default(9600)
-    .describe(
-      "Baud rate: 2400, 4800, 9600, 19200, 38400, 57600 or 115200. Default: 9600 (RDM6300).",
-    ),
-  protocol: z
-    .enum(["rdm6300", "line"])
-    .default("rdm6300")
-    .describe(
-      '"rdm6300" (STX, 10 hex, 2 hex checksum, ETX) or "line" (one badge per CR/LF line). Default: rdm6300.',
-    ),
-  repeatSuppressMs: z
-    .int()
-    .min(0)
-    .max(10_000)
-    .default(1500)
-    .describe(
-      "A card held in the field repeats its frame; reads of the same badge closer than this many milliseconds are one tap. 0 to 10000. Default: 1500.",
-    ),
-});
-
-const stdinReaderSchema = z.strictObject({
-  type: z
-    .literal("stdin")
-    .describe("One badge per line on standard input (demo, keyboard-style readers in a terminal)."),
-});
-
-const readerSchema = z
-  .discriminatedUnion("type", [serialReaderSchema, stdinReaderSchema])
-  .describe("The badge reader.");
-
 const entrySchema = z
   .strictObject({
     timeTypeId: z
@@ -277,5 +237,4 @@ export const configSchema = z
   .describe("timeclock configuration");
 
 export type Config = z.infer<typeof configSchema>;
-export type ReaderConfig = Config["reader"];
 export type ServerConfig = Config["server"];
