@@ -1,0 +1,204 @@
+/**
+ * Pairing of taps into shifts, per user: pure logic, no I/O. The caller loads the user's state,
+ * asks for a decision and stores what the decision says in one transaction.
+ */
+
+/** When and under which clock a tap happened. */
+export interface TapTime {
+  /** Wall-clock instant as read at the tap (may be wrong before NTP synchronised). */
+  at: Date;
+  /** CLOCK_MONOTONIC in ms; comparable only within one boot. */
+  monoMs: number;
+  bootId: string;
+  /** Whether the system clock was synchronised when the tap happened. */
+  synced: boolean;
+}
+
+export interface OpenShift {
+  badgeId: string;
+  badgeName: string | null;
+  startTapId: number;
+  start: TapTime;
+  timeTypeId: string;
+  projectId: string | null;
+}
+
+export interface UserState {
+  openShift: OpenShift | null;
+  lastAccepted: TapTime | null;
+}
+
+/** The badge's owner with per-badge overrides already applied over the config defaults. */
+export interface BadgeOwner {
+  email: string;
+  badgeId: string;
+  badgeName: string | null;
+  timeTypeId: string;
+  projectId: string | null;
+}
+
+export interface PairingSettings {
+  minGapSeconds: number;
+  maxShiftHours: number;
+  terminalName: string;
+  commentTemplate: string;
+}
+
+/** What a function key pressed just before the tap says the tap means. */
+export type TapIntent = { kind: "in" } | { kind: "out" } | { kind: "switch"; timeTypeId: string };
+
+export interface TapInput {
+  tapId: number;
+  time: TapTime;
+  owner: BadgeOwner;
+  /** Local id the entry gets if this tap closes a shift; stable from this moment on. */
+  newEntryId: string;
+  intent?: TapIntent;
+}
+
+export interface EntryDraft {
+  id: string;
+  email: string;
+  start: Date;
+  end: Date;
+  timeTypeId: string;
+  projectId: string | null;
+  comment: string;
+  startTapId: number;
+  endTapId: number;
+  /** True while an instant rests on an unsynchronised clock: store it, do not book it yet. */
+  held: boolean;
+}
+
+export interface ReviewDraft {
+  shift: OpenShift;
+  email: string;
+  reason: string;
+}
+
+export type PairingDecision =
+  | { kind: "ignored"; reason: string; state: UserState }
+  | { kind: "clock-in"; state: UserState; review: ReviewDraft | null }
+  | { kind: "clock-out"; state: UserState; entry: EntryDraft; next: OpenShift | null };
+
+/** Milliseconds from a to b: monotonic within one boot (immune to clock steps), wall time across boots. */
+export function elapsedMs(a: TapTime, b: TapTime): number {
+  return a.bootId === b.bootId ? b.monoMs - a.monoMs : b.at.getTime() - a.at.getTime();
+}
+
+export function renderComment(
+  template: string,
+  terminalName: string,
+  badgeName: string | null,
+): string {
+  return template.replaceAll("{terminal}", terminalName).replaceAll("{badgeName}", badgeName ?? "");
+}
+
+/**
+ * The instants of a shift. Within one boot the duration comes from the monotonic clock, anchored
+ * on whichever end was read from a synchronised clock, so an NTP step during the shift changes
+ * neither its length nor its sign.
+ */
+export function shiftInstants(
+  start: TapTime,
+  end: TapTime,
+): { start: Date; end: Date; held: boolean } {
+  if (start.bootId !== end.bootId) {
+    return { start: start.at, end: end.at, held: !(start.synced && end.synced) };
+  }
+  const duration = end.monoMs - start.monoMs;
+  if (!start.synced && end.synced) {
+    return { start: new Date(end.at.getTime() - duration), end: end.at, held: false };
+  }
+  return {
+    start: start.at,
+    end: new Date(start.at.getTime() + duration),
+    held: !start.synced,
+  };
+}
+
+function openShiftFor(input: TapInput, timeTypeId = input.owner.timeTypeId): OpenShift {
+  return {
+    badgeId: input.owner.badgeId,
+    badgeName: input.owner.badgeName,
+    startTapId: input.tapId,
+    start: input.time,
+    timeTypeId,
+    projectId: input.owner.projectId,
+  };
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 1000)} s`;
+}
+
+function clockIn(
+  input: TapInput,
+  review: ReviewDraft | null,
+  timeTypeId?: string,
+): PairingDecision {
+  return {
+    kind: "clock-in",
+    state: { openShift: openShiftFor(input, timeTypeId), lastAccepted: input.time },
+    review,
+  };
+}
+
+export function decideTap(
+  state: UserState,
+  input: TapInput,
+  settings: PairingSettings,
+): PairingDecision {
+  const { time, intent } = input;
+  if (state.lastAccepted) {
+    const sinceLast = elapsedMs(state.lastAccepted, time);
+    if (sinceLast >= 0 && sinceLast < settings.minGapSeconds * 1000) {
+      return {
+        kind: "ignored",
+        reason: `too soon: ${formatSeconds(sinceLast)} after this user's last accepted tap (pairing.minGapSeconds is ${settings.minGapSeconds})`,
+        state,
+      };
+    }
+  }
+
+  const shift = state.openShift;
+  if (!shift) {
+    if (intent?.kind === "out") {
+      return { kind: "ignored", reason: "the out key was pressed but no shift is open", state };
+    }
+    return clockIn(input, null, intent?.kind === "switch" ? intent.timeTypeId : undefined);
+  }
+
+  const age = elapsedMs(shift.start, time);
+  const email = input.owner.email;
+  if (age > settings.maxShiftHours * 3_600_000) {
+    const reason = `shift open for more than ${settings.maxShiftHours} h (pairing.maxShiftHours) without a clock-out; book it with an explicit end or discard it`;
+    return clockIn(input, { shift, email, reason });
+  }
+  if (age < 0) {
+    const reason =
+      "the clock-out tap reads earlier than the clock-in (the clock was set back); book it with an explicit end or discard it";
+    return clockIn(input, { shift, email, reason });
+  }
+  if (intent?.kind === "in") {
+    const reason =
+      "the in key was pressed while a shift was open, so that shift has no clock-out; book it with an explicit end or discard it";
+    return clockIn(input, { shift, email, reason });
+  }
+
+  const instants = shiftInstants(shift.start, time);
+  const entry: EntryDraft = {
+    id: input.newEntryId,
+    email,
+    start: instants.start,
+    end: instants.end,
+    timeTypeId: shift.timeTypeId,
+    projectId: shift.projectId,
+    comment: renderComment(settings.commentTemplate, settings.terminalName, shift.badgeName),
+    startTapId: shift.startTapId,
+    endTapId: input.tapId,
+    held: instants.held,
+  };
+  const next = intent?.kind === "switch" ? openShiftFor(input, intent.timeTypeId) : null;
+  return { kind: "clock-out", state: { openShift: next, lastAccepted: time }, entry, next };
+}

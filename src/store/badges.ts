@@ -1,0 +1,161 @@
+import type { Clock } from "../core/clock.js";
+import { type Db, toDbTime } from "./database.js";
+
+export interface Badge {
+  badgeId: string;
+  knownBits: 24 | 32 | 40;
+  email: string;
+  name: string | null;
+  timeTypeId: string | null;
+  projectId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type NewBadge = Pick<Badge, "badgeId" | "knownBits" | "email"> &
+  Partial<Pick<Badge, "name" | "timeTypeId" | "projectId">>;
+
+export type BadgeLookup =
+  | { kind: "found"; badge: Badge }
+  | { kind: "unknown" }
+  | { kind: "ambiguous"; badges: Badge[] };
+
+export interface UnknownBadge {
+  badgeId: string;
+  knownBits: number;
+  taps: number;
+  firstAt: string;
+  lastAt: string;
+}
+
+interface BadgeRow {
+  badge_id: string;
+  known_bits: 24 | 32 | 40;
+  email: string;
+  name: string | null;
+  time_type_id: string | null;
+  project_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function toBadge(row: BadgeRow): Badge {
+  return {
+    badgeId: row.badge_id,
+    knownBits: row.known_bits,
+    email: row.email,
+    name: row.name,
+    timeTypeId: row.time_type_id,
+    projectId: row.project_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/**
+ * The badge-to-user map. Partial IDs (a decimal or facility/card number that carries only the low
+ * 32 or 24 bits) match any ID whose low bits agree, so every printed form resolves to one badge.
+ */
+export class BadgeRepository {
+  readonly #db: Db;
+  readonly #clock: Clock;
+
+  constructor(db: Db, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  list(): Badge[] {
+    const rows = this.#db
+      .prepare("SELECT * FROM badges ORDER BY email, badge_id")
+      .all() as BadgeRow[];
+    return rows.map(toBadge);
+  }
+
+  /** Badges whose known low bits agree with the given ID's. */
+  matching(badgeId: string, knownBits: number): Badge[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM badges
+         WHERE substr(badge_id, -(min(known_bits, @bits) / 4)) = substr(@id, -(min(known_bits, @bits) / 4))`,
+      )
+      .all({ id: badgeId, bits: knownBits }) as BadgeRow[];
+    return rows.map(toBadge);
+  }
+
+  lookup(badgeId: string, knownBits: number): BadgeLookup {
+    const matches = this.matching(badgeId, knownBits);
+    const exact = matches.find(
+      (badge) => badge.badgeId === badgeId && badge.knownBits === knownBits,
+    );
+    if (exact) return { kind: "found", badge: exact };
+    if (matches.length === 0) return { kind: "unknown" };
+    if (matches.length === 1 && matches[0]) return { kind: "found", badge: matches[0] };
+    return { kind: "ambiguous", badges: matches };
+  }
+
+  /** Adds or replaces the mapping of one badge; says which happened. */
+  put(badge: NewBadge): "added" | "updated" {
+    const now = toDbTime(this.#clock.now());
+    const existed = this.#db.prepare("SELECT 1 FROM badges WHERE badge_id = ?").get(badge.badgeId);
+    this.#db
+      .prepare(
+        `INSERT INTO badges (badge_id, known_bits, email, name, time_type_id, project_id, created_at, updated_at)
+         VALUES (@badgeId, @knownBits, @email, @name, @timeTypeId, @projectId, @now, @now)
+         ON CONFLICT (badge_id) DO UPDATE SET known_bits = excluded.known_bits, email = excluded.email,
+           name = excluded.name, time_type_id = excluded.time_type_id, project_id = excluded.project_id,
+           updated_at = excluded.updated_at`,
+      )
+      .run({
+        badgeId: badge.badgeId,
+        knownBits: badge.knownBits,
+        email: badge.email,
+        name: badge.name ?? null,
+        timeTypeId: badge.timeTypeId ?? null,
+        projectId: badge.projectId ?? null,
+        now,
+      });
+    return existed ? "updated" : "added";
+  }
+
+  /** Writes all badges or none. */
+  putAll(badges: readonly NewBadge[]): { added: number; updated: number } {
+    const counts = { added: 0, updated: 0 };
+    this.#db
+      .transaction(() => {
+        for (const badge of badges) counts[this.put(badge)]++;
+      })
+      .immediate();
+    return counts;
+  }
+
+  remove(badgeId: string): boolean {
+    return this.#db.prepare("DELETE FROM badges WHERE badge_id = ?").run(badgeId).changes > 0;
+  }
+
+  /** Badges that were tapped and refused because nobody owns them, and are still not mapped. */
+  unknown(): UnknownBadge[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT badge_id, known_bits, count(*) AS taps, min(wall_at) AS first_at, max(wall_at) AS last_at
+         FROM taps WHERE outcome = 'refused' AND reason LIKE 'unknown badge%'
+         GROUP BY badge_id, known_bits ORDER BY last_at DESC`,
+      )
+      .all() as {
+      badge_id: string;
+      known_bits: number;
+      taps: number;
+      first_at: string;
+      last_at: string;
+    }[];
+    return rows
+      .filter((row) => this.lookup(row.badge_id, row.known_bits).kind === "unknown")
+      .map((row) => ({
+        badgeId: row.badge_id,
+        knownBits: row.known_bits,
+        taps: row.taps,
+        firstAt: row.first_at,
+        lastAt: row.last_at,
+      }));
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Schema migrations, written as data: each step moves the database from `version - 1` to `version`
+ * and runs in its own transaction together with the `user_version` bump, so a power cut leaves the
+ * file at one version or the next, never between.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "badges, append-only tap journal, open shifts, outbox, review list",
+    sql: `
+      CREATE TABLE badges (
+        badge_id     TEXT PRIMARY KEY,
+        known_bits   INTEGER NOT NULL DEFAULT 40 CHECK (known_bits IN (24, 32, 40)),
+        email        TEXT NOT NULL,
+        name         TEXT,
+        time_type_id TEXT,
+        project_id   TEXT,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+      );
+
+      CREATE TABLE taps (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        badge_id     TEXT NOT NULL,
+        known_bits   INTEGER NOT NULL,
+        raw          TEXT,
+        source       TEXT NOT NULL,
+        wall_at      TEXT NOT NULL,
+        mono_ms      INTEGER NOT NULL,
+        boot_id      TEXT NOT NULL,
+        clock_synced INTEGER NOT NULL CHECK (clock_synced IN (0, 1)),
+        outcome      TEXT NOT NULL CHECK (outcome IN ('clock-in', 'clock-out', 'ignored', 'refused')),
+        reason       TEXT,
+        email        TEXT,
+        entry_id     TEXT
+      );
+      CREATE INDEX taps_by_wall_at ON taps (wall_at);
+      CREATE INDEX taps_refused_badges ON taps (badge_id) WHERE outcome = 'refused';
+      CREATE TRIGGER taps_no_update BEFORE UPDATE ON taps
+        BEGIN SELECT RAISE(ABORT, 'the tap journal is append-only'); END;
+      CREATE TRIGGER taps_no_delete BEFORE DELETE ON taps
+        BEGIN SELECT RAISE(ABORT, 'the tap journal is append-only'); END;
+
+      CREATE TABLE user_activity (
+        email           TEXT PRIMARY KEY,
+        last_tap_id     INTEGER NOT NULL REFERENCES taps (id),
+        last_at         TEXT NOT NULL,
+        last_mono_ms    INTEGER NOT NULL,
+        last_boot_id    TEXT NOT NULL
+      );
+
+      CREATE TABLE open_shifts (
+        email         TEXT PRIMARY KEY,
+        badge_id      TEXT NOT NULL,
+        badge_name    TEXT,
+        start_tap_id  INTEGER NOT NULL REFERENCES taps (id),
+        start_at      TEXT NOT NULL,
+        start_mono_ms INTEGER NOT NULL,
+        start_boot_id TEXT NOT NULL,
+        start_synced  INTEGER NOT NULL,
+        time_type_id  TEXT NOT NULL,
+        project_id    TEXT
+      );
+
+      CREATE TABLE entries (
+        id              TEXT PRIMARY KEY,
+        email           TEXT NOT NULL,
+        start_at        TEXT NOT NULL,
+        end_at          TEXT NOT NULL,
+        time_type_id    TEXT NOT NULL,
+        project_id      TEXT,
+        comment         TEXT,
+        start_tap_id    INTEGER NOT NULL REFERENCES taps (id),
+        end_tap_id      INTEGER REFERENCES taps (id),
+        state           TEXT NOT NULL
+                        CHECK (state IN ('held', 'pending', 'sending', 'booked', 'refused', 'discarded')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error      TEXT,
+        last_error_code TEXT,
+        ambiguous       INTEGER NOT NULL DEFAULT 0,
+        server_id       TEXT,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        booked_at       TEXT
+      );
+      CREATE INDEX entries_by_state ON entries (state, email, start_at);
+
+      CREATE TABLE reviews (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        email         TEXT NOT NULL,
+        badge_id      TEXT NOT NULL,
+        start_tap_id  INTEGER NOT NULL REFERENCES taps (id),
+        start_at      TEXT NOT NULL,
+        time_type_id  TEXT NOT NULL,
+        project_id    TEXT,
+        badge_name    TEXT,
+        reason        TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        resolution    TEXT CHECK (resolution IN ('booked', 'discarded')),
+        resolved_at   TEXT,
+        note          TEXT,
+        entry_id      TEXT
+      );
+
+      CREATE TABLE admin_events (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        at       TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        subject  TEXT NOT NULL,
+        detail   TEXT
+      );
+      CREATE TRIGGER admin_events_no_update BEFORE UPDATE ON admin_events
+        BEGIN SELECT RAISE(ABORT, 'admin events are append-only'); END;
+
+      CREATE TABLE runtime_status (
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

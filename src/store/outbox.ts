@@ -1,0 +1,241 @@
+import { type Db, fromDbTime, toDbTime } from "./database.js";
+
+export const ENTRY_STATES = [
+  "held",
+  "pending",
+  "sending",
+  "booked",
+  "refused",
+  "discarded",
+] as const;
+export type EntryState = (typeof ENTRY_STATES)[number];
+
+export interface OutboxEntry {
+  id: string;
+  email: string;
+  start: Date;
+  end: Date;
+  timeTypeId: string;
+  projectId: string | null;
+  comment: string | null;
+  startTapId: number;
+  endTapId: number | null;
+  state: EntryState;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  lastErrorCode: string | null;
+  /** A request for this entry may have reached the server without its answer reaching us. */
+  ambiguous: boolean;
+  serverId: string | null;
+  createdAt: Date;
+  bookedAt: Date | null;
+}
+
+interface EntryRow {
+  id: string;
+  email: string;
+  start_at: string;
+  end_at: string;
+  time_type_id: string;
+  project_id: string | null;
+  comment: string | null;
+  start_tap_id: number;
+  end_tap_id: number | null;
+  state: EntryState;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  last_error_code: string | null;
+  ambiguous: number;
+  server_id: string | null;
+  created_at: string;
+  booked_at: string | null;
+}
+
+function toEntry(row: EntryRow): OutboxEntry {
+  return {
+    id: row.id,
+    email: row.email,
+    start: fromDbTime(row.start_at),
+    end: fromDbTime(row.end_at),
+    timeTypeId: row.time_type_id,
+    projectId: row.project_id,
+    comment: row.comment,
+    startTapId: row.start_tap_id,
+    endTapId: row.end_tap_id,
+    state: row.state,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at ? fromDbTime(row.next_attempt_at) : null,
+    lastError: row.last_error,
+    lastErrorCode: row.last_error_code,
+    ambiguous: row.ambiguous === 1,
+    serverId: row.server_id,
+    createdAt: fromDbTime(row.created_at),
+    bookedAt: row.booked_at ? fromDbTime(row.booked_at) : null,
+  };
+}
+
+/**
+ * The entries to book. Each entry's id is fixed at the clock-out tap; the `ambiguous` flag is set
+ * before every request and cleared only by a definite answer, so after a crash or a lost answer the
+ * sync knows to look on the server before it sends again.
+ */
+export class Outbox {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  get(id: string): OutboxEntry | undefined {
+    const row = this.#db.prepare("SELECT * FROM entries WHERE id = ?").get(id) as
+      | EntryRow
+      | undefined;
+    return row ? toEntry(row) : undefined;
+  }
+
+  list(state?: EntryState, limit = 1000): OutboxEntry[] {
+    const rows = (
+      state
+        ? this.#db
+            .prepare("SELECT * FROM entries WHERE state = ? ORDER BY start_at, id LIMIT ?")
+            .all(state, limit)
+        : this.#db.prepare("SELECT * FROM entries ORDER BY start_at, id LIMIT ?").all(limit)
+    ) as EntryRow[];
+    return rows.map(toEntry);
+  }
+
+  /**
+   * For each user, the earliest entry still to book, if it is due. One user's entries go out in
+   * start order; refused and discarded entries do not hold back the ones after them.
+   */
+  nextPerUser(now: Date, limit: number): OutboxEntry[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT e.* FROM entries e
+         JOIN (SELECT email, min(start_at) AS first_start FROM entries
+               WHERE state IN ('held', 'pending', 'sending') GROUP BY email) f
+           ON f.email = e.email AND f.first_start = e.start_at
+         WHERE e.state IN ('pending', 'sending') AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= ?)
+         ORDER BY e.next_attempt_at IS NOT NULL, e.next_attempt_at, e.start_at
+         LIMIT ?`,
+      )
+      .all(toDbTime(now), limit) as EntryRow[];
+    return rows.map(toEntry);
+  }
+
+  /** When the next entry becomes due, for the worker's sleep. */
+  nextDueAt(): Date | null {
+    const row = this.#db
+      .prepare(
+        "SELECT min(coalesce(next_attempt_at, '')) AS at FROM entries WHERE state IN ('pending', 'sending')",
+      )
+      .get() as { at: string | null };
+    if (row.at === null) return null;
+    return row.at === "" ? new Date(0) : fromDbTime(row.at);
+  }
+
+  /** Durably notes that a request is about to go out, before it does. */
+  markSending(id: string, now: Date): void {
+    this.#db
+      .prepare(
+        "UPDATE entries SET state = 'sending', ambiguous = 1, attempts = attempts + 1, updated_at = ? WHERE id = ?",
+      )
+      .run(toDbTime(now), id);
+  }
+
+  markBooked(id: string, serverId: string, now: Date): void {
+    this.#db
+      .prepare(
+        `UPDATE entries SET state = 'booked', ambiguous = 0, server_id = ?, booked_at = ?, updated_at = ?,
+           next_attempt_at = NULL, last_error = NULL, last_error_code = NULL WHERE id = ?`,
+      )
+      .run(serverId, toDbTime(now), toDbTime(now), id);
+  }
+
+  /** Another attempt later; `ambiguous` says whether the failed one may have reached the server. */
+  markRetry(
+    id: string,
+    error: { message: string; code: string },
+    nextAttemptAt: Date,
+    ambiguous: boolean,
+    now: Date,
+  ): void {
+    this.#db
+      .prepare(
+        `UPDATE entries SET state = 'pending', ambiguous = ?, next_attempt_at = ?, last_error = ?, last_error_code = ?,
+           updated_at = ? WHERE id = ?`,
+      )
+      .run(
+        ambiguous ? 1 : 0,
+        toDbTime(nextAttemptAt),
+        error.message,
+        error.code,
+        toDbTime(now),
+        id,
+      );
+  }
+
+  /** Parks an entry the server refused for good, with its reason, for an admin. */
+  markRefused(id: string, error: { message: string; code: string }, now: Date): void {
+    this.#db
+      .prepare(
+        `UPDATE entries SET state = 'refused', ambiguous = 0, next_attempt_at = NULL, last_error = ?,
+           last_error_code = ?, updated_at = ? WHERE id = ?`,
+      )
+      .run(error.message, error.code, toDbTime(now), id);
+  }
+
+  /** Puts refused entries back in line; returns how many. */
+  retry(ids: readonly string[] | "all-refused", now: Date): number {
+    const sql =
+      "UPDATE entries SET state = 'pending', next_attempt_at = NULL, updated_at = ? WHERE state = 'refused'";
+    if (ids === "all-refused") return this.#db.prepare(sql).run(toDbTime(now)).changes;
+    const statement = this.#db.prepare(`${sql} AND id = ?`);
+    return this.#db.transaction(() =>
+      ids.reduce((n, id) => n + statement.run(toDbTime(now), id).changes, 0),
+    )();
+  }
+
+  discard(id: string, now: Date): boolean {
+    return (
+      this.#db
+        .prepare(
+          "UPDATE entries SET state = 'discarded', next_attempt_at = NULL, updated_at = ? WHERE id = ? AND state IN ('held', 'pending', 'refused')",
+        )
+        .run(toDbTime(now), id).changes > 0
+    );
+  }
+
+  counts(): Record<EntryState, number> {
+    const counts = Object.fromEntries(ENTRY_STATES.map((state) => [state, 0])) as Record<
+      EntryState,
+      number
+    >;
+    const rows = this.#db
+      .prepare("SELECT state, count(*) AS n FROM entries GROUP BY state")
+      .all() as {
+      state: EntryState;
+      n: number;
+    }[];
+    for (const row of rows) counts[row.state] = row.n;
+    return counts;
+  }
+
+  oldestUnbookedCreatedAt(): Date | null {
+    const row = this.#db
+      .prepare(
+        "SELECT min(created_at) AS at FROM entries WHERE state IN ('held', 'pending', 'sending')",
+      )
+      .get() as { at: string | null };
+    return row.at ? fromDbTime(row.at) : null;
+  }
+
+  lastBookedAt(): Date | null {
+    const row = this.#db.prepare("SELECT max(booked_at) AS at FROM entries").get() as {
+      at: string | null;
+    };
+    return row.at ? fromDbTime(row.at) : null;
+  }
+}

@@ -1,0 +1,32 @@
+import type { TimeEntry } from "../goodtime/types.js";
+import type { OutboxEntry } from "../store/outbox.js";
+
+const MINUTE_MS = 60_000;
+
+function floorMinute(date: Date): number {
+  return Math.floor(date.getTime() / MINUTE_MS) * MINUTE_MS;
+}
+
+/**
+ * Whether an entry found on the server is the one this terminal sent. GoodTime records whole
+ * minutes and moves an end in the start's minute to the next minute, so instants are compared by
+ * minute; where both sides carry a comment it must agree too, so that a manager's hand-typed entry
+ * with the same minutes is not mistaken for ours.
+ */
+export function isSameEntry(local: OutboxEntry, remote: TimeEntry): boolean {
+  if (remote.userEmail.toLowerCase() !== local.email.toLowerCase()) return false;
+  const start = floorMinute(local.start);
+  if (floorMinute(remote.start) !== start) return false;
+  const end = floorMinute(local.end);
+  const remoteEnd = floorMinute(remote.end);
+  const endMatches = remoteEnd === end || (end === start && remoteEnd === start + MINUTE_MS);
+  if (!endMatches) return false;
+  if (remote.comment && local.comment && remote.comment !== local.comment) return false;
+  return true;
+}
+
+/** The window to ask `timeentries` for when looking for an entry that may already be booked. */
+export function lookupWindow(local: OutboxEntry): { from: Date; to: Date } {
+  const start = floorMinute(local.start);
+  return { from: new Date(start - MINUTE_MS), to: new Date(start + 2 * MINUTE_MS) };
+}

@@ -1,0 +1,147 @@
+import { randomUUID } from "node:crypto";
+import type { Config } from "../config/schema.js";
+import type { Clock } from "../core/clock.js";
+import type { Logger } from "../core/logger.js";
+import type { PairingSettings, TapIntent } from "../pairing/pairing.js";
+import type { BadgeRead } from "../readers/reader.js";
+import type { Db } from "../store/database.js";
+import { type RecordedTap, TapJournal } from "../store/journal.js";
+import { Outbox } from "../store/outbox.js";
+
+export type TapSignal =
+  | "clock-in"
+  | "clock-out"
+  | "ignored"
+  | "unknown-badge"
+  | "refused"
+  | "reader-fault"
+  | "self-test";
+
+export type BacklogState = "booked" | "pending" | "stuck";
+
+/** What the terminal needs from LEDs and buzzer (or from the log, where there are none). */
+export interface TerminalFeedback {
+  signal(signal: TapSignal): void;
+  setBacklog(state: BacklogState): void;
+}
+
+export interface ClockReading {
+  synced: boolean;
+  bootId: string;
+}
+
+export interface TerminalDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  feedback: TerminalFeedback;
+  /** Told when an entry is ready to book. */
+  onEntryQueued: () => void;
+  /** The clock's trust at this moment; cheap, called on every tap. */
+  clockReading: () => ClockReading;
+  /** Where reads come from, for the journal (e.g. "serial:/dev/serial0"). */
+  source: string;
+  newId?: () => string;
+}
+
+function signalFor(tap: RecordedTap): TapSignal {
+  if (tap.outcome === "refused") return tap.email ? "refused" : "unknown-badge";
+  return tap.outcome;
+}
+
+/**
+ * The terminal's core: a badge read becomes a journalled tap, durably, and only then feedback.
+ * better-sqlite3 is synchronous, so taps are handled one at a time in arrival order.
+ */
+export class Terminal {
+  readonly #deps: TerminalDeps;
+  readonly #journal: TapJournal;
+  readonly #outbox: Outbox;
+  readonly #settings: PairingSettings;
+  readonly #log: Logger;
+  #pendingIntent: { intent: TapIntent; until: number } | null = null;
+
+  constructor(deps: TerminalDeps) {
+    this.#deps = deps;
+    this.#journal = new TapJournal(deps.db, deps.clock, deps.newId ?? randomUUID);
+    this.#outbox = new Outbox(deps.db);
+    this.#log = deps.logger.child({ part: "terminal" });
+    this.#settings = {
+      minGapSeconds: deps.config.pairing.minGapSeconds,
+      maxShiftHours: deps.config.pairing.maxShiftHours,
+      terminalName: deps.config.terminal.name,
+      commentTemplate: deps.config.entry.comment,
+    };
+  }
+
+  /** A function key fixes the meaning of the next tap within `windowMs`. */
+  setIntent(intent: TapIntent, windowMs: number): void {
+    this.#pendingIntent = { intent, until: this.#deps.clock.monotonicMs() + windowMs };
+  }
+
+  handleRead(read: BadgeRead): RecordedTap | null {
+    const { clock, config, feedback } = this.#deps;
+    const reading = this.#deps.clockReading();
+    const time = {
+      at: clock.now(),
+      monoMs: clock.monotonicMs(),
+      bootId: reading.bootId,
+      synced: reading.synced,
+    };
+    const intent = this.#takeIntent(time.monoMs);
+    let tap: RecordedTap;
+    try {
+      tap = this.#journal.record(
+        { ...read, source: this.#deps.source },
+        time,
+        this.#settings,
+        { timeTypeId: config.entry.timeTypeId, projectId: config.entry.projectId },
+        intent,
+      );
+    } catch (error) {
+      // Nothing was stored, so the employee must not be told the tap counted.
+      this.#log.error(
+        { err: error, badge: read.badgeId },
+        "tap could NOT be stored; signalled as refused",
+      );
+      feedback.signal("refused");
+      return null;
+    }
+    feedback.signal(signalFor(tap));
+    this.#log.info(
+      {
+        tapId: tap.tapId,
+        badge: read.badgeId,
+        outcome: tap.outcome,
+        user: tap.email ?? undefined,
+        reason: tap.reason ?? undefined,
+        entryId: tap.entry?.id,
+        held: tap.entry?.held || undefined,
+      },
+      `tap ${tap.outcome}`,
+    );
+    if (tap.entry && !tap.entry.held) this.#deps.onEntryQueued();
+    if (tap.entry) this.refreshBacklog();
+    return tap;
+  }
+
+  /** Amber LED: anything stored but not yet booked, or stuck for an admin. */
+  refreshBacklog(): BacklogState {
+    const counts = this.#outbox.counts();
+    const state: BacklogState =
+      counts.refused > 0
+        ? "stuck"
+        : counts.pending + counts.sending + counts.held > 0
+          ? "pending"
+          : "booked";
+    this.#deps.feedback.setBacklog(state);
+    return state;
+  }
+
+  #takeIntent(nowMono: number): TapIntent | undefined {
+    const pending = this.#pendingIntent;
+    this.#pendingIntent = null;
+    return pending && nowMono <= pending.until ? pending.intent : undefined;
+  }
+}

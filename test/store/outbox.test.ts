@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { FakeClock } from "../../src/core/clock.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { openDatabase } from "../../src/store/database.js";
+import { Outbox } from "../../src/store/outbox.js";
+import { tempDir } from "../helpers/temp.js";
+
+function setup() {
+  const db = openDatabase(tempDir(), { logger: silentLogger() });
+  db.prepare(
+    `INSERT INTO taps (id, badge_id, known_bits, source, wall_at, mono_ms, boot_id, clock_synced, outcome)
+     VALUES (1, '0F00A1B2C3', 40, 't', '2026-01-01T00:00:00.000Z', 0, 'b', 1, 'clock-in')`,
+  ).run();
+  const insert = db.prepare(
+    `INSERT INTO entries (id, email, start_at, end_at, time_type_id, start_tap_id, state, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'work', 1, ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`,
+  );
+  const add = (id: string, email: string, startHour: number, state = "pending") =>
+    insert.run(
+      id,
+      email,
+      `2026-01-01T${String(startHour).padStart(2, "0")}:00:00.000Z`,
+      `2026-01-01T${String(startHour).padStart(2, "0")}:30:00.000Z`,
+      state,
+    );
+  return { db, add, outbox: new Outbox(db), clock: new FakeClock("2026-01-02T00:00:00Z") };
+}
+
+describe("outbox", () => {
+  it("offers each user's earliest unbooked entry only", () => {
+    const { add, outbox, clock } = setup();
+    add("a1", "anna", 8);
+    add("a2", "anna", 10);
+    add("b1", "ben", 9);
+    expect(
+      outbox
+        .nextPerUser(clock.now(), 10)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(["a1", "b1"]);
+  });
+
+  it("does not let a refused entry hold back the user's later ones", () => {
+    const { add, outbox, clock } = setup();
+    add("a1", "anna", 8, "refused");
+    add("a2", "anna", 10);
+    expect(outbox.nextPerUser(clock.now(), 10).map((e) => e.id)).toEqual(["a2"]);
+  });
+
+  it("holds back later entries behind one that waits for the clock", () => {
+    const { add, outbox, clock } = setup();
+    add("a1", "anna", 8, "held");
+    add("a2", "anna", 10);
+    expect(outbox.nextPerUser(clock.now(), 10)).toEqual([]);
+  });
+
+  it("marks an entry ambiguous before sending and clears it only on an answer", () => {
+    const { add, outbox, clock } = setup();
+    add("a1", "anna", 8);
+    outbox.markSending("a1", clock.now());
+    expect(outbox.get("a1")).toMatchObject({ state: "sending", ambiguous: true, attempts: 1 });
+    outbox.markRetry(
+      "a1",
+      { message: "timeout", code: "GT_TIMEOUT_AFTER_SEND" },
+      new Date(clock.now().getTime() + 5000),
+      true,
+      clock.now(),
+    );
+    expect(outbox.get("a1")).toMatchObject({ state: "pending", ambiguous: true });
+    expect(outbox.nextPerUser(clock.now(), 10)).toEqual([]);
+    clock.advance(5000);
+    expect(outbox.nextPerUser(clock.now(), 10).map((e) => e.id)).toEqual(["a1"]);
+    outbox.markBooked("a1", "srv-1", clock.now());
+    expect(outbox.get("a1")).toMatchObject({
+      state: "booked",
+      ambiguous: false,
+      serverId: "srv-1",
+    });
+    expect(outbox.counts()).toMatchObject({ booked: 1, pending: 0 });
+  });
+
+  it("retries and discards refused entries for an admin", () => {
+    const { add, outbox, clock } = setup();
+    add("a1", "anna", 8, "refused");
+    add("a2", "anna", 9, "refused");
+    expect(outbox.retry(["a1"], clock.now())).toBe(1);
+    expect(outbox.get("a1")?.state).toBe("pending");
+    expect(outbox.discard("a2", clock.now())).toBe(true);
+    expect(outbox.discard("a2", clock.now())).toBe(false);
+    expect(outbox.retry("all-refused", clock.now())).toBe(0);
+  });
+});
