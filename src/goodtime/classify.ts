@@ -57,8 +57,9 @@ export function serverReasonOf(body: string): string | undefined {
   return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH)}…` : reason;
 }
 
-function quoted(reason: string | undefined): string {
-  return reason === undefined ? "" : `: ${JSON.stringify(reason)}`;
+/** The reason as the tail of a sentence that the caller ends with a period. */
+function said(reason: string | undefined): string {
+  return reason === undefined ? "" : `: ${reason.replace(/\.+$/, "")}`;
 }
 
 /** The error for a non-2xx answer. */
@@ -66,7 +67,7 @@ export function errorForStatus(answer: HttpAnswer, context: StatusContext): Good
   const { status } = answer;
   const { endpoint } = context;
   const serverReason = serverReasonOf(answer.body);
-  const said = quoted(serverReason);
+  const reason = said(serverReason);
   const base = { endpoint, status, ...(serverReason === undefined ? {} : { serverReason }) };
 
   if (status >= 500 || RETRYABLE_STATUSES.has(status)) {
@@ -76,7 +77,7 @@ export function errorForStatus(answer: HttpAnswer, context: StatusContext): Good
         ? "Try again later."
         : `The server asks to wait ${Math.ceil(retryAfterMs / 1000)} s before trying again.`;
     const what = status >= 500 ? "GoodTime failed" : "GoodTime turned the request away";
-    return new GoodTimeError(`${what} (${status} from ${endpoint})${said}. ${wait}`, {
+    return new GoodTimeError(`${what} (${status} from ${endpoint})${reason}. ${wait}`, {
       ...base,
       kind: "retryable",
       code: status >= 500 ? "GT_SERVER_ERROR" : "GT_SERVER_BUSY",
@@ -91,8 +92,8 @@ export function errorForStatus(answer: HttpAnswer, context: StatusContext): Good
           ? "Check the API password (GoodTime Settings, tab Security) and server.loginEmail."
           : "Check that the REST API is enabled and that server.authHeader and server.authScheme match what the account expects.";
     const message = context.login
-      ? `GoodTime refused the login of ${context.loginEmail} (${status} from ${endpoint})${said}. ${hint}`
-      : `GoodTime refused the token of ${context.loginEmail} (${status} from ${endpoint}) even after a fresh login${said}. ${hint}`;
+      ? `GoodTime refused the login of ${context.loginEmail} (${status} from ${endpoint})${reason}. ${hint}`
+      : `GoodTime refused the token of ${context.loginEmail} (${status} from ${endpoint}) even after a fresh login${reason}. ${hint}`;
     return new GoodTimeError(message, {
       ...base,
       kind: "auth",
@@ -100,7 +101,7 @@ export function errorForStatus(answer: HttpAnswer, context: StatusContext): Good
     });
   }
   if (REFUSED_STATUSES.has(status)) {
-    return new GoodTimeError(`GoodTime refused ${endpoint} (${status})${said}.`, {
+    return new GoodTimeError(`GoodTime refused ${endpoint} (${status})${reason}.`, {
       ...base,
       kind: "refused",
       code: "GT_REFUSED",
@@ -108,7 +109,7 @@ export function errorForStatus(answer: HttpAnswer, context: StatusContext): Good
   }
   if (status === 404) {
     return new GoodTimeError(
-      `GoodTime does not know ${endpoint} (404)${said}. Check the id or email asked for, server.baseUrl and server.apiVersion.`,
+      `GoodTime does not know ${endpoint} (404)${reason}. Check the id or email asked for, server.baseUrl and server.apiVersion.`,
       { ...base, kind: "refused", code: "GT_NOT_FOUND" },
     );
   }
@@ -119,7 +120,7 @@ export function errorForStatus(answer: HttpAnswer, context: StatusContext): Good
     );
   }
   return new GoodTimeError(
-    `GoodTime answered ${endpoint} with the unexpected status ${status}${said}.`,
+    `GoodTime answered ${endpoint} with the unexpected status ${status}${reason}.`,
     { ...base, kind: "refused", code: "GT_UNEXPECTED_STATUS" },
   );
 }

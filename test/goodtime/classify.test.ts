@@ -45,7 +45,7 @@ describe("errorForStatus", () => {
     );
     expect(error.code).toBe("GT_LOGIN_REJECTED");
     expect(error.message).toBe(
-      'GoodTime refused the login of admin@gtsandbox.en (401 from POST /goodtime-rs/api/login): "wrong credentials". Check the API password (GoodTime Settings, tab Security) and server.loginEmail.',
+      "GoodTime refused the login of admin@gtsandbox.en (401 from POST /goodtime-rs/api/login): wrong credentials. Check the API password (GoodTime Settings, tab Security) and server.loginEmail.",
     );
   });
 
@@ -55,7 +55,7 @@ describe("errorForStatus", () => {
       call,
     );
     expect(error.serverReason).toBe("overlapping time entry");
-    expect(error.message).toBe(`GoodTime refused ${ENDPOINT} (409): "overlapping time entry".`);
+    expect(error.message).toBe(`GoodTime refused ${ENDPOINT} (409): overlapping time entry.`);
   });
 
   it.each([
