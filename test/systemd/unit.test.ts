@@ -1,0 +1,129 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG_PATH, PASSWORD_CREDENTIAL } from "../../src/config/load.js";
+import { configSchema } from "../../src/config/schema.js";
+import { ExitCode } from "../../src/core/exit-codes.js";
+import { hasCommand } from "../system/helpers.js";
+import { parseUnit } from "./unit-file.js";
+
+const UNIT = "systemd/timeclock.service";
+const SYSTEM_UNITS = "/usr/lib/systemd/system";
+const unit = parseUnit(UNIT);
+
+function setting(key: string): string[] {
+  return unit.get(key) ?? [];
+}
+
+/**
+ * A scratch root holding the unit, the distribution's own units it refers to, and an executable
+ * where ExecStart points, so that verify checks the unit without touching this machine's /opt.
+ */
+function verifyRoot(unitText: string): string {
+  const root = mkdtempSync(join(tmpdir(), "timeclock-verify-"));
+  mkdirSync(join(root, "etc/systemd/system"), { recursive: true });
+  mkdirSync(join(root, "opt/timeclock/bin"), { recursive: true });
+  cpSync(SYSTEM_UNITS, join(root, "usr/lib/systemd/system"), {
+    recursive: true,
+    verbatimSymlinks: true,
+  });
+  writeFileSync(join(root, "etc/systemd/system/timeclock.service"), unitText);
+  writeFileSync(join(root, "opt/timeclock/bin/timeclock"), "#!/bin/sh\n");
+  chmodSync(join(root, "opt/timeclock/bin/timeclock"), 0o755);
+  return root;
+}
+
+function verify(unitText: string) {
+  const root = verifyRoot(unitText);
+  return spawnSync("systemd-analyze", ["verify", `--root=${root}`, "timeclock.service"], {
+    encoding: "utf8",
+  });
+}
+
+describe("timeclock.service agrees with the program", () => {
+  it("restarts on failure except on the config error exit code", () => {
+    expect(setting("Service.Restart")).toEqual(["always"]);
+    expect(setting("Service.RestartPreventExitStatus")).toEqual([String(ExitCode.config)]);
+  });
+
+  it("runs the installed wrapper with the default config path", () => {
+    expect(setting("Service.ExecStart")).toEqual([
+      `/opt/timeclock/bin/timeclock run --config ${DEFAULT_CONFIG_PATH}`,
+    ]);
+    expect(readFileSync("systemd/install.sh", "utf8")).toContain(
+      'exec $node_bin $PROGRAM_DIR/dist/cli/main.js "\\$@"',
+    );
+  });
+
+  it("hands the password over as the credential the config loader reads", () => {
+    expect(setting("Service.LoadCredential")).toEqual([
+      `${PASSWORD_CREDENTIAL}:/etc/timeclock/apipassword`,
+    ]);
+  });
+
+  it("keeps state where terminal.dataDir points by default", () => {
+    const defaults = configSchema.shape.terminal.parse({});
+    expect(`/var/lib/${setting("Service.StateDirectory")[0]}`).toBe(defaults.dataDir);
+    expect(`/etc/${setting("Service.ConfigurationDirectory")[0]}/config.json`).toBe(
+      DEFAULT_CONFIG_PATH,
+    );
+  });
+
+  it("notifies readiness and watchdog pings from a systemd-notify child", () => {
+    expect(setting("Service.Type")).toEqual(["notify"]);
+    expect(setting("Service.NotifyAccess")).toEqual(["all"]);
+    expect(setting("Service.WatchdogSec")).toEqual(["30s"]);
+  });
+
+  it("starts without waiting for NTP or the network", () => {
+    const ordering = [...setting("Unit.After"), ...setting("Unit.Wants")].join(" ");
+    expect(ordering).toContain("time-set.target");
+    expect(ordering).not.toMatch(/time-sync\.target|network-online\.target/);
+    expect(setting("Unit.Requires")).toEqual([]);
+  });
+
+  it("leaves V8 its writable and executable memory", () => {
+    expect(unit.has("Service.MemoryDenyWriteExecute")).toBe(false);
+  });
+
+  it("runs unprivileged with only the devices a reader and GPIO need", () => {
+    expect(setting("Service.User")).toEqual(["timeclock"]);
+    expect(setting("Service.CapabilityBoundingSet")).toEqual([""]);
+    expect(setting("Service.DevicePolicy")).toEqual(["closed"]);
+    expect(setting("Service.DeviceAllow").map((entry) => entry.split(" ")[0])).toEqual([
+      "char-ttyS",
+      "char-ttyAMA",
+      "char-ttyUSB",
+      "char-ttyACM",
+      "char-gpiochip",
+      "char-input",
+    ]);
+  });
+});
+
+describe.skipIf(!hasCommand("systemd-analyze"))("systemd-analyze", () => {
+  it("verifies the unit without a complaint", () => {
+    const result = verify(readFileSync(UNIT, "utf8"));
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  it("would report a misspelt setting (so the check above can fail)", () => {
+    const broken = readFileSync(UNIT, "utf8").replace("WatchdogSec=", "WatchdogSecs=");
+    expect(verify(broken).stderr).toContain("Unknown key 'WatchdogSecs' in section [Service]");
+  });
+
+  it("rates the unit's exposure 2.5 or better", () => {
+    const result = spawnSync(
+      "systemd-analyze",
+      ["security", "--offline=true", "--no-pager", UNIT],
+      { encoding: "utf8", env: { ...process.env, SYSTEMD_COLORS: "0" } },
+    );
+    const score = /Overall exposure level for timeclock\.service: (\d+\.\d+)/.exec(result.stdout);
+    expect(score, result.stdout + result.stderr).not.toBeNull();
+    expect(Number(score?.[1])).toBeLessThanOrEqual(2.5);
+    expect(result.stdout).toMatch(/✗ MemoryDenyWriteExecute=/);
+  });
+});
