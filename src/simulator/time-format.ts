@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from "luxon";
+import { quote } from "./reply.js";
 
 /**
  * How the simulator reads `starttime`/`endtime`/`start`/`end` and writes instants back. The real
@@ -22,11 +23,6 @@ const LOCAL_SECONDS = "yyyy-MM-dd'T'HH:mm:ss";
 const EXAMPLE_INSTANT = new Date("2026-03-29T05:59:00Z");
 
 export const NAMED_TIME_FORMATS = ["iso-offset", "iso-local", "epoch-ms"] as const;
-
-function quote(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 function fail(value: unknown, description: string, why = ""): TimeParse {
   return { ok: false, problem: `${quote(value)} is not ${description}${why}` };
@@ -87,6 +83,13 @@ function pattern(format: string, zone: string): Omit<TimeCodec, "description"> {
   };
 }
 
+function describeFormat(format: string, zone: string): string {
+  if (format === "iso-offset") return "an ISO 8601 time with offset (iso-offset)";
+  if (format === "iso-local") return `an ISO 8601 local time in ${zone} (iso-local)`;
+  if (format === "epoch-ms") return "a count of milliseconds since 1970 (epoch-ms)";
+  return `a time in the pattern ${quote(format)}, ${zone}`;
+}
+
 /** Throws naming the option and the value when the zone or the format cannot work. */
 export function createTimeCodec(format: string, zone: string): TimeCodec {
   if (!IANAZone.isValidZone(zone)) {
@@ -109,7 +112,7 @@ export function createTimeCodec(format: string, zone: string): TimeCodec {
       `timeFormat ${quote(format)} cannot carry an instant to the minute (it renders ${quote(example)}); use ${NAMED_TIME_FORMATS.join(", ")} or a luxon pattern with date, hours and minutes such as "yyyy-MM-dd HH:mm"`,
     );
   }
-  const description = `a ${format} time such as ${quote(example)}`;
+  const description = `${describeFormat(format, zone)} such as ${quote(example)}`;
   return {
     description,
     parse(value) {
