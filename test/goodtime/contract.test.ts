@@ -142,7 +142,7 @@ describe.each(["v2.1", "v1.1"] as const)("every endpoint with API %s", (apiVersi
     ["an end before the start", { end: "2026-03-29T05:00:00Z" }, /end/i],
   ])("refuses %s with the server's reason", async (_what, change, reason) => {
     const base = {
-      userEmail: SEED_USERS.anna,
+      userEmail: SEED_USERS.anna as string,
       start: "2026-03-29T06:00:00Z",
       end: "2026-03-29T08:00:00Z",
       timeTypeId: WORKING as string,
