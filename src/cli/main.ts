@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { DEFAULT_CONFIG_PATH } from "../config/load.js";
 import { CommandError, ExitCode } from "../core/exit-codes.js";
 import { registerConfigCommands } from "./commands/config.js";
+import { registerServerCommands } from "./commands/server.js";
 import type { CliContext } from "./context.js";
 
 export function buildProgram(context: CliContext): Command {
@@ -18,6 +19,7 @@ export function buildProgram(context: CliContext): Command {
     })
     .exitOverride();
   registerConfigCommands(program, context);
+  registerServerCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }
