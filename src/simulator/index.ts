@@ -57,6 +57,7 @@ export interface Simulator {
   readonly port: number;
   readonly state: SimulatorState;
   readonly faults: FaultControl;
+  /** Stops listening and ends open connections; calling it again returns the same promise. */
   close(): Promise<void>;
 }
 
@@ -150,16 +151,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const hostInUrl = host.includes(":") ? `[${host}]` : host;
   const url = `http://${hostInUrl}:${port}${basePath}`;
   logger.info({ url }, "GoodTime simulator listening");
-  return {
-    url,
-    port,
-    state,
-    faults,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.cancelPending();
-        server.http.close((error) => (error ? reject(error) : resolve()));
-        server.http.closeAllConnections();
-      }),
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      server.cancelPending();
+      server.http.close((error) => (error ? reject(error) : resolve()));
+      server.http.closeAllConnections();
+    });
+    return closing;
   };
+  return { url, port, state, faults, close };
 }
