@@ -1,0 +1,31 @@
+import type { ReaderConfig } from "./config-schema.js";
+import { HidReader, type SpawnGrabber } from "./hid-reader.js";
+import type { Reader } from "./reader.js";
+import type { ReaderDeps } from "./reader-status.js";
+import type { Backoff } from "./reconnector.js";
+import { type OpenSerialPort, SerialReader } from "./serial-reader.js";
+import { StdinReader } from "./stdin-reader.js";
+
+export interface CreateReaderDeps extends ReaderDeps {
+  /** Input of the stdin reader; process.stdin by default. */
+  stdin?: NodeJS.ReadableStream;
+  /** Starts the hid reader's grabbing process; tests swap it. */
+  spawn?: SpawnGrabber;
+  /** Opens a serial port; tests pass one that makes SerialPortMock ports. */
+  openSerialPort?: OpenSerialPort;
+  /** Root under which /proc, /dev and /etc are inspected for diagnostics; "/" by default. */
+  fsRoot?: string;
+  /** Delay between attempts to reopen a device; 0.5 s doubling to 30 s by default. */
+  backoff?: Backoff;
+}
+
+export function createReader(config: ReaderConfig, deps: CreateReaderDeps): Reader {
+  switch (config.type) {
+    case "serial":
+      return new SerialReader(config, deps);
+    case "stdin":
+      return new StdinReader(config, deps, deps.stdin);
+    case "hid":
+      return new HidReader(config, deps);
+  }
+}

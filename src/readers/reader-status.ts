@@ -1,0 +1,82 @@
+import type { Clock } from "../core/clock.js";
+import type { Logger } from "../core/logger.js";
+import type { Decoded } from "./decoded.js";
+import type { ReaderEvents, ReaderState, ReaderStatus } from "./reader.js";
+import { RepeatSuppressor } from "./repeat-suppressor.js";
+
+export interface ReaderDeps {
+  logger: Logger;
+  clock: Clock;
+  events: ReaderEvents;
+}
+
+/**
+ * The part every reader shares: its status and counters, and the path from decoded bytes to
+ * `onBadge` through repeat suppression. State changes are logged and reported; counters are
+ * logged with every state change so that a log shows how noisy the line was.
+ */
+export class ReaderRuntime {
+  readonly logger: Logger;
+  readonly #deps: ReaderDeps;
+  readonly #suppressor: RepeatSuppressor;
+  #status: ReaderStatus;
+
+  constructor(deps: ReaderDeps, identity: { type: string; device?: string }, repeatSuppressMs = 0) {
+    this.#deps = deps;
+    this.#suppressor = new RepeatSuppressor(repeatSuppressMs);
+    this.logger = deps.logger.child({
+      part: "reader",
+      type: identity.type,
+      device: identity.device,
+    });
+    this.#status = {
+      ...identity,
+      state: "stopped",
+      counters: { reads: 0, duplicatesSuppressed: 0, framesDropped: 0, noiseBytes: 0, reopens: 0 },
+    };
+  }
+
+  status(): ReaderStatus {
+    return { ...this.#status, counters: { ...this.#status.counters } };
+  }
+
+  get state(): ReaderState {
+    return this.#status.state;
+  }
+
+  setState(state: ReaderState, detail?: string): void {
+    if (state === this.#status.state && detail === this.#status.detail) return;
+    this.#status = { ...this.#status, state, detail };
+    const fields = { state, detail, counters: this.#status.counters };
+    if (state === "reconnecting" || state === "failed") this.logger.warn(fields, `reader ${state}`);
+    else this.logger.info(fields, `reader ${state}`);
+    this.#deps.events.onStatus?.(this.status());
+  }
+
+  count(counter: string, by = 1): void {
+    this.#status.counters[counter] = (this.#status.counters[counter] ?? 0) + by;
+  }
+
+  /** Counts what a parser threw away and hands each new tap to `onBadge`. */
+  handle(decoded: readonly Decoded[]): void {
+    for (const item of decoded) {
+      if (item.kind === "noise") {
+        this.count("noiseBytes", item.bytes);
+        this.logger.debug({ bytes: item.bytes, raw: item.raw }, "noise between frames");
+      } else if (item.kind === "dropped") {
+        this.count("framesDropped");
+        this.logger.warn({ raw: item.raw, reason: item.reason }, "dropped a frame");
+      } else if (!this.#suppressor.accept(item.read.badgeId, this.#deps.clock.monotonicMs())) {
+        this.count("duplicatesSuppressed");
+      } else {
+        this.count("reads");
+        this.#status.lastReadAt = this.#deps.clock.now().toISOString();
+        this.logger.info(
+          { badgeId: item.read.badgeId, knownBits: item.read.knownBits },
+          "badge read",
+        );
+        this.#deps.events.onBadge(item.read);
+      }
+    }
+  }
+}
