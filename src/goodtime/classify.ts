@@ -144,7 +144,10 @@ export function errorForTransport(
   endpoint: string,
   idempotent: boolean,
 ): GoodTimeError {
-  const cause = failure.code ? `${failure.code}: ${failure.message}` : failure.message;
+  const cause =
+    failure.code && !failure.message.includes(failure.code)
+      ? `${failure.code}: ${failure.message}`
+      : failure.message;
   if (failure.bodySent && !idempotent) {
     const what = failure.timedOut
       ? `no answer within ${failure.timeoutMs} ms after ${endpoint} was sent`
