@@ -1,6 +1,7 @@
 import { IANAZone } from "luxon";
 import { z } from "zod";
 import { LOG_LEVELS } from "../core/logger.js";
+import { feedbackSchema } from "../gpio/config-schema.js";
 import { readerSchema } from "../readers/config-schema.js";
 
 /**
@@ -232,6 +233,7 @@ export const configSchema = z
     entry: entrySchema,
     pairing: pairingSchema.prefault({}),
     sync: syncSchema.prefault({}),
+    feedback: feedbackSchema.prefault({}),
     log: logSchema.prefault({}),
   })
   .describe("timeclock configuration");
