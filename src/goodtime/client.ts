@@ -59,6 +59,12 @@ interface Call {
 const USER_AGENT = "timeclock (GoodTime badge terminal)";
 /** Log in again this long before the token's `exp`, so no call races the expiry. */
 const EXPIRY_MARGIN_MS = 30_000;
+/**
+ * A kept-alive connection idle this long is closed by the agent. Servers close idle connections
+ * after a few seconds and NAT routers forget them silently; a create sent on such a dead
+ * connection would end ambiguous, so only fresh connections are reused.
+ */
+const IDLE_SOCKET_MS = 4000;
 
 /** The GoodTime REST API. One instance per terminal; it keeps the token in memory only. */
 export class GoodTimeClient {
@@ -66,8 +72,8 @@ export class GoodTimeClient {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #agents = {
-    http: new http.Agent({ keepAlive: true }),
-    https: new https.Agent({ keepAlive: true }),
+    http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   };
   readonly #got: Got;
   #token: LoginToken | undefined;
@@ -247,7 +253,7 @@ export class GoodTimeClient {
       const used = call.authed ? await this.#validToken() : undefined;
       let answer = await this.#exchange(call, endpoint, used);
       if (answer.status === 401 && used !== undefined) {
-        this.#logger.warn({ endpoint }, "GoodTime refused the token; logging in again");
+        this.#logger.info({ endpoint }, "GoodTime refused the token; logging in again");
         answer = await this.#exchange(call, endpoint, await this.#freshTokenReplacing(used));
       }
       if (answer.status < 200 || answer.status >= 300) {
