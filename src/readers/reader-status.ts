@@ -24,8 +24,10 @@ export class ReaderRuntime {
   constructor(deps: ReaderDeps, identity: { type: string; device?: string }, repeatSuppressMs = 0) {
     this.#deps = deps;
     this.#suppressor = new RepeatSuppressor(repeatSuppressMs);
+    // The caller may already have made the reader's child logger; a second `part` would repeat the key.
+    const part = deps.logger.bindings().part === undefined ? { part: "reader" } : {};
     this.logger = deps.logger.child({
-      part: "reader",
+      ...part,
       type: identity.type,
       device: identity.device,
     });
