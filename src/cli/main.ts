@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG_PATH } from "../config/load.js";
 import { CommandError, ExitCode } from "../core/exit-codes.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerServerCommands } from "./commands/server.js";
+import { registerSimulatorCommands } from "./commands/simulator.js";
 import type { CliContext } from "./context.js";
 
 export function buildProgram(context: CliContext): Command {
@@ -20,6 +21,7 @@ export function buildProgram(context: CliContext): Command {
     .exitOverride();
   registerConfigCommands(program, context);
   registerServerCommands(program, context);
+  registerSimulatorCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }

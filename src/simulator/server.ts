@@ -114,7 +114,7 @@ export class SimulatorServer {
     const { faults, state, logger } = this.#parts;
     const record = (status: number | "dropped") => {
       state.record({ method: call.method, path: call.path, status, time: this.#parts.now() });
-      logger.debug({ method: call.method, path: call.path, status }, "simulator request");
+      logger.info({ method: call.method, path: call.path, status }, "simulator request");
     };
     const delayMs = faults.nextLatencyMs();
     if (delayMs > 0) await this.#delay(delayMs);
