@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { DEFAULT_CONFIG_PATH } from "../config/load.js";
 import { CommandError, ExitCode } from "../core/exit-codes.js";
+import { registerBadgeCommands } from "./commands/badges.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerServerCommands } from "./commands/server.js";
 import { registerSimulatorCommands } from "./commands/simulator.js";
@@ -20,6 +21,7 @@ export function buildProgram(context: CliContext): Command {
     })
     .exitOverride();
   registerConfigCommands(program, context);
+  registerBadgeCommands(program, context);
   registerServerCommands(program, context);
   registerSimulatorCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();

@@ -1,0 +1,115 @@
+import { type BadgeIdentity, sameBadge } from "../badges/badge-id.js";
+import {
+  badgeText,
+  type DigitForm,
+  normaliseEmail,
+  optionalText,
+  parseAdminBadge,
+} from "./badge-rules.js";
+import { parseCsv, renderCsv } from "./csv.js";
+
+export const BADGE_CSV_COLUMNS = ["badge", "email", "name", "timeTypeId", "projectId"] as const;
+
+export interface BadgeCsvRow {
+  line: number;
+  /** The badge as written in the file, for messages. */
+  written: string;
+  badge: BadgeIdentity;
+  email: string;
+  name: string | null;
+  timeTypeId: string | null;
+  projectId: string | null;
+}
+
+export interface BadgeCsvResult {
+  rows: BadgeCsvRow[];
+  /** One `line N: ...` per bad line; the file is to be refused as a whole when any is present. */
+  problems: string[];
+}
+
+const HEADER = BADGE_CSV_COLUMNS.join(",");
+
+function headerProblem(fields: readonly string[]): string | null {
+  const names = fields.map((field) => field.trim().toLowerCase());
+  const expected = BADGE_CSV_COLUMNS.map((column) => column.toLowerCase());
+  if (names.length === expected.length && names.every((name, i) => name === expected[i])) {
+    return null;
+  }
+  return `the header is ${JSON.stringify(fields.join(","))}; the first line must be ${HEADER}`;
+}
+
+/** Validates a badge CSV completely, so that an import can report every bad line at once. */
+export function readBadgeCsv(text: string, digits?: DigitForm): BadgeCsvResult {
+  const parsed = parseCsv(text);
+  if (!parsed.ok) return { rows: [], problems: [`line ${parsed.line}: ${parsed.reason}`] };
+  const [header, ...records] = parsed.records;
+  if (!header)
+    return { rows: [], problems: [`the file is empty; the first line must be ${HEADER}`] };
+  const problem = headerProblem(header.fields);
+  if (problem) return { rows: [], problems: [`line ${header.line}: ${problem}`] };
+
+  const rows: BadgeCsvRow[] = [];
+  const problems: string[] = [];
+  for (const { line, fields } of records) {
+    const lineProblems: string[] = [];
+    if (fields.length > BADGE_CSV_COLUMNS.length) {
+      problems.push(
+        `line ${line}: has ${fields.length} fields; expected at most ${BADGE_CSV_COLUMNS.length} (${HEADER}); quote fields that contain commas`,
+      );
+      continue;
+    }
+    const [written = "", emailText = "", name, timeTypeId, projectId] = fields;
+    const badge = parseAdminBadge(written, digits);
+    if (!badge.ok) lineProblems.push(badge.reason);
+    const email = normaliseEmail(emailText);
+    if (!email.ok) lineProblems.push(email.reason);
+    if (badge.ok) {
+      const identity: BadgeIdentity = { badgeId: badge.id, knownBits: badge.knownBits };
+      const earlier = rows.find((row) => sameBadge(row.badge, identity));
+      if (earlier) {
+        lineProblems.push(
+          `badge ${JSON.stringify(written)} is the same badge as ${JSON.stringify(earlier.written)} on line ${earlier.line}; each badge may appear once`,
+        );
+      } else if (email.ok) {
+        rows.push({
+          line,
+          written,
+          badge: identity,
+          email: email.email,
+          name: optionalText(name),
+          timeTypeId: optionalText(timeTypeId),
+          projectId: optionalText(projectId),
+        });
+      }
+    }
+    if (lineProblems.length > 0) problems.push(`line ${line}: ${lineProblems.join("; ")}`);
+  }
+  return { rows, problems };
+}
+
+export interface BadgeCsvFields {
+  badgeId: string;
+  knownBits: 24 | 32 | 40;
+  email: string;
+  name: string | null;
+  timeTypeId: string | null;
+  projectId: string | null;
+}
+
+/**
+ * The mapping as a CSV that `readBadgeCsv` reads back unchanged. Partial IDs of the low 32 bits are
+ * written as the 10-digit card decimal and full IDs that are all digits carry 0x, so digits "dec10"
+ * reads every plain 10-digit badge of such a file right.
+ */
+export function renderBadgeCsv(badges: readonly BadgeCsvFields[]): string {
+  return renderCsv([
+    [...BADGE_CSV_COLUMNS],
+    ...badges.map((badge) => [
+      badgeText(badge),
+      badge.email,
+      badge.name ?? "",
+      badge.timeTypeId ?? "",
+      badge.projectId ?? "",
+    ]),
+  ]);
+}

@@ -1,0 +1,120 @@
+import { z } from "zod";
+import {
+  type BadgeIdentity,
+  type BadgeIdResult,
+  type KnownBits,
+  parseBadgeAs,
+  parseBadgeInput,
+  sameBadge,
+} from "../badges/badge-id.js";
+
+/**
+ * The rules an admin's badge mapping must pass before it is stored, free of I/O so that the
+ * command line and the CSV import apply the same ones.
+ */
+
+/** How to read ten plain digits, which are valid both as hex and as the decimal printed on cards. */
+export const DIGIT_FORMS = ["dec10", "hex10"] as const;
+export type DigitForm = (typeof DIGIT_FORMS)[number];
+
+const TEN_DIGITS = /^\s*[0-9]{10}\s*$/;
+
+export function parseAdminBadge(input: string, digits?: DigitForm): BadgeIdResult {
+  if (digits && TEN_DIGITS.test(input)) return parseBadgeAs(input.trim(), digits);
+  const result = parseBadgeInput(input);
+  if (!result.ok && TEN_DIGITS.test(input) && result.reason.includes("ambiguous")) {
+    return {
+      ok: false,
+      reason: `${result.reason}; on the command line, --digits dec10 or --digits hex10 says which`,
+    };
+  }
+  return result;
+}
+
+const emailShape = z.email();
+
+export type EmailResult = { ok: true; email: string } | { ok: false; reason: string };
+
+/** GoodTime logins compare without case, so emails are stored lower-cased. */
+export function normaliseEmail(input: string): EmailResult {
+  const email = input.trim().toLowerCase();
+  if (!emailShape.safeParse(email).success) {
+    return {
+      ok: false,
+      reason: `email ${JSON.stringify(input)} is not an email address such as anna.schmidt@example.com`,
+    };
+  }
+  return { ok: true, email };
+}
+
+/** An optional id or name: blank means none. */
+export function optionalText(input: string | undefined): string | null {
+  const text = input?.trim() ?? "";
+  return text === "" ? null : text;
+}
+
+/**
+ * A partial ID (decimal or facility,card) names the full badge when exactly one full ID already
+ * known to the terminal (mapped, or seen at the reader) agrees with its known bits.
+ */
+export function resolvePartial(
+  badge: BadgeIdentity,
+  knownFullIds: readonly string[],
+): BadgeIdentity {
+  if (badge.knownBits === 40) return badge;
+  const matches = new Set(
+    knownFullIds.filter((badgeId) => sameBadge(badge, { badgeId, knownBits: 40 })),
+  );
+  const [only] = matches;
+  return matches.size === 1 && only ? { badgeId: only, knownBits: 40 } : badge;
+}
+
+/** The form of a badge that `parseAdminBadge` reads back as the same badge. */
+export function badgeText(badge: BadgeIdentity): string {
+  const value = BigInt(`0x${badge.badgeId}`);
+  const bits: KnownBits = badge.knownBits;
+  if (bits === 24) return `${Number(value >> 16n) & 0xff},${Number(value & 0xffffn)}`;
+  if (bits === 32) return (value & 0xffff_ffffn).toString().padStart(10, "0");
+  // Ten hex characters that are all digits would read as ambiguous; the 0x prefix settles it.
+  return /^[0-9]{10}$/.test(badge.badgeId) ? `0x${badge.badgeId}` : badge.badgeId;
+}
+
+/** What the server knows, for `--check`. */
+export interface ServerCatalog {
+  userEmails: ReadonlySet<string>;
+  timeTypeIds: ReadonlySet<string>;
+  projectIds: ReadonlySet<string>;
+}
+
+export interface MappingFields {
+  email: string;
+  timeTypeId: string | null;
+  projectId: string | null;
+}
+
+function listed(values: ReadonlySet<string>): string {
+  const all = [...values];
+  const shown = all.slice(0, 8).join(", ");
+  return all.length > 8 ? `${shown}, … (${all.length} in all)` : shown || "none";
+}
+
+/** Problems with a mapping that the server's users, time types and projects reveal. */
+export function checkAgainstServer(mapping: MappingFields, catalog: ServerCatalog): string[] {
+  const problems: string[] = [];
+  if (!catalog.userEmails.has(mapping.email)) {
+    problems.push(
+      `email ${JSON.stringify(mapping.email)} is not a user of the GoodTime account (see timeclock server users)`,
+    );
+  }
+  if (mapping.timeTypeId !== null && !catalog.timeTypeIds.has(mapping.timeTypeId)) {
+    problems.push(
+      `time type ${JSON.stringify(mapping.timeTypeId)} does not exist on the server; known: ${listed(catalog.timeTypeIds)}`,
+    );
+  }
+  if (mapping.projectId !== null && !catalog.projectIds.has(mapping.projectId)) {
+    problems.push(
+      `project ${JSON.stringify(mapping.projectId)} does not exist on the server; known: ${listed(catalog.projectIds)}`,
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,47 @@
+import { type Db, toDbTime } from "./database.js";
+
+export interface AdminEvent {
+  id: number;
+  at: string;
+  /** What was done, e.g. "badge.add", "entry.discard", "review.book". */
+  action: string;
+  /** What it was done to: a badge ID, an entry id, a review id. */
+  subject: string;
+  /** JSON with the details, e.g. the reason given. */
+  detail: unknown;
+}
+
+interface EventRow {
+  id: number;
+  at: string;
+  action: string;
+  subject: string;
+  detail: string | null;
+}
+
+/** The append-only record of what admins changed, and why; the table refuses updates. */
+export class AdminEventLog {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  append(action: string, subject: string, detail: unknown, now: Date): number {
+    const result = this.#db
+      .prepare("INSERT INTO admin_events (at, action, subject, detail) VALUES (?, ?, ?, ?)")
+      .run(toDbTime(now), action, subject, detail === undefined ? null : JSON.stringify(detail));
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Newest first. */
+  list(limit = 100): AdminEvent[] {
+    const rows = this.#db
+      .prepare("SELECT * FROM admin_events ORDER BY id DESC LIMIT ?")
+      .all(limit) as EventRow[];
+    return rows.map((row) => ({
+      ...row,
+      detail: row.detail === null ? null : (JSON.parse(row.detail) as unknown),
+    }));
+  }
+}

@@ -1,0 +1,82 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { afterEach } from "vitest";
+import type { AdminContext } from "../../src/admin/session.js";
+import { runCli } from "../../src/cli/main.js";
+import { FakeClock } from "../../src/core/clock.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { type Db, openDatabase } from "../../src/store/database.js";
+import { tempDir } from "../helpers/temp.js";
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Harness {
+  dir: string;
+  dataDir: string;
+  configPath: string;
+  clock: FakeClock;
+  /** Runs `timeclock --config <temp config> ...argv` in-process. */
+  cli(...argv: string[]): Promise<CliResult>;
+  /** A second connection to the same database file, as the daemon would hold. */
+  openDb(): Db;
+}
+
+export interface HarnessOptions {
+  baseUrl?: string;
+  now?: string;
+  password?: string | null;
+  timeZone?: string;
+}
+
+/** A temp config and data directory; the database is a real SQLite file in it. */
+export function harness(options: HarnessOptions = {}): Harness {
+  const dir = tempDir("timeclock-admin-");
+  const dataDir = join(dir, "data");
+  const configPath = join(dir, "config.json");
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      terminal: { name: "door", timeZone: options.timeZone ?? "Europe/Berlin", dataDir },
+      server: {
+        loginEmail: "admin@gtsandbox.en",
+        baseUrl: options.baseUrl ?? "http://127.0.0.1:9/goodtime-rs",
+        timeoutMs: 2000,
+      },
+      entry: { timeTypeId: "work", comment: "{terminal} {badgeName}" },
+    }),
+    { mode: 0o600 },
+  );
+  const clock = new FakeClock(options.now ?? "2026-03-10T12:00:00Z");
+  const env: NodeJS.ProcessEnv =
+    options.password === null ? {} : { TIMECLOCK_API_PASSWORD: options.password ?? "12345678" };
+  const dbs: Db[] = [];
+  afterEach(() => {
+    for (const db of dbs.splice(0)) db.close();
+  });
+  return {
+    dir,
+    dataDir,
+    configPath,
+    clock,
+    async cli(...argv) {
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      const chunks = { out: [] as string[], err: [] as string[] };
+      stdout.on("data", (chunk) => chunks.out.push(String(chunk)));
+      stderr.on("data", (chunk) => chunks.err.push(String(chunk)));
+      const context: AdminContext = { env, stdout, stderr, clock };
+      const code = await runCli(["--config", configPath, ...argv], context);
+      return { code, stdout: chunks.out.join(""), stderr: chunks.err.join("") };
+    },
+    openDb() {
+      const db = openDatabase(dataDir, { logger: silentLogger() });
+      dbs.push(db);
+      return db;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { FakeClock } from "../../src/core/clock.js";
+import type { PairingSettings } from "../../src/pairing/pairing.js";
+import type { Db } from "../../src/store/database.js";
+import { type RecordedTap, TapJournal } from "../../src/store/journal.js";
+
+const settings: PairingSettings = {
+  minGapSeconds: 60,
+  maxShiftHours: 12,
+  terminalName: "door",
+  commentTemplate: "{terminal}",
+};
+
+/** Taps through the real journal, as the daemon writes them, on the test's fake clock. */
+export function tapper(db: Db, clock: FakeClock, bootId = "boot-1") {
+  let n = 0;
+  const journal = new TapJournal(db, clock, () => `entry-${++n}`);
+  return (badgeId: string, knownBits: 24 | 32 | 40 = 40, synced = true): RecordedTap =>
+    journal.record(
+      { badgeId, knownBits, raw: badgeId, source: "test" },
+      { at: clock.now(), monoMs: clock.monotonicMs(), bootId, synced },
+      settings,
+      { timeTypeId: "work", projectId: null },
+    );
+}
