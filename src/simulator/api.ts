@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { TokenAuthority } from "./auth.js";
 import { type ApiVersion, parseEntryRequest, timeTypeField } from "./entry-request.js";
 import { ApiError, emptyReply, jsonReply, quote, type Reply, textReply } from "./reply.js";
-import type { SimulatorEntry, SimulatorState } from "./state.js";
+import type { SimulatorAccount, SimulatorEntry } from "./state.js";
 import type { TimeCodec } from "./time-format.js";
 
 /** The GoodTime REST endpoints of both versions, as routes below the base path. */
@@ -25,7 +25,7 @@ export interface ApiRoute {
 }
 
 export interface ApiDependencies {
-  state: SimulatorState;
+  state: SimulatorAccount;
   tokens: TokenAuthority;
   codec: TimeCodec;
   loginResponse: LoginResponseForm;

@@ -90,17 +90,10 @@ function optionalComment(body: Record<string, unknown>): string | null {
 }
 
 export function parseEntryRequest(
-  body: unknown,
+  record: Record<string, unknown>,
   version: ApiVersion,
   codec: TimeCodec,
 ): EntryRequest {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new ApiError(
-      400,
-      `the createtimeentry body must be a JSON object, not ${quote(body)}; send one entry per request`,
-    );
-  }
-  const record = body as Record<string, unknown>;
   const allowed = fieldsOf(version);
   for (const field of Object.keys(record)) {
     if (!allowed.includes(field)) {

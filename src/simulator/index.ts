@@ -8,7 +8,7 @@ import { type FaultControl, FaultInjector } from "./faults.js";
 import { loadStateFile, saveStateFile } from "./persistence.js";
 import { resolveSeed, type SimulatorSeed } from "./seed.js";
 import { SimulatorServer } from "./server.js";
-import { SimulatorState } from "./state.js";
+import { SimulatorAccount, type SimulatorState } from "./state.js";
 import { createTimeCodec } from "./time-format.js";
 
 export type { LoginResponseForm } from "./api.js";
@@ -91,14 +91,14 @@ function checkOptions(options: SimulatorOptions): void {
   }
 }
 
-function openState(options: SimulatorOptions): SimulatorState {
+function openState(options: SimulatorOptions): SimulatorAccount {
   const { stateFile } = options;
-  if (stateFile === undefined) return SimulatorState.fromSeed(resolveSeed(options.seed));
+  if (stateFile === undefined) return SimulatorAccount.fromSeed(resolveSeed(options.seed));
   const save = () => saveStateFile(stateFile, state.toPersisted());
   const saved = loadStateFile(stateFile);
   const state = saved
-    ? SimulatorState.fromPersisted(saved, save)
-    : SimulatorState.fromSeed(resolveSeed(options.seed), save);
+    ? SimulatorAccount.fromPersisted(saved, save)
+    : SimulatorAccount.fromSeed(resolveSeed(options.seed), save);
   save();
   return state;
 }

@@ -5,7 +5,7 @@ import type { TokenAuthority } from "./auth.js";
 import type { ControlRoutes } from "./control.js";
 import type { FaultInjector } from "./faults.js";
 import { ApiError, errorReply, quote, type Reply } from "./reply.js";
-import type { SimulatorState } from "./state.js";
+import type { SimulatorAccount } from "./state.js";
 
 /**
  * HTTP plumbing: reads the request, applies faults, routes, checks the token and writes the reply.
@@ -17,7 +17,7 @@ export interface ServerParts {
   basePath: string;
   routes: ApiRoute[];
   control: ControlRoutes;
-  state: SimulatorState;
+  state: SimulatorAccount;
   faults: FaultInjector;
   tokens: TokenAuthority;
   now: () => Date;
@@ -80,15 +80,21 @@ export class SimulatorServer {
 
   async #serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const { basePath } = this.#parts;
-    const url = new URL(request.url ?? "/", "http://simulator.invalid");
+    const target = request.url ?? "/";
+    if (!target.startsWith("/")) {
+      this.#write(response, errorReply(400, `request target ${quote(target)} is not a path`));
+      return;
+    }
+    // Joined rather than resolved, so a path such as "//x" cannot pass for a host name.
+    const url = new URL(`http://simulator.invalid${target}`);
     const method = request.method ?? "GET";
     let body: string;
     try {
       body = await readBody(request);
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error;
-      response.shouldKeepAlive = false;
-      this.#write(response, errorReply(413, `request body is over ${BODY_LIMIT_BYTES} bytes`));
+      const tooLarge = `request body is over ${BODY_LIMIT_BYTES} bytes`;
+      this.#write(response, errorReply(413, tooLarge, { Connection: "close" }));
       return;
     }
     if (url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {

@@ -86,7 +86,24 @@ function emptyCounters(): SimulatorCounters {
   };
 }
 
-export class SimulatorState {
+/** What tests see of a simulator's account: read access, plus locking a period as an admin would. */
+export interface SimulatorState {
+  users(): { loginEmail: string }[];
+  timeTypes(): SeedTimeType[];
+  projects(): SimulatorProject[];
+  /** Every entry, oldest start first. */
+  entries(): SimulatorEntry[];
+  /** The latest API requests (at most 10000), oldest first; control routes are not logged. */
+  requests(): RequestRecord[];
+  readonly counters: SimulatorCounters;
+  /** Whether the account has the feature "Lockable time entries". */
+  readonly lockableEntries: boolean;
+  lockUntil(userEmail: string, until: Date | string): void;
+  /** Whether these credentials would log in now. */
+  checkLogin(loginEmail: string, apiPassword: string): boolean;
+}
+
+export class SimulatorAccount implements SimulatorState {
   #admin: { loginEmail: string; apiPassword: string };
   readonly #userEmails: string[];
   readonly #timeTypes: SeedTimeType[];
@@ -117,11 +134,11 @@ export class SimulatorState {
     this.#onChange = onChange;
   }
 
-  static fromSeed(seed: SimulatorSeed, onChange: () => void = () => {}): SimulatorState {
+  static fromSeed(seed: SimulatorSeed, onChange: () => void = () => {}): SimulatorAccount {
     const userEmails = seed.userEmails.includes(seed.admin.loginEmail)
       ? [...seed.userEmails]
       : [seed.admin.loginEmail, ...seed.userEmails];
-    return new SimulatorState(
+    return new SimulatorAccount(
       {
         format: "timeclock-simulator-state",
         version: 1,
@@ -137,8 +154,11 @@ export class SimulatorState {
     );
   }
 
-  static fromPersisted(persisted: PersistedState, onChange: () => void = () => {}) {
-    return new SimulatorState(persisted, onChange);
+  static fromPersisted(
+    persisted: PersistedState,
+    onChange: () => void = () => {},
+  ): SimulatorAccount {
+    return new SimulatorAccount(persisted, onChange);
   }
 
   toPersisted(): PersistedState {
@@ -173,7 +193,6 @@ export class SimulatorState {
     return this.#projects.map((p) => ({ ...p, userEmails: [...p.userEmails] }));
   }
 
-  /** Every entry, oldest start first. */
   entries(): SimulatorEntry[] {
     return [...this.#entries.values()]
       .map((entry) => this.#withLock(entry))
@@ -192,10 +211,6 @@ export class SimulatorState {
     return this.#lockableEntries;
   }
 
-  /**
-   * Locks the user's entries (or everyone's, with "*") that start before `until`, and refuses new
-   * ones there, as an admin closing a month does. Needs the lockable entries feature.
-   */
   lockUntil(userEmail: string, until: Date | string): void {
     if (!this.#lockableEntries) {
       throw new Error("this account does not have lockable time entries (seed lockableEntries)");

@@ -128,3 +128,87 @@ describe("simulator lifecycle", () => {
     agent.destroy();
   });
 });
+
+describe("simulator seeds and paths", () => {
+  const started: Simulator[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((simulator) => simulator.close()));
+  });
+
+  it("serves a custom seed under a custom base path, without locked where the feature is off", async () => {
+    const simulator = await startSimulator({
+      basePath: "/gt",
+      seed: {
+        admin: { loginEmail: "boss@example.com", apiPassword: "pw-1" },
+        userEmails: ["worker@example.com"],
+        timeTypes: [{ id: "tt-1", name: "shift" }],
+        projects: [],
+        lockableEntries: false,
+      },
+    });
+    started.push(simulator);
+    expect(simulator.url).toBe(`http://127.0.0.1:${simulator.port}/gt`);
+    const login = await fetch(`${simulator.url}/api/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ loginemail: "boss@example.com", apipassword: "pw-1" }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const client = api(simulator, token);
+    expect(await (await client.get("/api/time-v2.1/users")).json()).toEqual([
+      { loginemail: "boss@example.com" },
+      { loginemail: "worker@example.com" },
+    ]);
+    const created = await client.post(CREATE, {
+      starttime: "2026-06-01T08:00:00Z",
+      endtime: "2026-06-01T09:00:00Z",
+      useremail: "worker@example.com",
+      timetypeid: "tt-1",
+    });
+    expect(created.status).toBe(200);
+    const listed = await client.get(
+      "/api/time-v2.1/timeentries?useremail=worker@example.com&start=2026-06-01T00:00:00Z&end=2026-06-02T00:00:00Z",
+    );
+    const [listedEntry] = (await listed.json()) as Record<string, unknown>[];
+    expect(Object.keys(listedEntry ?? {})).not.toContain("locked");
+    expect(() => simulator.state.lockUntil("*", "2026-07-01T00:00:00Z")).toThrow(
+      "does not have lockable time entries",
+    );
+    expect((await fetch(simulator.url.replace("/gt", "/goodtime-rs/api/login"))).status).toBe(404);
+  });
+
+  it("logs each API request with method, path below the base path, status and time", async () => {
+    const simulator = await startSimulator({ now: () => new Date("2026-06-01T12:00:00Z") });
+    started.push(simulator);
+    await fetch(`${simulator.url}/api/hello/sayhello?x=1`);
+    await fetch(`${simulator.url}/api/time-v2.1/users`);
+    await fetch(`${simulator.url}/_sim/state`);
+    expect(simulator.state.requests()).toEqual([
+      {
+        method: "GET",
+        path: "/api/hello/sayhello",
+        status: 200,
+        time: new Date("2026-06-01T12:00:00Z"),
+      },
+      {
+        method: "GET",
+        path: "/api/time-v2.1/users",
+        status: 401,
+        time: new Date("2026-06-01T12:00:00Z"),
+      },
+    ]);
+    expect(simulator.state.counters).toMatchObject({ requests: 2, authFailures: 1 });
+  });
+
+  it("refuses a request body over 64 KiB with 413", async () => {
+    const simulator = await startSimulator();
+    started.push(simulator);
+    const response = await fetch(`${simulator.url}/api/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ loginemail: "x".repeat(70_000) }),
+    });
+    expect(response.status).toBe(413);
+    expect(await errorOf(response)).toContain("request body is over 65536 bytes");
+  });
+});
