@@ -1,4 +1,4 @@
-import { type BadgeFormat, parseBadgeAs } from "../badges/badge-id.js";
+import { BADGE_FORMATS, type BadgeFormat, parseBadgeAs } from "../badges/badge-id.js";
 import { type Decoded, renderBytes } from "./decoded.js";
 
 /**
@@ -67,8 +67,11 @@ export class LineFramer {
 export function decodeLine(text: string, format: BadgeFormat): Decoded[] {
   if (text.trim() === "") return [];
   const result = parseBadgeAs(text, format);
-  if (!result.ok)
-    return [{ kind: "dropped", reason: `${result.reason} (format ${format})`, raw: text }];
+  if (!result.ok) {
+    const fitting = BADGE_FORMATS.find((other) => other !== format && parseBadgeAs(text, other).ok);
+    const hint = fitting ? `; it reads as ${fitting}: set reader.format to "${fitting}"` : "";
+    return [{ kind: "dropped", reason: `${result.reason} (format ${format})${hint}`, raw: text }];
+  }
   return [{ kind: "badge", read: { badgeId: result.id, knownBits: result.knownBits, raw: text } }];
 }
 

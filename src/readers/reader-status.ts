@@ -59,15 +59,19 @@ export class ReaderRuntime {
     this.#status.counters[counter] = (this.#status.counters[counter] ?? 0) + by;
   }
 
-  /** Counts what a parser threw away and hands each new tap to `onBadge`. */
+  /**
+   * Counts what a parser threw away and hands each new tap to `onBadge`. Thrown-away bytes may
+   * hold most of a badge number, so they are logged under the `badge` key, which `log.redactBadges`
+   * censors as a whole.
+   */
   handle(decoded: readonly Decoded[]): void {
     for (const item of decoded) {
       if (item.kind === "noise") {
         this.count("noiseBytes", item.bytes);
-        this.logger.debug({ bytes: item.bytes, raw: item.raw }, "noise between frames");
+        this.logger.debug({ bytes: item.bytes, badge: { raw: item.raw } }, "noise between frames");
       } else if (item.kind === "dropped") {
         this.count("framesDropped");
-        this.logger.warn({ raw: item.raw, reason: item.reason }, "dropped a frame");
+        this.logger.warn({ badge: { raw: item.raw, reason: item.reason } }, "dropped a frame");
       } else if (!this.#suppressor.accept(item.read.badgeId, this.#deps.clock.monotonicMs())) {
         this.count("duplicatesSuppressed");
       } else {

@@ -34,7 +34,7 @@ describe("LineDecoder", () => {
       "dec10",
       ["0F00A1B2C3\n"],
       [
-        'dropped 0F00A1B2C3: badge "0F00A1B2C3" is not a 10-digit decimal badge number such as 0010597059 (format dec10)',
+        'dropped 0F00A1B2C3: badge "0F00A1B2C3" is not a 10-digit decimal badge number such as 0010597059 (format dec10); it reads as hex10: set reader.format to "hex10"',
       ],
     ],
     [
