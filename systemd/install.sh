@@ -82,11 +82,14 @@ done
 
 node_bin="${node_bin:-$(command -v node || true)}"
 [[ -n "$node_bin" ]] || fail "node is not installed; install Node.js 20 or newer (see systemd/README.md)"
-node_bin="$(readlink -f "$node_bin")"
-case "$node_bin" in
+[[ "$node_bin" == /* ]] || fail "--node \"$node_bin\" must be an absolute path"
+# The wrapper keeps the path as found (e.g. /usr/bin/node), which survives upgrades; where it
+# finally leads must be outside the home directories that the unit hides.
+case "$(readlink -m "$node_bin")" in
   /home/* | /root/* | /run/user/*)
     fail "node at $node_bin is hidden from the service (ProtectHome=yes); install Node.js system-wide (NodeSource or apt), not with nvm" ;;
 esac
+[[ -x "$node_bin" ]] || fail "node at $node_bin is not an executable file"
 node_major="$("$node_bin" -p 'process.versions.node.split(".")[0]')"
 ((node_major >= 20)) || fail "node at $node_bin is version $node_major; timeclock needs Node.js 20 or newer"
 
@@ -143,7 +146,7 @@ install_program() {
   cat >"$staging/bin/timeclock" <<EOF
 #!/bin/sh
 # Written by systemd/install.sh: the Node.js found at install time runs timeclock.
-exec $node_bin $PROGRAM_DIR/dist/cli/main.js "\$@"
+exec "$node_bin" "$PROGRAM_DIR/dist/cli/main.js" "\$@"
 EOF
   # Root-owned and read-only for everyone else: the service must not be able to change its code.
   chown -R 0:0 "$staging"

@@ -128,7 +128,7 @@ describe.skipIf(!isRoot || !tools)("install.sh --root into a scratch root", () =
       gid: 0,
     });
     expect(readFileSync(join(root, "opt/timeclock/bin/timeclock"), "utf8")).toMatch(
-      /^#!\/bin\/sh\n.*\nexec \/\S+\/node \/opt\/timeclock\/dist\/cli\/main\.js "\$@"\n$/,
+      /^#!\/bin\/sh\n.*\nexec "\/\S+\/node" "\/opt\/timeclock\/dist\/cli\/main\.js" "\$@"\n$/,
     );
     expect(output).not.toContain(SECRET);
   });
@@ -206,6 +206,19 @@ describe.skipIf(!isRoot || !tools)("install.sh --root into a scratch root", () =
     expect(run.output).toContain(
       `${source}/dist/cli/main.js is missing; run "npm ci" in ${source}`,
     );
+  });
+
+  it.each([
+    ["node", '--node "node" must be an absolute path'],
+    ["/root/.nvm/versions/node/v20.0.0/bin/node", "is hidden from the service (ProtectHome=yes)"],
+  ])("refuses --node %s, which the service could not run", (node, message) => {
+    const root = scratchRoot();
+    const before = snapshot(root);
+    const args = [...sourceArgs(root, fixtureSource()), "--node", node];
+    const run = runScript(INSTALL, [...args, "--password-file", passwordFile()]);
+    expect(run.status).toBe(1);
+    expect(run.output).toContain(message);
+    expect(snapshot(root)).toEqual(before);
   });
 });
 

@@ -53,7 +53,7 @@ describe("timeclock.service agrees with the program", () => {
       `/opt/timeclock/bin/timeclock run --config ${DEFAULT_CONFIG_PATH}`,
     ]);
     expect(readFileSync("systemd/install.sh", "utf8")).toContain(
-      'exec $node_bin $PROGRAM_DIR/dist/cli/main.js "\\$@"',
+      'exec "$node_bin" "$PROGRAM_DIR/dist/cli/main.js" "\\$@"',
     );
   });
 
