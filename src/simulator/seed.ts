@@ -83,8 +83,42 @@ export const EMPTY_SEED: SimulatorSeed = {
   lockableEntries: true,
 };
 
+function duplicates(values: readonly string[]): string[] {
+  return [...new Set(values.filter((value, i) => values.indexOf(value) !== i))];
+}
+
+/** What is inconsistent in a seed, one sentence each; empty when it can be served. */
+export function seedProblems(seed: SimulatorSeed): string[] {
+  const problems: string[] = [];
+  if (!seed.admin.loginEmail || !seed.admin.apiPassword) {
+    problems.push("admin needs a non-empty loginEmail and apiPassword");
+  }
+  const users = new Set([seed.admin.loginEmail, ...seed.userEmails]);
+  for (const email of duplicates(seed.userEmails)) {
+    problems.push(`userEmails lists ${JSON.stringify(email)} more than once`);
+  }
+  for (const id of duplicates(seed.timeTypes.map((type) => type.id))) {
+    problems.push(`timeTypes has the id ${JSON.stringify(id)} more than once`);
+  }
+  for (const id of duplicates(seed.projects.map((project) => project.id))) {
+    problems.push(`projects has the id ${JSON.stringify(id)} more than once`);
+  }
+  for (const project of seed.projects) {
+    for (const email of project.userEmails.filter((e) => !users.has(e))) {
+      problems.push(
+        `project ${JSON.stringify(project.id)} is assigned to ${JSON.stringify(email)}, who is not in userEmails`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** The seed to start from; throws listing every problem of a custom seed. */
 export function resolveSeed(seed: "company" | "empty" | SimulatorSeed | undefined): SimulatorSeed {
   if (seed === undefined || seed === "company") return COMPANY_SEED;
   if (seed === "empty") return EMPTY_SEED;
+  const problems = seedProblems(seed);
+  if (problems.length > 0)
+    throw new Error(`the simulator seed cannot be served: ${problems.join("; ")}`);
   return seed;
 }
