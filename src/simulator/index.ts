@@ -11,6 +11,19 @@ import { SimulatorServer } from "./server.js";
 import { SimulatorAccount, type SimulatorState } from "./state.js";
 import { createTimeCodec } from "./time-format.js";
 
+/**
+ * A GoodTime REST service on loopback, as strict as the real one plausibly is (see
+ * /work/shared/goodtime-api.md for what is known and assumed). Its answers, by kind:
+ * - 400 a body, field, query parameter or time that does not fit the contract (the field is named);
+ * - 401 no, a malformed, foreign or expired token, or a wrong login;
+ * - 404 an unknown path, user (in a path or query) or entry id; 405 a wrong method (with Allow);
+ * - 409 an overlapping entry ("overlapping time entry") or a locked period;
+ * - 413 a body over 64 KiB; 415 a body not sent as application/json;
+ * - 422 an entry refused for its content: unknown user, time type or project, a project not
+ *   assigned to the user, an end not after the start.
+ * Every error is `{"error": message}`. Entries are stored in UTC, whole minutes.
+ */
+
 export type { LoginResponseForm } from "./api.js";
 export type { FaultControl } from "./faults.js";
 export * from "./seed.js";

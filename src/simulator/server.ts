@@ -24,6 +24,14 @@ export interface ServerParts {
   logger: Logger;
 }
 
+interface ApiCall {
+  method: string;
+  /** Below the base path, without the query. */
+  path: string;
+  query: URLSearchParams;
+  body: string;
+}
+
 const BODY_LIMIT_BYTES = 64 * 1024;
 const CONTROL_PREFIX = "/_sim/";
 
@@ -115,7 +123,7 @@ export class SimulatorServer {
   async #serveApi(
     request: IncomingMessage,
     response: ServerResponse,
-    call: { method: string; path: string; query: URLSearchParams; body: string },
+    call: ApiCall,
   ): Promise<void> {
     const { faults, state, logger } = this.#parts;
     const record = (status: number | "dropped") => {
@@ -151,10 +159,7 @@ export class SimulatorServer {
     this.#write(response, reply);
   }
 
-  #route(
-    request: IncomingMessage,
-    call: { method: string; path: string; query: URLSearchParams; body: string },
-  ): Reply {
+  #route(request: IncomingMessage, call: ApiCall): Reply {
     const matching = this.#parts.routes
       .map((route) => ({ route, match: route.pattern.exec(call.path) }))
       .filter((candidate) => candidate.match !== null);

@@ -36,15 +36,23 @@ export interface RequestRecord {
   time: Date;
 }
 
+/** Totals since start (not kept in the state file). */
 export interface SimulatorCounters {
+  /** API requests, control routes excepted. */
   requests: number;
+  /** Successful logins. */
   logins: number;
+  /** Logins refused for wrong credentials. */
   loginFailures: number;
+  /** Requests answered 401, wrong logins included. */
   authFailures: number;
   entriesCreated: number;
   entriesDeleted: number;
+  /** Requests the simulator's own checks answered with another 4xx (400, 404, 405, 409, 415, 422). */
   refusals: number;
+  /** Requests answered by failNext. */
   injectedFailures: number;
+  /** Connections closed by dropNext. */
   droppedConnections: number;
 }
 
