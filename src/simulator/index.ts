@@ -12,8 +12,8 @@ import { SimulatorAccount, type SimulatorState } from "./state.js";
 import { createTimeCodec } from "./time-format.js";
 
 /**
- * A GoodTime REST service on loopback, as strict as the real one plausibly is (see
- * /work/shared/goodtime-api.md for what is known and assumed). Its answers, by kind:
+ * A GoodTime REST service on loopback, as strict as the real one plausibly is (the project's
+ * GoodTime API page says what is known and what is assumed). Its answers, by kind:
  * - 400 a body, field, query parameter or time that does not fit the contract (the field is named);
  * - 401 no, a malformed, foreign or expired token, or a wrong login;
  * - 404 an unknown path, user (in a path or query) or entry id; 405 a wrong method (with Allow);

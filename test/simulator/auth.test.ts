@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeClock } from "../../src/core/clock.js";
+import { createLogger } from "../../src/core/logger.js";
 import {
   SEED_ADMIN,
   SEED_TIME_TYPES,
@@ -140,6 +141,27 @@ describe("simulator authentication", () => {
     expect(await listed.json()).toMatchObject([
       { starttime: "2026-03-09 08:00", endtime: "2026-03-09 12:30" },
     ]);
+  });
+
+  it("logs requests at trace level without the password or the token", async () => {
+    const lines: string[] = [];
+    const logger = createLogger(
+      { level: "trace", redactBadges: false },
+      { write: (line: string) => lines.push(line) },
+    );
+    const simulator = await start({ logger });
+    const token = await loginToken(simulator);
+    await secured(simulator, { Authorization: `Bearer ${token}` });
+    await login(
+      simulator,
+      JSON.stringify({ loginemail: SEED_ADMIN.loginEmail, apipassword: "bad-pw-7" }),
+    );
+    const log = lines.join("");
+    expect(log).toContain('"path":"/api/time-v2.1/users"');
+    expect(log).toContain('"status":401');
+    for (const secret of [SEED_ADMIN.apiPassword, "bad-pw-7", token, token.split(".")[2] ?? ""]) {
+      expect(log).not.toContain(secret);
+    }
   });
 
   it("refuses options that cannot work, naming them", async () => {
