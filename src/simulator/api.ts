@@ -122,6 +122,9 @@ function timeEntries(deps: ApiDependencies, request: ApiRequest, version: ApiVer
   const names = ["useremail", "start", "end"];
   rejectUnknownKeys(request.query.keys(), names, "query parameter");
   for (const name of names) {
+    if (request.query.getAll(name).length > 1) {
+      throw new ApiError(400, `query parameter ${name} is given more than once; give it once`);
+    }
     if (!request.query.get(name)) {
       throw new ApiError(
         400,

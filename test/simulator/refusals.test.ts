@@ -220,6 +220,11 @@ describe("simulator refusals", () => {
       'query parameter end "2026-01-01T00:00:00Z" is not after start',
     ],
     [
+      `${timeEntriesQuery(V2, SEED_USERS.anna, "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")}&start=2026-01-01T00:00:00Z`,
+      400,
+      "query parameter start is given more than once",
+    ],
+    [
       `${timeEntriesQuery(V2, SEED_USERS.anna, "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")}&limit=5`,
       400,
       'unknown query parameter "limit"',
