@@ -6,6 +6,8 @@ import { DEFAULT_CONFIG_PATH } from "../config/load.js";
 import { CommandError, ExitCode } from "../core/exit-codes.js";
 import { registerBadgeCommands } from "./commands/badges.js";
 import { registerConfigCommands } from "./commands/config.js";
+import { registerDemoCommand } from "./commands/demo.js";
+import { registerRunCommand } from "./commands/run.js";
 import { registerServerCommands } from "./commands/server.js";
 import { registerSimulatorCommands } from "./commands/simulator.js";
 import type { CliContext } from "./context.js";
@@ -20,6 +22,8 @@ export function buildProgram(context: CliContext): Command {
       writeErr: (text) => context.stderr.write(text),
     })
     .exitOverride();
+  registerRunCommand(program, context);
+  registerDemoCommand(program, context);
   registerConfigCommands(program, context);
   registerBadgeCommands(program, context);
   registerServerCommands(program, context);

@@ -77,6 +77,12 @@ const terminalSchema = z
       .describe(
         "Directory holding the SQLite database (journal, badges, outbox). Default: /var/lib/timeclock.",
       ),
+    clockTrust: z
+      .enum(["ntp", "system"])
+      .default("ntp")
+      .describe(
+        'When tap times count as trustworthy: "ntp" once the system clock is synchronised (a Pi without a battery clock boots with a stale time; taps before synchronisation are held), "system" always (a battery-backed RTC or a host with a reliable clock). Default: ntp.',
+      ),
   })
   .describe("This terminal.");
 

@@ -5,7 +5,7 @@ import { GoodTimeError } from "../goodtime/errors.js";
 import type { NewTimeEntry, TimeEntry } from "../goodtime/types.js";
 import type { Outbox, OutboxEntry } from "../store/outbox.js";
 import { type BackoffSettings, backoffDelayMs } from "./backoff.js";
-import { isSameEntry, lookupWindow } from "./match.js";
+import { instantsToSend, isSameEntry, lookupWindow } from "./match.js";
 
 /** The two calls the sync needs; GoodTimeClient provides them. */
 export interface BookingClient {
@@ -210,8 +210,7 @@ export class SyncWorker {
       requestSent = true;
       const created = await client.createTimeEntry({
         userEmail: entry.email,
-        start: entry.start,
-        end: entry.end,
+        ...instantsToSend(entry),
         timeTypeId: entry.timeTypeId,
         projectId: entry.projectId,
         ...(this.#deps.settings.sendComment && entry.comment ? { comment: entry.comment } : {}),

@@ -2,28 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../config/schema.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
+import type { BacklogState, Feedback, FeedbackSignal } from "../feedback/feedback.js";
 import type { PairingSettings, TapIntent } from "../pairing/pairing.js";
 import type { BadgeRead } from "../readers/reader.js";
 import type { Db } from "../store/database.js";
 import { type RecordedTap, TapJournal } from "../store/journal.js";
 import { Outbox } from "../store/outbox.js";
-
-export type TapSignal =
-  | "clock-in"
-  | "clock-out"
-  | "ignored"
-  | "unknown-badge"
-  | "refused"
-  | "reader-fault"
-  | "self-test";
-
-export type BacklogState = "booked" | "pending" | "stuck";
-
-/** What the terminal needs from LEDs and buzzer (or from the log, where there are none). */
-export interface TerminalFeedback {
-  signal(signal: TapSignal): void;
-  setBacklog(state: BacklogState): void;
-}
 
 export interface ClockReading {
   synced: boolean;
@@ -35,7 +19,7 @@ export interface TerminalDeps {
   config: Config;
   clock: Clock;
   logger: Logger;
-  feedback: TerminalFeedback;
+  feedback: Pick<Feedback, "signal" | "setBacklog">;
   /** Told when an entry is ready to book. */
   onEntryQueued: () => void;
   /** The clock's trust at this moment; cheap, called on every tap. */
@@ -45,7 +29,7 @@ export interface TerminalDeps {
   newId?: () => string;
 }
 
-function signalFor(tap: RecordedTap): TapSignal {
+function signalFor(tap: RecordedTap): FeedbackSignal {
   if (tap.outcome === "refused") return tap.email ? "refused" : "unknown-badge";
   return tap.outcome;
 }
@@ -112,6 +96,7 @@ export class Terminal {
     this.#log.info(
       {
         tapId: tap.tapId,
+        at: time.at.toISOString(),
         badge: read.badgeId,
         outcome: tap.outcome,
         user: tap.email ?? undefined,

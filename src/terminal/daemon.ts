@@ -1,0 +1,220 @@
+import type { LoadedConfig } from "../config/load.js";
+import type { Clock } from "../core/clock.js";
+import type { Logger } from "../core/logger.js";
+import type { Feedback } from "../feedback/feedback.js";
+import { createClientFromConfig } from "../goodtime/from-config.js";
+import { createReader } from "../readers/create-reader.js";
+import type { Reader, ReaderStatus } from "../readers/reader.js";
+import { type Db, openDatabase } from "../store/database.js";
+import { Outbox } from "../store/outbox.js";
+import { reanchorHeldEntries } from "../store/reanchor.js";
+import { RuntimeStatus } from "../store/runtime-status.js";
+import { SyncWorker } from "../sync/sync-worker.js";
+import {
+  type ClockProbe,
+  type ClockState,
+  createTrustedClockProbe,
+} from "../system/clock-state.js";
+import type { SystemdNotifier } from "../system/sd-notify.js";
+import { ServerClockCheck } from "./server-clock.js";
+import { Terminal } from "./terminal.js";
+
+export interface DaemonDeps {
+  clock: Clock;
+  logger: Logger;
+  clockProbe: ClockProbe;
+  notifier: SystemdNotifier;
+  feedback: Feedback;
+  /** For the stdin reader. */
+  stdin?: NodeJS.ReadableStream;
+}
+
+export interface Daemon {
+  readonly terminal: Terminal;
+  readonly reader: Reader;
+  readonly sync: SyncWorker | null;
+  readonly db: Db;
+  stop(): Promise<void>;
+}
+
+const CLOCK_POLL_MS = 10_000;
+
+function readerSource(loaded: LoadedConfig): string {
+  const reader = loaded.config.reader;
+  return "path" in reader ? `${reader.type}:${reader.path}` : reader.type;
+}
+
+/**
+ * Assembles and starts the terminal: database, clock trust, sync, terminal core, reader, systemd
+ * readiness and watchdog. Parts stop in reverse order, each on its own, so one failing part cannot
+ * keep the database from closing.
+ */
+export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promise<Daemon> {
+  const { config } = loaded;
+  const { clock, logger, clockProbe, notifier, feedback } = deps;
+  const db = openDatabase(config.terminal.dataDir, {
+    logger: logger.child({ part: "store" }),
+    check: true,
+  });
+  const status = new RuntimeStatus(db);
+  const publish = (key: string, value: unknown) => {
+    try {
+      status.write(key, value, clock.now());
+    } catch (error) {
+      logger.warn({ err: error, key }, "could not publish status");
+    }
+  };
+  publish("terminal", {
+    pid: process.pid,
+    startedAt: clock.now().toISOString(),
+    name: config.terminal.name,
+  });
+
+  const probe =
+    config.terminal.clockTrust === "system" ? createTrustedClockProbe(clockProbe) : clockProbe;
+  let clockState: ClockState = await probe.read();
+  const bootId = probe.bootId();
+  const syncLog = logger.child({ part: "sync" });
+  const serverClock = new ServerClockCheck(syncLog, (skew) => publish("server-clock", skew));
+
+  let sync: SyncWorker | null = null;
+  if (loaded.apiPassword === undefined) {
+    syncLog.error(
+      { problem: loaded.passwordProblem },
+      "no API password: taps are stored but nothing is booked",
+    );
+    publish("sync", { phase: "no-credentials", detail: loaded.passwordProblem });
+  } else {
+    const client = createClientFromConfig(loaded, logger.child({ part: "goodtime" }), {
+      onServerDate: (server, local) => serverClock.observe(server, local),
+    });
+    sync = new SyncWorker({
+      outbox: new Outbox(db),
+      client,
+      clock,
+      logger: syncLog,
+      settings: {
+        concurrency: config.sync.concurrency,
+        baseMs: config.sync.retryBaseMs,
+        maxMs: config.sync.retryMaxMs,
+        authRetryMs: Math.max(config.sync.retryBaseMs, 30_000),
+        sendComment: config.server.apiVersion === "v2.1",
+      },
+      onState: (state) => {
+        publish("sync", state);
+        terminal.refreshBacklog();
+      },
+    });
+  }
+
+  const terminal = new Terminal({
+    db,
+    config,
+    clock,
+    logger,
+    feedback,
+    onEntryQueued: () => sync?.wake(),
+    clockReading: () => ({ synced: clockState.synchronized, bootId }),
+    source: readerSource(loaded),
+  });
+
+  const clockLog = logger.child({ part: "clock" });
+  const applyClockState = (next: ClockState) => {
+    const becameSynced = next.synchronized && !clockState.synchronized;
+    clockState = next;
+    publish("clock", { ...next, checkedAt: clock.now().toISOString() });
+    if (!next.synchronized) return;
+    const result = reanchorHeldEntries(
+      db,
+      bootId,
+      clock.now().getTime() - clock.monotonicMs(),
+      clock.now(),
+    );
+    if (becameSynced) clockLog.info("system clock synchronised");
+    if (result.released + result.reviewed > 0) {
+      clockLog.info(result, "entries held for the clock were re-anchored or sent to review");
+      sync?.wake();
+    }
+  };
+  if (!clockState.synchronized) {
+    clockLog.warn(
+      { detail: clockState.detail },
+      "system clock not synchronised: taps are stored and held until it is",
+    );
+  }
+  applyClockState(clockState);
+  const clockTimer = setInterval(() => {
+    if (clockState.synchronized) return;
+    probe
+      .read()
+      .then(applyClockState, (error) => clockLog.warn({ err: error }, "clock probe failed"));
+  }, CLOCK_POLL_MS);
+  clockTimer.unref();
+
+  const readerLog = logger.child({ part: "reader" });
+  let readerFault = false;
+  const reader = createReader(config.reader, {
+    logger: readerLog,
+    clock,
+    stdin: deps.stdin,
+    events: {
+      onBadge: (read) => terminal.handleRead(read),
+      onStatus: (readerStatus: ReaderStatus) => {
+        publish("reader", readerStatus);
+        const fault = readerStatus.state === "reconnecting" || readerStatus.state === "failed";
+        if (fault && !readerFault) feedback.signal("reader-fault");
+        if (!fault && readerFault) feedback.clearReaderFault();
+        readerFault = fault;
+      },
+    },
+  });
+
+  sync?.start();
+  terminal.refreshBacklog();
+  feedback.signal("self-test");
+  await reader.start();
+  publish("reader", reader.status());
+
+  let watchdogTimer: NodeJS.Timeout | undefined;
+  if (notifier.watchdogIntervalMs !== undefined) {
+    watchdogTimer = setInterval(() => {
+      // Only a loop that still runs and a database that still answers earn the ping.
+      try {
+        db.prepare("SELECT 1").get();
+        void notifier.watchdog();
+      } catch (error) {
+        logger.error({ err: error }, "database does not answer; withholding the watchdog ping");
+      }
+    }, notifier.watchdogIntervalMs);
+  }
+  await notifier.ready(
+    `reader ${reader.status().state}, ${clockState.synchronized ? "clock synchronised" : "clock NOT synchronised"}`,
+  );
+  logger.info({ name: config.terminal.name, reader: readerSource(loaded) }, "terminal ready");
+
+  const stop = async () => {
+    await notifier.stopping();
+    clearInterval(clockTimer);
+    if (watchdogTimer) clearInterval(watchdogTimer);
+    const steps: [string, () => Promise<void> | void][] = [
+      ["reader", () => reader.stop()],
+      ["sync", () => sync?.stop()],
+      ["feedback", () => feedback.close()],
+      [
+        "database",
+        () => {
+          db.close();
+        },
+      ],
+    ];
+    for (const [part, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        logger.error({ err: error, part }, "part did not stop cleanly");
+      }
+    }
+    logger.info("terminal stopped");
+  };
+  return { terminal, reader, sync, db, stop };
+}
