@@ -1,5 +1,6 @@
+import type { SpawnChild } from "./child-process.js";
 import type { ReaderConfig } from "./config-schema.js";
-import { HidReader, type SpawnGrabber } from "./hid-reader.js";
+import { HidReader } from "./hid-reader.js";
 import type { Reader } from "./reader.js";
 import type { ReaderDeps } from "./reader-status.js";
 import type { Backoff } from "./reconnector.js";
@@ -9,8 +10,8 @@ import { StdinReader } from "./stdin-reader.js";
 export interface CreateReaderDeps extends ReaderDeps {
   /** Input of the stdin reader; process.stdin by default. */
   stdin?: NodeJS.ReadableStream;
-  /** Starts the hid reader's grabbing process; tests swap it. */
-  spawn?: SpawnGrabber;
+  /** Starts the helper process of the hid and wiegand readers; tests swap it. */
+  spawn?: SpawnChild;
   /** Opens a serial port; tests pass one that makes SerialPortMock ports. */
   openSerialPort?: OpenSerialPort;
   /** Root under which /proc, /dev and /etc are inspected for diagnostics; "/" by default. */

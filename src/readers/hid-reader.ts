@@ -1,5 +1,4 @@
-import { type ChildProcessByStdio, spawn } from "node:child_process";
-import type { Readable } from "node:stream";
+import { collectTail, type SpawnChild, spawnChild, stopChild } from "./child-process.js";
 import type { HidReaderConfig } from "./config-schema.js";
 import { explainGrabFailure, HID_GRAB_SCRIPT } from "./hid-grab.js";
 import { InputEventDecoder, type RecordSize, recordSizeForArch } from "./input-events.js";
@@ -9,21 +8,11 @@ import { type ReaderDeps, ReaderRuntime } from "./reader-status.js";
 import { type Backoff, type DeviceSession, Reconnector } from "./reconnector.js";
 import { findDeviceHolders } from "./serial-diagnostics.js";
 
-export type GrabProcess = ChildProcessByStdio<null, Readable, Readable>;
-
-/** Starts a process; tests swap it to run a stand-in for the grabbing script. */
-export type SpawnGrabber = (command: string, args: string[]) => GrabProcess;
-
-export const spawnGrabber: SpawnGrabber = (command, args) =>
-  spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-
 export interface HidReaderDeps extends ReaderDeps {
-  spawn?: SpawnGrabber;
+  spawn?: SpawnChild;
   fsRoot?: string;
   backoff?: Backoff;
 }
-
-const STDERR_KEPT = 4000;
 
 class GrabFailed extends Error {}
 
@@ -64,11 +53,8 @@ export class HidReader implements Reader {
 
   #open(): Promise<DeviceSession> {
     const path = this.config.path;
-    const child = (this.deps.spawn ?? spawnGrabber)("python3", ["-c", HID_GRAB_SCRIPT, path]);
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString("utf8")).slice(-STDERR_KEPT);
-    });
+    const child = (this.deps.spawn ?? spawnChild)("python3", ["-c", HID_GRAB_SCRIPT, path]);
+    const stderr = collectTail(child.stderr);
     const ended = new Promise<string>((resolve) => {
       child.on("error", (error: NodeJS.ErrnoException) =>
         resolve(
@@ -78,7 +64,9 @@ export class HidReader implements Reader {
         ),
       );
       child.on("close", () =>
-        resolve(explainGrabFailure(path, stderr, findDeviceHolders(path, this.deps.fsRoot ?? "/"))),
+        resolve(
+          explainGrabFailure(path, stderr(), findDeviceHolders(path, this.deps.fsRoot ?? "/")),
+        ),
       );
     });
     return new Promise<DeviceSession>((resolve, reject) => {
@@ -118,12 +106,4 @@ export class HidReader implements Reader {
     if (childSize === used) return undefined;
     return `reading ${used}-byte input events, but the grabbing python3 uses ${childSize}-byte records: set reader.recordSize to ${childSize} (or "auto")`;
   }
-}
-
-function stopChild(child: GrabProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("close", () => resolve());
-    child.kill("SIGTERM");
-  });
 }

@@ -42,8 +42,8 @@ export class ReaderRuntime {
     return { ...this.#status, counters: { ...this.#status.counters } };
   }
 
-  get state(): ReaderState {
-    return this.#status.state;
+  monotonicMs(): number {
+    return this.#deps.clock.monotonicMs();
   }
 
   setState(state: ReaderState, detail?: string): void {

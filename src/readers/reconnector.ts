@@ -17,6 +17,9 @@ export interface Backoff {
 
 export const DEFAULT_BACKOFF: Backoff = { initialMs: 500, maxMs: 30_000 };
 
+/** A device that stayed open this long was working; its loss starts the backoff afresh. */
+const STABLE_SESSION_MS = 10_000;
+
 /**
  * Keeps a device open: opens it, waits for it to go away, and reopens with a capped, doubling
  * delay. A failure to open is never thrown; it becomes state `reconnecting` with the explanation,
@@ -74,11 +77,13 @@ export class Reconnector {
         this.#session = session;
         if (opened) this.runtime.count("reopens");
         opened = true;
-        failures = 0;
         this.runtime.setState("open", session.warning);
         firstAttempt();
+        const openedAt = this.runtime.monotonicMs();
         reason = await session.closed;
         this.#session = undefined;
+        // A helper process that dies right after starting must back off like a failed open.
+        failures = this.runtime.monotonicMs() - openedAt < STABLE_SESSION_MS ? failures + 1 : 0;
       } catch (error) {
         reason = await this.explain(error);
         failures++;

@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { ChildWithOutput, SpawnChild } from "../../src/readers/child-process.js";
 import type { HidReaderConfig } from "../../src/readers/config-schema.js";
 import { createReader } from "../../src/readers/create-reader.js";
 import { HID_GRAB_SCRIPT } from "../../src/readers/hid-grab.js";
-import type { GrabProcess, SpawnGrabber } from "../../src/readers/hid-reader.js";
 import type { Reader } from "../../src/readers/reader.js";
 import { recorder, waitFor } from "./helpers.js";
 
@@ -44,8 +44,8 @@ interface Episode {
  */
 function standIn(episodes: Episode[]) {
   const calls: string[][] = [];
-  const children: GrabProcess[] = [];
-  const spawnStandIn: SpawnGrabber = (command, args) => {
+  const children: ChildWithOutput[] = [];
+  const spawnStandIn: SpawnChild = (command, args) => {
     calls.push([command, ...args]);
     const episode = episodes[Math.min(calls.length - 1, episodes.length - 1)] as Episode;
     const program = `
