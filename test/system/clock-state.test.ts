@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import {
   BOOT_ID_FILE,
   createClockProbe,
+  createTrustedClockProbe,
   parseChronyTracking,
   parseNtpSynchronized,
   TIMESYNC_MARKER,
@@ -189,5 +190,15 @@ describe("createClockProbe", () => {
     expect(probe.bootId()).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
     );
+  });
+});
+
+describe("createTrustedClockProbe", () => {
+  it("says synchronised from the config without asking any tool", async () => {
+    const { calls, run } = fakeRunner({ timedatectl: "no\n", chronyc: "missing" });
+    const probe = createTrustedClockProbe(createClockProbe({ fsRoot: fakeRoot(), run }));
+    expect(await probe.read()).toEqual({ synchronized: true, source: "config", bootId: BOOT_ID });
+    expect(probe.bootId()).toBe(BOOT_ID);
+    expect(calls).toEqual([]);
   });
 });
