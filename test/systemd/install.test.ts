@@ -252,6 +252,15 @@ describe.skipIf(!isRoot || !tools)("uninstall.sh --root", () => {
     expect(accountOf(root, "group", "gpio")).toBeDefined();
   });
 
+  it("can run again after everything is gone", () => {
+    const { root } = installed();
+    expect(runScript(UNINSTALL, ["--root", root, "--purge"]).status).toBe(0);
+    const before = snapshot(root);
+    const again = runScript(UNINSTALL, ["--root", root, "--purge"]);
+    expect(again.status, again.output).toBe(0);
+    expect(snapshot(root)).toEqual(before);
+  });
+
   it("lets a later install carry on with the kept configuration", () => {
     const { root, source } = installed();
     writeFileSync(join(root, "etc/timeclock/config.json"), "{}\n");
