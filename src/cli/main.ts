@@ -7,9 +7,11 @@ import { CommandError, ExitCode } from "../core/exit-codes.js";
 import { registerBadgeCommands } from "./commands/badges.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerQueueCommands } from "./commands/queue.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerServerCommands } from "./commands/server.js";
 import { registerSimulatorCommands } from "./commands/simulator.js";
+import { registerStatusCommand } from "./commands/status.js";
 import type { CliContext } from "./context.js";
 
 export function buildProgram(context: CliContext): Command {
@@ -26,6 +28,8 @@ export function buildProgram(context: CliContext): Command {
   registerDemoCommand(program, context);
   registerConfigCommands(program, context);
   registerBadgeCommands(program, context);
+  registerStatusCommand(program, context);
+  registerQueueCommands(program, context);
   registerServerCommands(program, context);
   registerSimulatorCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();

@@ -32,6 +32,11 @@ export interface OutboxEntry {
   bookedAt: Date | null;
 }
 
+export type ManualEntry = Pick<
+  OutboxEntry,
+  "id" | "email" | "start" | "end" | "timeTypeId" | "projectId" | "comment" | "startTapId"
+>;
+
 interface EntryRow {
   id: string;
   email: string;
@@ -230,6 +235,39 @@ export class Outbox {
       )
       .get() as { at: string | null };
     return row.at ? fromDbTime(row.at) : null;
+  }
+
+  /** Entries that start in [from, to), in start order, for exports. */
+  listStartingBetween(from: Date, to: Date): OutboxEntry[] {
+    const rows = this.#db
+      .prepare("SELECT * FROM entries WHERE start_at >= ? AND start_at < ? ORDER BY start_at, id")
+      .all(toDbTime(from), toDbTime(to)) as EntryRow[];
+    return rows.map(toEntry);
+  }
+
+  /**
+   * Queues an entry an admin made by hand (from a review): no end tap, booked like any other.
+   * Fails on an id that exists, so a caller's stable id is never reused.
+   */
+  enqueueManual(entry: ManualEntry, now: Date): void {
+    this.#db
+      .prepare(
+        `INSERT INTO entries (id, email, start_at, end_at, time_type_id, project_id, comment, start_tap_id,
+           end_tap_id, state, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 'pending', ?, ?)`,
+      )
+      .run(
+        entry.id,
+        entry.email,
+        toDbTime(entry.start),
+        toDbTime(entry.end),
+        entry.timeTypeId,
+        entry.projectId,
+        entry.comment,
+        entry.startTapId,
+        toDbTime(now),
+        toDbTime(now),
+      );
   }
 
   lastBookedAt(): Date | null {

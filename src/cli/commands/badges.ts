@@ -11,8 +11,9 @@ import {
   parseAdminBadge,
   resolvePartial,
 } from "../../admin/badge-rules.js";
+import { localTime } from "../../admin/format.js";
 import { fetchServerCatalog } from "../../admin/server-catalog.js";
-import { type AdminContext, type AdminSession, localTime, withStore } from "../../admin/session.js";
+import { type AdminContext, type AdminSession, withStore } from "../../admin/session.js";
 import { type BadgeIdentity, formatBadge, type KnownBits } from "../../badges/badge-id.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import { AdminEventLog } from "../../store/admin-events.js";
