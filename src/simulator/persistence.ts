@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { z } from "zod";
-import type { PersistedState } from "./state.js";
 
 /**
  * The state file: read once at start, rewritten after every change. Writing a temporary file and
@@ -32,6 +31,9 @@ const persistedSchema = z.object({
     }),
   ),
 });
+
+/** What a state file holds; instants as ISO 8601 strings. */
+export type PersistedState = z.infer<typeof persistedSchema>;
 
 /** The saved state, or undefined when the file does not exist yet. Throws naming the file. */
 export function loadStateFile(path: string): PersistedState | undefined {

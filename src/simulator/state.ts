@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ApiVersion, EntryRequest } from "./entry-request.js";
 import { timeTypeField } from "./entry-request.js";
+import type { PersistedState } from "./persistence.js";
 import { ApiError, quote, utc } from "./reply.js";
 import type { SeedTimeType, SimulatorSeed } from "./seed.js";
 
@@ -56,21 +57,7 @@ export interface SimulatorCounters {
   droppedConnections: number;
 }
 
-/** What a state file holds; instants as ISO strings. */
-export interface PersistedState {
-  format: "timeclock-simulator-state";
-  version: 1;
-  admin: { loginEmail: string; apiPassword: string };
-  userEmails: string[];
-  timeTypes: SeedTimeType[];
-  projects: SimulatorProject[];
-  lockableEntries: boolean;
-  locks: Record<string, string>;
-  entries: PersistedEntry[];
-}
-
 type StoredEntry = Omit<SimulatorEntry, "locked">;
-export type PersistedEntry = Omit<StoredEntry, "start" | "end"> & { start: string; end: string };
 
 const MINUTE_MS = 60_000;
 const REQUEST_LOG_LIMIT = 10_000;
