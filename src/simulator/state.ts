@@ -208,7 +208,9 @@ export class SimulatorAccount implements SimulatorState {
 
   lockUntil(userEmail: string, until: Date | string): void {
     if (!this.#lockableEntries) {
-      throw new Error("this account does not have lockable time entries (seed lockableEntries)");
+      throw new Error(
+        "this account does not have lockable time entries; start the simulator with a seed whose lockableEntries is true",
+      );
     }
     if (userEmail !== EVERY_USER) this.requireUser(userEmail, 400, "userEmail");
     const instant = new Date(until);
