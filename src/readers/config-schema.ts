@@ -87,11 +87,62 @@ const hidReaderSchema = z.strictObject({
     ),
 });
 
+const gpioLine = z.int().min(0).max(53);
+
+const wiegandReaderSchema = z
+  .strictObject({
+    type: z
+      .literal("wiegand")
+      .describe("A Wiegand reader on two GPIO lines (through a 5 V to 3.3 V level shifter)."),
+    chip: z
+      .string()
+      .min(1)
+      .default("gpiochip0")
+      .describe(
+        'GPIO chip of the two lines, as "gpiodetect" lists it. Default: gpiochip0 (gpiochip4 on a Pi 5 with an older kernel).',
+      ),
+    d0: gpioLine.describe(
+      "BCM number of the GPIO wired to the reader's D0 (green) line, 0 to 53. Required.",
+    ),
+    d1: gpioLine.describe(
+      "BCM number of the GPIO wired to the reader's D1 (white) line, 0 to 53. Required.",
+    ),
+    bits: z
+      .union([z.literal(26), z.literal(34)])
+      .default(26)
+      .describe(
+        "Frame length the reader is set to: 26 (facility,card: low 24 bits) or 34 (low 32 bits). Default: 26.",
+      ),
+    repeatSuppressMs: z
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(1500)
+      .describe(
+        "Reads of the same badge closer than this many milliseconds are one tap. 0 to 10000. Default: 1500.",
+      ),
+  })
+  .superRefine((reader, ctx) => {
+    if (reader.d0 === reader.d1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["d1"],
+        message: "is the same GPIO as d0; D0 and D1 need a line each",
+      });
+    }
+  });
+
 export const readerSchema = z
-  .discriminatedUnion("type", [serialReaderSchema, stdinReaderSchema, hidReaderSchema])
+  .discriminatedUnion("type", [
+    serialReaderSchema,
+    stdinReaderSchema,
+    hidReaderSchema,
+    wiegandReaderSchema,
+  ])
   .describe("The badge reader.");
 
 export type ReaderConfig = z.infer<typeof readerSchema>;
 export type SerialReaderConfig = Extract<ReaderConfig, { type: "serial" }>;
 export type StdinReaderConfig = Extract<ReaderConfig, { type: "stdin" }>;
 export type HidReaderConfig = Extract<ReaderConfig, { type: "hid" }>;
+export type WiegandReaderConfig = Extract<ReaderConfig, { type: "wiegand" }>;

@@ -6,6 +6,7 @@ import type { ReaderDeps } from "./reader-status.js";
 import type { Backoff } from "./reconnector.js";
 import { type OpenSerialPort, SerialReader } from "./serial-reader.js";
 import { StdinReader } from "./stdin-reader.js";
+import { WiegandReader } from "./wiegand-reader.js";
 
 export interface CreateReaderDeps extends ReaderDeps {
   /** Input of the stdin reader; process.stdin by default. */
@@ -28,5 +29,7 @@ export function createReader(config: ReaderConfig, deps: CreateReaderDeps): Read
       return new StdinReader(config, deps, deps.stdin);
     case "hid":
       return new HidReader(config, deps);
+    case "wiegand":
+      return new WiegandReader(config, deps);
   }
 }

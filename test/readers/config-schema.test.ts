@@ -42,6 +42,10 @@ describe("reader config", () => {
       { type: "hid", path: "/dev/input/event0", recordSize: 16, format: "wiegand26" },
       { recordSize: 16, format: "wiegand26" },
     ],
+    [
+      { type: "wiegand", d0: 17, d1: 27 },
+      { type: "wiegand", chip: "gpiochip0", d0: 17, d1: 27, bits: 26, repeatSuppressMs: 1500 },
+    ],
   ])("accepts %j", (reader, expected) => {
     expect(readerOf(reader)).toMatchObject(expected);
   });
@@ -55,6 +59,9 @@ describe("reader config", () => {
     [{ type: "hid" }, "reader.path is missing. Input event device"],
     [{ type: "hid", path: "/dev/input/event0", recordSize: 32 }, "reader.recordSize = 32"],
     [{ type: "stdin", path: "/dev/tty" }, "reader.path: unknown key."],
+    [{ type: "wiegand", d0: 17, d1: 17 }, "reader.d1 = 17: is the same GPIO as d0"],
+    [{ type: "wiegand", d0: 17, d1: 27, bits: 37 }, "reader.bits = 37"],
+    [{ type: "wiegand", d1: 27 }, "reader.d0 is missing. BCM number"],
   ])("refuses %j saying %j", (reader, expected) => {
     expect(problemsOf(reader)).toContain(expected);
   });

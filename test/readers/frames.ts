@@ -51,3 +51,13 @@ export function randomChunks(random: () => number, bytes: Buffer): Buffer[] {
   }
   return chunks;
 }
+
+/** Builds a Wiegand frame with correct parity around the data bits. */
+export function wiegandFrame(value: number, dataBits: 24 | 32): number[] {
+  const data = [...value.toString(2).padStart(dataBits, "0")].map(Number);
+  const half = dataBits / 2;
+  const sum = (bits: number[]) => bits.reduce((a, b) => a + b, 0);
+  const even = sum(data.slice(0, half)) % 2;
+  const odd = 1 - (sum(data.slice(half)) % 2);
+  return [even, ...data, odd];
+}
