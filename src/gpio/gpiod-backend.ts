@@ -124,7 +124,8 @@ class GpiosetOutput implements GpioOutput {
     this.#child = child;
     const stderr = collectTail(child, "stderr");
     child.on("error", (error) => this.#fail(error));
-    child.on("exit", (code, signal) => {
+    // "close", not "exit": only then has the tool's stderr been read to the end.
+    child.on("close", (code, signal) => {
       if (this.#child !== child) return;
       this.#child = undefined;
       if (this.#closing) {
@@ -195,7 +196,7 @@ class GpiomonInput implements GpioInput {
       );
     };
     child.on("error", (error) => fail(error.message));
-    child.on("exit", (code, signal) => fail(exitReason("gpiomon", code, signal, stderr())));
+    child.on("close", (code, signal) => fail(exitReason("gpiomon", code, signal, stderr())));
   }
 
   close(): Promise<void> {

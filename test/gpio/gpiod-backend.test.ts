@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/core/logger.js";
 import {
@@ -200,6 +201,52 @@ describe("gpiod backend (libgpiod command-line tools)", () => {
       backend.openOutput({ name: "red", pin: sysfsOnly, activeLow: false, onFault: () => {} }),
     ).toThrow(
       'the red pin BCM 17 has no character-device chip (only legacy sysfs knows it); use feedback.backend "sysfs"',
+    );
+  });
+});
+
+async function realGpioset(): Promise<boolean> {
+  try {
+    await detectGpiodVersion(spawn);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// A chip that exists nowhere, so that this never drives a real pin, even on a Pi.
+const NOWHERE: ResolvedPin = { ...PIN, chip: "gpiochip99", devPath: undefined };
+
+describe.runIf(await realGpioset())("gpiod backend with the installed libgpiod tools", () => {
+  it("reports the real gpioset's failure as a fault and stays quiet", async () => {
+    const backend = await createGpiodBackend(spawn, silentLogger());
+    const fault = new Promise<Error>((resolve) => {
+      const output = backend.openOutput({
+        name: "green",
+        pin: NOWHERE,
+        activeLow: false,
+        onFault: resolve,
+      });
+      output.write(true);
+    });
+    expect((await fault).message).toMatch(
+      /^GPIO output green \(gpiochip99 line 17\): gpioset exited with code 1: gpioset: .*(No such file or directory|cannot find)/,
+    );
+  });
+
+  it("reports the real gpiomon's failure as a fault", async () => {
+    const backend = await createGpiodBackend(spawn, silentLogger());
+    const fault = new Promise<Error>((resolve) => {
+      backend.openInput({
+        name: "key in",
+        pin: NOWHERE,
+        activeLow: true,
+        onChange: () => {},
+        onFault: resolve,
+      });
+    });
+    expect((await fault).message).toMatch(
+      /^GPIO input key in \(gpiochip99 line 17\): gpiomon exited with code 1: gpiomon: /,
     );
   });
 });
