@@ -4,6 +4,7 @@ import {
   mkdtempSync,
   readFileSync,
   readlinkSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -142,13 +143,18 @@ describe.skipIf(!isRoot || !tools)("install.sh --root into a scratch root", () =
 
   it("installs this checkout so that the installed copy runs", () => {
     const { root } = installed(process.cwd());
-    const modules = join(root, "opt/timeclock/node_modules");
-    expect(existsSync(join(modules, "better-sqlite3"))).toBe(true);
-    expect(existsSync(join(modules, "typescript"))).toBe(false);
-    expect(existsSync(join(modules, "vitest"))).toBe(false);
-    const help = runScript("-c", [`node ${root}/opt/timeclock/dist/cli/main.js --help`]);
-    expect(help.output).toContain("Usage: timeclock");
-    expect(help.status).toBe(0);
+    try {
+      const modules = join(root, "opt/timeclock/node_modules");
+      expect(existsSync(join(modules, "better-sqlite3"))).toBe(true);
+      expect(existsSync(join(modules, "typescript"))).toBe(false);
+      expect(existsSync(join(modules, "vitest"))).toBe(false);
+      const help = runScript("-c", [`node ${root}/opt/timeclock/dist/cli/main.js --help`]);
+      expect(help.output).toContain("Usage: timeclock");
+      expect(help.status).toBe(0);
+    } finally {
+      // The production packages of this checkout take tens of megabytes.
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("changes nothing when run again, and keeps an edited config", () => {
