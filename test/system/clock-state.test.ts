@@ -27,7 +27,7 @@ Leap status     : Not synchronised
 `;
 
 function fakeRoot(options: { marker?: boolean; bootId?: string | null } = {}): string {
-  const root = mkdtempSync(join(tmpdir(), "timeclock-root-"));
+  const root = mkdtempSync(join(tmpdir(), "timeclock-clock-root-"));
   const files: Record<string, string> = {};
   if (options.bootId !== null) files[BOOT_ID_FILE] = `${options.bootId ?? BOOT_ID}\n`;
   if (options.marker) files[TIMESYNC_MARKER] = "";
