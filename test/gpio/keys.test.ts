@@ -154,6 +154,7 @@ describe("function keys", () => {
         timers,
         fsRoot: makeFakeTree({ chips: PI4_6_6, legacySysfs: true }),
         backend: gpio,
+        spawn: fakeSpawn(noTools).spawn,
       },
       (name) => pressed.push(name),
     );
