@@ -7,7 +7,9 @@ import { CommandError, ExitCode } from "../core/exit-codes.js";
 import { registerBadgeCommands } from "./commands/badges.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerExportCommand } from "./commands/export.js";
 import { registerQueueCommands } from "./commands/queue.js";
+import { registerReviewCommands } from "./commands/review.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerServerCommands } from "./commands/server.js";
 import { registerSimulatorCommands } from "./commands/simulator.js";
@@ -30,6 +32,8 @@ export function buildProgram(context: CliContext): Command {
   registerBadgeCommands(program, context);
   registerStatusCommand(program, context);
   registerQueueCommands(program, context);
+  registerReviewCommands(program, context);
+  registerExportCommand(program, context);
   registerServerCommands(program, context);
   registerSimulatorCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { readBadgeCsv, renderBadgeCsv } from "../../admin/badge-csv.js";
 import {
@@ -12,6 +12,7 @@ import {
   resolvePartial,
 } from "../../admin/badge-rules.js";
 import { localTime } from "../../admin/format.js";
+import { writeExportFile } from "../../admin/output-file.js";
 import { fetchServerCatalog } from "../../admin/server-catalog.js";
 import { type AdminContext, type AdminSession, withStore } from "../../admin/session.js";
 import { type BadgeIdentity, formatBadge, type KnownBits } from "../../badges/badge-id.js";
@@ -312,14 +313,7 @@ export function registerBadgeCommands(program: Command, context: AdminContext): 
           out(csv);
           return;
         }
-        try {
-          writeFileSync(options.out, csv, { mode: 0o600 });
-        } catch (error) {
-          throw new CommandError(
-            `cannot write ${JSON.stringify(options.out)} (${(error as NodeJS.ErrnoException).code ?? String(error)}); choose a writable path`,
-            ExitCode.usage,
-          );
-        }
+        writeExportFile(options.out, csv);
       });
     });
 

@@ -1,0 +1,80 @@
+import { type Command, Option } from "commander";
+import { DateTime } from "luxon";
+import { renderEntriesCsv, renderTapsCsv } from "../../admin/export-csv.js";
+import { writeExportFile } from "../../admin/output-file.js";
+import { type AdminContext, withStore } from "../../admin/session.js";
+import { tapsBetween } from "../../admin/store-reads.js";
+import { CommandError, ExitCode } from "../../core/exit-codes.js";
+import { Outbox } from "../../store/outbox.js";
+import { parseDateOption } from "./server.js";
+
+const WHAT = ["both", "taps", "entries"] as const;
+type What = (typeof WHAT)[number];
+
+interface ExportOptions {
+  from: string;
+  to: string;
+  out?: string;
+  what: What;
+}
+
+const DATE_ONLY = /^\s*\d{4}-\d{2}-\d{2}\s*$/;
+
+/** A date alone as --to means through that whole day, as payroll periods are written. */
+function exportRange(fromText: string, toText: string, zone: string): [Date, Date] {
+  const from = parseDateOption("--from", fromText, zone);
+  const toInstant = parseDateOption("--to", toText, zone);
+  const to = DATE_ONLY.test(toText)
+    ? DateTime.fromJSDate(toInstant, { zone }).plus({ days: 1 }).toJSDate()
+    : toInstant;
+  if (to <= from) {
+    throw new CommandError(
+      `--to ${JSON.stringify(toText)} is not after --from ${JSON.stringify(fromText)}; give a range that ends after it starts`,
+      ExitCode.usage,
+    );
+  }
+  return [from, to];
+}
+
+export function registerExportCommand(program: Command, context: AdminContext): void {
+  program
+    .command("export")
+    .description(
+      "write what the terminal recorded in a date range as CSV, for payroll when GoodTime cannot be reached: " +
+        "taps (tap_id, local and UTC time, badge, user, outcome, reason, clock_synced, entry_id) and entries " +
+        "(entry_id, user, start and end local and UTC, hours, state, server_id, time type, project). " +
+        "With --what both (the default) the taps table comes first, then an empty line, then the entries table, each with its header; " +
+        "use --what taps or --what entries for a single table that any CSV reader imports. Local times are in terminal.timeZone",
+    )
+    .requiredOption(
+      "--from <date>",
+      "first day or instant, e.g. 2026-03-01 or 2026-03-01T06:00 (local unless it carries an offset)",
+    )
+    .requiredOption(
+      "--to <date>",
+      "last day, inclusive (e.g. 2026-03-31 covers all of the 31st), or an exclusive end instant such as 2026-03-31T18:00",
+    )
+    .addOption(
+      new Option("--what <what>", "which tables: taps, entries or both")
+        .choices(WHAT)
+        .default("both"),
+    )
+    .option("--out <file>", "write to this file (created with mode 600) instead of stdout")
+    .action(async (options: ExportOptions, command: Command) => {
+      await withStore(command, context, ({ db, zone }) => {
+        const [from, to] = exportRange(options.from, options.to, zone);
+        const sections: string[] = [];
+        if (options.what !== "entries")
+          sections.push(renderTapsCsv(tapsBetween(db, from, to), zone));
+        if (options.what !== "taps") {
+          sections.push(renderEntriesCsv(new Outbox(db).listStartingBetween(from, to), zone));
+        }
+        const csv = sections.join("\r\n");
+        if (options.out === undefined) {
+          context.stdout.write(csv);
+          return;
+        }
+        writeExportFile(options.out, csv);
+      });
+    });
+}
