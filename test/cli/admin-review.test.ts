@@ -100,6 +100,30 @@ describe("timeclock review", () => {
     });
   });
 
+  it("refuses a shift that overlaps another entry of the user unless forced", async () => {
+    const { h, db, outbox } = withOverlongShift();
+    const closing = tapper(db, h.clock)(ANNA);
+    expect(closing.outcome).toBe("clock-out");
+    h.clock.advance(HOUR);
+    const overlapping = [
+      "review",
+      "book",
+      "1",
+      "--start",
+      "2026-03-10T21:30Z",
+      "--end",
+      "2026-03-10T22:30Z",
+    ];
+    const refused = await h.cli(...overlapping);
+    expect(refused.code).toBe(ExitCode.refused);
+    expect(refused.stderr).toContain(
+      `the shift overlaps anna@example.com's entry ${closing.entry?.id} (pending, 2026-03-10 22:00 +01:00 to 2026-03-10 23:00 +01:00)`,
+    );
+    expect(outbox.list()).toHaveLength(1);
+    expect((await h.cli(...overlapping, "--force")).code).toBe(0);
+    expect(outbox.list()).toHaveLength(2);
+  });
+
   it.each([
     [
       ["book", "1", "--end", "2026-03-10T07:59"],

@@ -217,3 +217,23 @@ describe("timeclock retry and discard", () => {
     expect(again.stderr).toContain("is discarded and cannot be discarded: it is already discarded");
   });
 });
+
+describe("admin command help", () => {
+  it.each([
+    ["status"],
+    ["queue"],
+    ["retry"],
+    ["discard"],
+    ["review"],
+    ["review", "book"],
+    ["review", "discard"],
+    ["export"],
+  ])("describes timeclock %s", async (...path) => {
+    const h = harness();
+    const result = await h.cli(...path, "--help");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      new RegExp(`^Usage: timeclock ${path.join(" ")} [^\\n]*\\n\\n[a-z]+ [^\\n]{20,}`),
+    );
+  });
+});

@@ -5,12 +5,16 @@ import { type AdminContext, withStore } from "../../admin/session.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import { renderComment } from "../../pairing/pairing.js";
 import { AdminEventLog } from "../../store/admin-events.js";
+import { Outbox, type OutboxEntry } from "../../store/outbox.js";
 import { type Review, ReviewList } from "../../store/reviews.js";
 import { renderJson, renderTable } from "../output.js";
 import { parseDateOption } from "./server.js";
 
 /** Longer than this is almost surely a typo in a date; --force books it anyway. */
 const MAX_BOOKED_HOURS = 24;
+
+/** How far back an entry may start and still reach into the new one; longer shifts need --force. */
+const OVERLAP_LOOKBACK_MS = 2 * MAX_BOOKED_HOURS * 3_600_000;
 
 const TIME_HELP =
   "ISO 8601, e.g. 2026-03-10T17:30 (in terminal.timeZone) or 2026-03-10T16:30Z / +01:00 with an offset";
@@ -73,6 +77,20 @@ function checkSpan(start: Date, end: Date, now: Date, force: boolean): void {
   }
 }
 
+/** Entries of the same user, not discarded, whose time overlaps [start, end). */
+function overlappingEntries(outbox: Outbox, email: string, start: Date, end: Date): OutboxEntry[] {
+  const earliest = new Date(start.getTime() - OVERLAP_LOOKBACK_MS);
+  return outbox
+    .listStartingBetween(earliest, end)
+    .filter(
+      (entry) =>
+        entry.email === email &&
+        entry.state !== "discarded" &&
+        entry.start < end &&
+        entry.end > start,
+    );
+}
+
 function reviewRow(review: Review, zone: string) {
   return {
     id: review.id,
@@ -108,7 +126,10 @@ export function registerReviewCommands(program: Command, context: AdminContext):
     .argument("<id>", "the review id, as listed by timeclock review")
     .requiredOption("--end <time>", `when the shift ended, ${TIME_HELP}`)
     .option("--start <time>", `when it started (default: the clock-in tap), ${TIME_HELP}`)
-    .option("--force", "book a shift longer than 24 h, or one that ends in the future")
+    .option(
+      "--force",
+      "book even a shift longer than 24 h, one that ends in the future, or one that overlaps another entry of the user",
+    )
     .action(async (id: string, options: BookOptions, command: Command) => {
       await withStore(command, context, ({ db, clock, zone, loaded }) => {
         const reviews = new ReviewList(db);
@@ -117,6 +138,19 @@ export function registerReviewCommands(program: Command, context: AdminContext):
         const end = parseDateOption("--end", options.end, zone);
         const now = clock.now();
         checkSpan(start, end, now, options.force ?? false);
+        const overlaps = overlappingEntries(new Outbox(db), item.email, start, end);
+        if (overlaps.length > 0 && !options.force) {
+          const listed = overlaps
+            .map(
+              (entry) =>
+                `${entry.id} (${entry.state}, ${localTime(entry.start, zone)} to ${localTime(entry.end, zone)})`,
+            )
+            .join(", ");
+          throw new CommandError(
+            `the shift overlaps ${item.email}'s entry ${listed}; booking both would count the time twice. Fix --start/--end, discard the other entry, or add --force`,
+            ExitCode.refused,
+          );
+        }
         const { config } = loaded;
         const entry = {
           id: randomUUID(),
