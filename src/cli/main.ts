@@ -8,6 +8,7 @@ import { registerBadgeCommands } from "./commands/badges.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerExportCommand } from "./commands/export.js";
+import { registerGpioCommands } from "./commands/gpio.js";
 import { registerQueueCommands } from "./commands/queue.js";
 import { registerReviewCommands } from "./commands/review.js";
 import { registerRunCommand } from "./commands/run.js";
@@ -36,6 +37,7 @@ export function buildProgram(context: CliContext): Command {
   registerExportCommand(program, context);
   registerServerCommands(program, context);
   registerSimulatorCommands(program, context);
+  registerGpioCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }

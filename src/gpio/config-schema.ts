@@ -135,3 +135,12 @@ export const feedbackSchema = z
 export type FeedbackConfig = z.infer<typeof feedbackSchema>;
 export type OutputConfig = NonNullable<FeedbackConfig["green"]>;
 export type KeyConfig = FeedbackConfig["keys"][number];
+
+/** Every configured output and key with its pin, in a fixed order, for listings and checks. */
+export function pinsOf(config: FeedbackConfig): { part: string; bcm: number }[] {
+  const outputs = (["green", "red", "buzzer", "amber"] as const).flatMap((part) => {
+    const output = config[part];
+    return output ? [{ part, bcm: output.bcm }] : [];
+  });
+  return [...outputs, ...config.keys.map((key) => ({ part: `key ${key.name}`, bcm: key.bcm }))];
+}

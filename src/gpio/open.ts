@@ -56,18 +56,23 @@ function openSysfs(deps: GpioDeps, fsRoot: string): SysfsBackend {
   return new SysfsBackend(Gpio, deps.logger);
 }
 
-export async function openGpio(kind: BackendKind, deps: GpioDeps): Promise<OpenedGpio> {
-  const fsRoot = deps.fsRoot ?? "/";
-  const spawn = deps.spawn ?? nodeSpawn;
+/** The GPIO chips under `fsRoot`, with labels and line names from libgpiod's tools when installed. */
+export async function discoverChips(fsRoot: string, spawn: SpawnFn): Promise<ChipFacts[]> {
   const [detected, listed] = await Promise.all([
     runTool(spawn, "gpiodetect", []),
     runTool(spawn, "gpioinfo", []),
   ]);
-  const chips = scanGpioChips({
+  return scanGpioChips({
     fsRoot,
     gpiodetectOutput: detected?.stdout,
     gpioinfoOutput: listed?.stdout,
   });
+}
+
+export async function openGpio(kind: BackendKind, deps: GpioDeps): Promise<OpenedGpio> {
+  const fsRoot = deps.fsRoot ?? "/";
+  const spawn = deps.spawn ?? nodeSpawn;
+  const chips = await discoverChips(fsRoot, spawn);
   if (deps.backend) return { backend: deps.backend, chips, problem: undefined };
   if (kind === "sysfs") return { backend: openSysfs(deps, fsRoot), chips, problem: undefined };
   if (kind === "gpiod") {
