@@ -13,8 +13,8 @@ import {
 } from "../../src/simulator/index.js";
 import { BadgeRepository } from "../../src/store/badges.js";
 import { openDatabase } from "../../src/store/database.js";
-import { DaemonProcess } from "../helpers/daemon-process.js";
-import { type PtyPair, startPtyPair } from "../helpers/pty-pair.js";
+import { DaemonProcess } from "../../src/bench/daemon-process.js";
+import { type PtyPair, startPtyPair } from "../../src/bench/pty-pair.js";
 import { tempDir } from "../helpers/temp.js";
 import { rdm6300Frame } from "../readers/frames.js";
 

@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join, resolve } from "node:path";
+import { Command } from "commander";
+import { type Row, renderTable } from "../cli/output.js";
+import { type DrainResult, idleMemory, runDrain } from "./drain.js";
+import { benchUsers } from "./fixtures.js";
+
+const RESULTS_DIR = resolve("bench/results");
+const MiB = 1024 * 1024;
+
+interface Plan {
+  users: number;
+  drainEntries: number;
+  concurrencies: number[];
+  latencyMs: number;
+}
+
+const FULL: Plan = {
+  users: 200,
+  drainEntries: 10_000,
+  concurrencies: [2, 4, 8],
+  latencyMs: 20,
+};
+
+const QUICK: Plan = { ...FULL, drainEntries: 600 };
+
+interface Target {
+  figure: string;
+  value: number;
+  unit: string;
+  target: string;
+  met: boolean;
+}
+
+function machine() {
+  const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
+  const model = /^(model name|Model)\s*:\s*(.+)$/m.exec(cpuinfo)?.[2] ?? "unknown";
+  return {
+    cpus: cpus().length,
+    cpuModel: model,
+    node: process.version,
+    platform: process.platform,
+  };
+}
+
+function round(value: number, digits = 2): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function drainRows(drains: readonly DrainResult[]): Row[] {
+  return drains.map((d) => ({
+    concurrency: d.concurrency,
+    "latency ms": d.latencyMs,
+    entries: d.entries,
+    "bound /s": round(d.boundPerSecond, 1),
+    "booked /s": round(d.perSecond, 1),
+    "of bound": `${round(d.fractionOfBound * 100, 1)}%`,
+    "total s": round(d.totalSeconds, 1),
+    "cpu ms/entry": round(d.cpuMsPerEntry, 2),
+    retries: d.retries,
+    "rss after MiB": round(d.rssAfterBytes / MiB, 1),
+    "peak MiB": round(d.peakRssBytes / MiB, 1),
+  }));
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name("bench")
+    .description(
+      "measure tap-to-feedback latency, backlog drain throughput, memory and disk writes; prints a table and writes bench/results/latest.json",
+    )
+    .option("--quick", "small counts for a smoke run (figures are not comparable)", false)
+    .option(
+      "--dir <path>",
+      "directory on the disk to measure (the data directory's disk on a terminal)",
+      join(RESULTS_DIR, "work"),
+    )
+    .parse();
+  const options = program.opts<{ quick: boolean; dir: string }>();
+  const plan = options.quick ? QUICK : FULL;
+  mkdirSync(options.dir, { recursive: true });
+  const root = mkdtempSync(join(options.dir, "run-"));
+  const users = benchUsers(plan.users);
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  try {
+    log("idle memory of the daemon");
+    const idle = await idleMemory(root, users, 2000);
+    const drains: DrainResult[] = [];
+    for (const concurrency of plan.concurrencies) {
+      log(`draining ${plan.drainEntries} entries at concurrency ${concurrency}`);
+      drains.push(
+        await runDrain({
+          root,
+          users,
+          entries: plan.drainEntries,
+          concurrency,
+          latencyMs: plan.latencyMs,
+        }),
+      );
+    }
+    const drain2 = drains.find((d) => d.concurrency === 2) ?? drains[0];
+    const targets: Target[] = [];
+    if (drain2) {
+      targets.push({
+        figure: "drain throughput at concurrency 2, fraction of bound",
+        value: round(drain2.fractionOfBound, 3),
+        unit: "",
+        target: ">= 0.9",
+        met: drain2.fractionOfBound >= 0.9,
+      });
+    }
+    const rssAfter = Math.max(...drains.map((d) => d.rssAfterBytes));
+    targets.push(
+      {
+        figure: "daemon RSS idle after start",
+        value: round(idle.rssBytes / MiB, 1),
+        unit: "MiB",
+        target: "< 80",
+        met: idle.rssBytes < 80 * MiB,
+      },
+      {
+        figure: "daemon RSS after draining the backlog (largest of the runs)",
+        value: round(rssAfter / MiB, 1),
+        unit: "MiB",
+        target: "< 80",
+        met: rssAfter < 80 * MiB,
+      },
+    );
+
+    const result = {
+      at: new Date().toISOString(),
+      quick: options.quick,
+      machine: machine(),
+      plan,
+      idle,
+      drains,
+      targets,
+    };
+    process.stdout.write(`\nbacklog drain (real daemon against the simulator)\n`);
+    process.stdout.write(renderTable(drainRows(drains)));
+    process.stdout.write(
+      `\ntargets${options.quick ? " (quick run: counts too small to judge)" : ""}\n`,
+    );
+    process.stdout.write(
+      renderTable(
+        targets.map((t) => ({
+          figure: t.figure,
+          value: `${t.value}${t.unit ? ` ${t.unit}` : ""}`,
+          target: t.target,
+          met: t.met ? "yes" : "NO",
+        })),
+      ),
+    );
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const file = join(RESULTS_DIR, "latest.json");
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`\nwrote ${file}\n`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
