@@ -18,7 +18,7 @@ const NAMED_BYTES: Record<number, string> = {
 };
 
 /** Longest rendering kept of thrown-away bytes; the count is always exact. */
-export const MAX_RAW_BYTES = 64;
+const MAX_RAW_BYTES = 64;
 
 /** Bytes as readable text for logs and the journal: printable ASCII as is, the rest named or escaped. */
 export function renderBytes(bytes: ArrayLike<number>): string {
