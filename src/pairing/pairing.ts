@@ -44,8 +44,15 @@ export interface PairingSettings {
   commentTemplate: string;
 }
 
-/** What a function key pressed just before the tap says the tap means. */
-export type TapIntent = { kind: "in" } | { kind: "out" } | { kind: "switch"; timeTypeId: string };
+/**
+ * What a function key pressed just before the tap says the tap means: "in" only opens a shift,
+ * "out" only closes one, "switch" closes the open shift (if any) and opens the next one. A time
+ * type given with "in" or "switch" is booked for the shift it opens.
+ */
+export interface TapIntent {
+  kind: "in" | "out" | "switch";
+  timeTypeId?: string;
+}
 
 export interface TapInput {
   tapId: number;
@@ -166,7 +173,7 @@ export function decideTap(
     if (intent?.kind === "out") {
       return { kind: "ignored", reason: "the out key was pressed but no shift is open", state };
     }
-    return clockIn(input, null, intent?.kind === "switch" ? intent.timeTypeId : undefined);
+    return clockIn(input, null, intent?.timeTypeId);
   }
 
   const age = elapsedMs(shift.start, time);

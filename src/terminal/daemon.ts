@@ -3,6 +3,7 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { Feedback } from "../feedback/feedback.js";
 import { createClientFromConfig } from "../goodtime/from-config.js";
+import { createFunctionKeys } from "../gpio/keys.js";
 import { createReader } from "../readers/create-reader.js";
 import type { Reader, ReaderStatus } from "../readers/reader.js";
 import { type Db, openDatabase } from "../store/database.js";
@@ -16,6 +17,7 @@ import {
   createTrustedClockProbe,
 } from "../system/clock-state.js";
 import type { SystemdNotifier } from "../system/sd-notify.js";
+import { intentForKey } from "./keys.js";
 import { ServerClockCheck } from "./server-clock.js";
 import { Terminal } from "./terminal.js";
 
@@ -118,6 +120,15 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     source: readerSource(loaded),
   });
 
+  const keys = await createFunctionKeys(config.feedback, { logger }, (name) => {
+    const intent = intentForKey(name, config.feedback.keys);
+    logger.info(
+      { part: "keys", key: name, intent },
+      "function key pressed; it sets the meaning of the next tap",
+    );
+    terminal.setIntent(intent, config.feedback.keyWindowSeconds * 1000);
+  });
+
   const clockLog = logger.child({ part: "clock" });
   const applyClockState = (next: ClockState) => {
     const becameSynced = next.synchronized && !clockState.synchronized;
@@ -198,6 +209,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     if (watchdogTimer) clearInterval(watchdogTimer);
     const steps: [string, () => Promise<void> | void][] = [
       ["reader", () => reader.stop()],
+      ["keys", () => keys.close()],
       ["sync", () => sync?.stop()],
       ["feedback", () => feedback.close()],
       [
