@@ -1,10 +1,12 @@
+import { statSync } from "node:fs";
 import type { Command } from "commander";
 import type { CliContext } from "../cli/context.js";
 import { loadConfigFor } from "../cli/context.js";
 import type { LoadedConfig } from "../config/load.js";
 import { type Clock, systemClock } from "../core/clock.js";
+import { CommandError, ExitCode } from "../core/exit-codes.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../core/logger.js";
-import { type Db, openDatabase } from "../store/database.js";
+import { type Db, databasePath, openDatabase } from "../store/database.js";
 
 /** The CLI context as admin commands read it: tests may hand in a clock. */
 export type AdminContext = CliContext & { clock?: Clock };
@@ -26,6 +28,26 @@ export function adminLogger(context: CliContext, loaded: LoadedConfig): Logger {
 }
 
 /**
+ * Root could open the database, but the -wal and -shm files SQLite creates beside it would then
+ * belong to root and lock the daemon's own user out of its journal.
+ */
+function refuseRootOnForeignDatabase(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  const path = databasePath(dataDir);
+  let owner: number;
+  try {
+    owner = statSync(path).uid;
+  } catch {
+    return;
+  }
+  if (owner === 0) return;
+  throw new CommandError(
+    `database ${path} belongs to uid ${owner} but this command runs as root; files SQLite creates beside it would belong to root and lock the terminal out. Run it as the database's owner, e.g. sudo -u timeclock timeclock ...`,
+    ExitCode.refused,
+  );
+}
+
+/**
  * Runs `work` on the terminal's database. The daemon may be running on the same file: WAL and the
  * busy timeout make that safe, and admin writes are single short transactions.
  */
@@ -36,6 +58,7 @@ export async function withStore<T>(
 ): Promise<T> {
   const loaded = loadConfigFor(command, context);
   const logger = adminLogger(context, loaded);
+  refuseRootOnForeignDatabase(loaded.config.terminal.dataDir);
   const db = openDatabase(loaded.config.terminal.dataDir, {
     logger: logger.child({ part: "store" }),
     check: false,

@@ -2,7 +2,7 @@ import type { ReaderStatus } from "../readers/reader.js";
 import type { EntryState } from "../store/outbox.js";
 import type { SyncState } from "../sync/sync-worker.js";
 import type { ClockState } from "../system/clock-state.js";
-import type { ServerClockSkew } from "../terminal/server-clock.js";
+import { MAX_SKEW_MS, type ServerClockSkew } from "../terminal/server-clock.js";
 import { ageText, localTime } from "./format.js";
 import type { OpenShiftView } from "./store-reads.js";
 
@@ -102,7 +102,7 @@ export function assessStatus(inputs: StatusInputs): Attention[] {
       message: `the system clock is not synchronised${clock.detail ? ` (${clock.detail})` : ""}; ${entries.held} ${entries.held === 1 ? "entry is" : "entries are"} held until it is`,
     });
   }
-  if (serverClock && !serverClock.ok) {
+  if (serverClock && Math.abs(serverClock.skewMs) > MAX_SKEW_MS) {
     found.push({
       severity: "warning",
       message: `the terminal's clock differs from GoodTime's by ${seconds(serverClock.skewMs)} (more than 2 min); check NTP: timedatectl status`,
@@ -205,7 +205,7 @@ export function renderStatus(inputs: StatusInputs, attention: readonly Attention
   row(
     "server clock",
     inputs.serverClock
-      ? `${seconds(inputs.serverClock.skewMs)} against GoodTime${inputs.serverClock.ok ? "" : " (beyond 2 min)"}, seen ${localTime(new Date(inputs.serverClock.observedAt), zone)}`
+      ? `${seconds(inputs.serverClock.skewMs)} against GoodTime${Math.abs(inputs.serverClock.skewMs) > MAX_SKEW_MS ? " (beyond 2 min)" : ""}, seen ${localTime(new Date(inputs.serverClock.observedAt), zone)}`
       : "not compared yet",
   );
   return `${lines.join("\n")}\n`;

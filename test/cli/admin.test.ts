@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { chownSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "../../src/core/exit-codes.js";
 import { AdminEventLog } from "../../src/store/admin-events.js";
@@ -236,4 +238,19 @@ describe("admin command help", () => {
       new RegExp(`^Usage: timeclock ${path.join(" ")} [^\\n]*\\n\\n[a-z]+ [^\\n]{20,}`),
     );
   });
+});
+
+describe("running as root", () => {
+  it.runIf(process.getuid?.() === 0)(
+    "refuses to touch a database that belongs to the terminal's user",
+    async () => {
+      const h = harness();
+      expect((await h.cli("queue")).code).toBe(0);
+      chownSync(join(h.dataDir, "timeclock.db"), 65534, 65534);
+      const result = await h.cli("badges", "add", "0F00A1B2C3", "anna@example.com");
+      expect(result.code).toBe(ExitCode.refused);
+      expect(result.stderr).toContain("belongs to uid 65534 but this command runs as root");
+      expect(result.stderr).toContain("sudo -u timeclock timeclock");
+    },
+  );
 });
