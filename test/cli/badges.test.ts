@@ -167,6 +167,27 @@ describe("timeclock badges add, list, remove", () => {
     expect(await listJson(h)).toHaveLength(2);
   });
 
+  it("keeps a partial ID that matches several known badges partial, and warns of the overlap", async () => {
+    const h = harness();
+    await h.cli("badges", "add", "0F00A1B2C3", ANNA);
+    await h.cli("badges", "add", "1100A1B2C3", "ben@example.com");
+    const result = await h.cli("badges", "add", "161,45763", "clara@example.com");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("stored as a partial ID");
+    const warnings = result.stderr.trim().split("\n");
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        "warning: badge …A1B2C3 (low 24 bits) shares its known bits with the mapping 0F00A1B2C3 (anna@example.com)",
+      ),
+      expect.stringContaining("with the mapping 1100A1B2C3 (ben@example.com)"),
+    ]);
+    expect((await listJson(h)).map((badge) => badge.badgeId).sort()).toEqual([
+      "0000A1B2C3",
+      "0F00A1B2C3",
+      "1100A1B2C3",
+    ]);
+  });
+
   it("has a description and --help on every subcommand", async () => {
     const h = harness();
     for (const sub of ["add", "list", "remove", "import", "export", "unknown"]) {
