@@ -3,7 +3,7 @@ import { Writable } from "node:stream";
 import type { Command } from "commander";
 import { systemClock } from "../../core/clock.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
-import { createLogger, type Logger } from "../../core/logger.js";
+import { createLogger, type Logger, silentLogger } from "../../core/logger.js";
 import { createFeedback } from "../../feedback/feedback.js";
 import { type FeedbackSignal, PATTERNS, totalMs } from "../../feedback/patterns.js";
 import { scanGpioChips } from "../../gpio/chips.js";
@@ -156,8 +156,9 @@ export function registerGpioCommands(program: Command, context: CliContext): voi
       const signals = parseSignal(options.signal);
       const loaded = loadConfigFor(command, context);
       requireBackend(loaded.config.feedback, loaded.path);
+      // Problems show in the status printed before and after; log lines would only repeat them.
       const feedback = await createFeedback(loaded.config.feedback, {
-        logger: stderrLogger(context),
+        logger: silentLogger(),
         clock: systemClock,
       });
       try {
@@ -181,6 +182,13 @@ export function registerGpioCommands(program: Command, context: CliContext): voi
             feedback.clearReaderFault();
           } else await wait(totalMs(PATTERNS[signal]));
           await wait(PAUSE_MS);
+        }
+        const failed = feedback.status().outputs.filter((output) => output.state === "failed");
+        const before = new Set(
+          status.outputs.filter((o) => o.state === "failed").map((o) => o.name),
+        );
+        for (const output of failed.filter((o) => !before.has(o.name))) {
+          context.stdout.write(`  ${output.name}: FAILED during the test: ${output.error}\n`);
         }
       } finally {
         await feedback.close();
