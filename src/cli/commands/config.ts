@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { maskedConfig } from "../../config/load.js";
+import { configReferenceMarkdown } from "../../config/reference.js";
 import { configSchema } from "../../config/schema.js";
 import { type CliContext, loadConfigFor } from "../context.js";
 import { renderJson } from "../output.js";
@@ -18,6 +19,15 @@ export function registerConfigCommands(program: Command, context: CliContext): v
       for (const warning of loaded.warnings) context.stderr.write(`warning: ${warning}\n`);
       context.stdout.write(`config ${loaded.path} is valid; effective configuration:\n`);
       context.stdout.write(renderJson(maskedConfig(loaded)));
+    });
+
+  config
+    .command("reference")
+    .description(
+      "print the configuration reference (every key, its type, range and default) as Markdown",
+    )
+    .action(() => {
+      context.stdout.write(`${configReferenceMarkdown()}\n`);
     });
 
   config
