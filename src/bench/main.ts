@@ -6,12 +6,18 @@ import { Command } from "commander";
 import { type Row, renderTable } from "../cli/output.js";
 import { type DrainResult, idleMemory, runDrain } from "./drain.js";
 import { benchUsers } from "./fixtures.js";
+import { seededRandom } from "./random.js";
+import { measureTapLatency, type TapLatencyResult } from "./tap-latency.js";
 
 const RESULTS_DIR = resolve("bench/results");
 const MiB = 1024 * 1024;
 
 interface Plan {
   users: number;
+  taps: number;
+  warmupTaps: number;
+  historyTaps: number;
+  bareCommits: number;
   drainEntries: number;
   concurrencies: number[];
   latencyMs: number;
@@ -19,12 +25,23 @@ interface Plan {
 
 const FULL: Plan = {
   users: 200,
+  taps: 1000,
+  warmupTaps: 50,
+  historyTaps: 1_000_000,
+  bareCommits: 1000,
   drainEntries: 10_000,
   concurrencies: [2, 4, 8],
   latencyMs: 20,
 };
 
-const QUICK: Plan = { ...FULL, drainEntries: 600 };
+const QUICK: Plan = {
+  ...FULL,
+  taps: 200,
+  warmupTaps: 20,
+  historyTaps: 20_000,
+  bareCommits: 200,
+  drainEntries: 600,
+};
 
 interface Target {
   figure: string;
@@ -48,6 +65,23 @@ function machine() {
 function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+function tapRows(runs: readonly TapLatencyResult[]): Row[] {
+  const ms = (value: number) => round(value, 2);
+  return runs.map((r) => ({
+    journal: r.historyTaps === 0 ? "empty" : `${r.historyTaps} taps`,
+    taps: r.latency.count,
+    "p50 ms": ms(r.latency.p50),
+    "p99 ms": ms(r.latency.p99),
+    "max ms": ms(r.latency.max),
+    "read p50/p99": `${ms(r.readAndParse.p50)}/${ms(r.readAndParse.p99)}`,
+    "commit p50/p99": `${ms(r.lookupAndCommit.p50)}/${ms(r.lookupAndCommit.p99)}`,
+    "after p50/p99": `${ms(r.afterFeedback.p50)}/${ms(r.afterFeedback.p99)}`,
+    "bare p50/p99": `${ms(r.bareCommit.p50)}/${ms(r.bareCommit.p99)}`,
+    "p99/bare p99": round(r.p99OverBareP99, 2),
+    "KiB/tap": round(r.writeBytesPerTap / 1024, 1),
+  }));
 }
 
 function drainRows(drains: readonly DrainResult[]): Row[] {
@@ -86,6 +120,21 @@ async function main(): Promise<void> {
   const users = benchUsers(plan.users);
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   try {
+    const taps: TapLatencyResult[] = [];
+    for (const historyTaps of [0, plan.historyTaps]) {
+      log(`tap latency with ${historyTaps} taps in the journal`);
+      taps.push(
+        await measureTapLatency({
+          root,
+          users,
+          taps: plan.taps,
+          warmupTaps: plan.warmupTaps,
+          historyTaps,
+          bareCommits: plan.bareCommits,
+          random: seededRandom(1),
+        }),
+      );
+    }
     log("idle memory of the daemon");
     const idle = await idleMemory(root, users, 2000);
     const drains: DrainResult[] = [];
@@ -103,6 +152,30 @@ async function main(): Promise<void> {
     }
     const drain2 = drains.find((d) => d.concurrency === 2) ?? drains[0];
     const targets: Target[] = [];
+    const [empty, full] = taps as [TapLatencyResult, TapLatencyResult];
+    targets.push(
+      {
+        figure: "tap p99 over bare commit p99 (empty journal)",
+        value: round(empty.p99OverBareP99, 2),
+        unit: "x",
+        target: "<= 2",
+        met: empty.p99OverBareP99 <= 2,
+      },
+      {
+        figure: `tap p99 with ${plan.historyTaps} taps over tap p99 empty`,
+        value: round(full.latency.p99 / empty.latency.p99, 2),
+        unit: "x",
+        target: "<= 1.2",
+        met: full.latency.p99 / empty.latency.p99 <= 1.2,
+      },
+      {
+        figure: "bytes written to disk per tap (empty journal)",
+        value: round(empty.writeBytesPerTap / 1024, 1),
+        unit: "KiB",
+        target: "< 16",
+        met: empty.writeBytesPerTap < 16 * 1024,
+      },
+    );
     if (drain2) {
       targets.push({
         figure: "drain throughput at concurrency 2, fraction of bound",
@@ -135,10 +208,15 @@ async function main(): Promise<void> {
       quick: options.quick,
       machine: machine(),
       plan,
+      taps,
       idle,
       drains,
       targets,
     };
+    process.stdout.write(
+      "\ntap to feedback (socat pty, SerialReader, Terminal, WAL + synchronous=FULL)\n",
+    );
+    process.stdout.write(renderTable(tapRows(taps)));
     process.stdout.write(`\nbacklog drain (real daemon against the simulator)\n`);
     process.stdout.write(renderTable(drainRows(drains)));
     process.stdout.write(

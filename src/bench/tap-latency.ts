@@ -1,0 +1,196 @@
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { pino } from "pino";
+import { parseConfig } from "../config/load.js";
+import { systemClock } from "../core/clock.js";
+import { createLogger, silentLogger } from "../core/logger.js";
+import type { FeedbackSignal } from "../feedback/feedback.js";
+import type { SerialReaderConfig } from "../readers/config-schema.js";
+import type { BadgeRead } from "../readers/reader.js";
+import { SerialReader } from "../readers/serial-reader.js";
+import { openDatabase } from "../store/database.js";
+import { Terminal } from "../terminal/terminal.js";
+import { measureBareCommits } from "./bare-commit.js";
+import { type BenchUser, daemonConfig, insertHistory, mapBadges } from "./fixtures.js";
+import { writeBytes } from "./proc.js";
+import { startPtyPair } from "./pty-pair.js";
+import { rdm6300Frame } from "./rdm6300-frame.js";
+import { elapsedMs, type Summary, summarize } from "./stats.js";
+
+export interface TapLatencyOptions {
+  root: string;
+  users: readonly BenchUser[];
+  taps: number;
+  warmupTaps: number;
+  historyTaps: number;
+  bareCommits: number;
+  random: () => number;
+}
+
+export interface TapLatencyResult {
+  historyTaps: number;
+  historyInsertSeconds: number;
+  /** Frame written to the pty until feedback.signal was called. */
+  latency: Summary;
+  /** The parts of it: bytes through socat and the reader's parser, then the tap's transaction. */
+  readAndParse: Summary;
+  lookupAndCommit: Summary;
+  /** After feedback, still on the event loop: the log line and the backlog count. */
+  afterFeedback: Summary;
+  bareCommit: Summary;
+  p99OverBareP99: number;
+  writeBytesPerTap: number;
+  outcomes: Record<string, number>;
+}
+
+interface TapTiming {
+  written: bigint;
+  read?: bigint;
+  signalled?: bigint;
+  done?: bigint;
+}
+
+const TAP_TIMEOUT_MS = 5000;
+
+/**
+ * Taps through a socat pseudo-terminal into the real SerialReader and Terminal in this process,
+ * on a journal opened by the store (WAL, synchronous=FULL), with a feedback that notes the moment
+ * it is told. One frame at a time: the next is written when the previous tap is finished.
+ */
+export async function measureTapLatency(options: TapLatencyOptions): Promise<TapLatencyResult> {
+  const dir = mkdtempSync(join(options.root, "taps-"));
+  const dataDir = join(dir, "data");
+  const db = openDatabase(dataDir, { logger: silentLogger(), check: false });
+  const pty = await startPtyPair(dir);
+  let reader: SerialReader | undefined;
+  let host: number | undefined;
+  try {
+    mapBadges(db, systemClock, options.users);
+    const historyStart = process.hrtime.bigint();
+    if (options.historyTaps > 0) {
+      insertHistory(db, options.users, options.historyTaps, new Date(), options.random);
+      db.pragma("wal_checkpoint(TRUNCATE)");
+    }
+    const historyInsertSeconds = elapsedMs(historyStart, process.hrtime.bigint()) / 1000;
+    const bareCommit = measureBareCommits(dir, options.bareCommits);
+
+    const config = parseConfig(
+      daemonConfig({
+        dataDir,
+        serverUrl: "http://127.0.0.1:9/goodtime-rs",
+        reader: { type: "serial", path: pty.devicePath },
+        concurrency: 2,
+      }),
+      "benchmark config",
+    );
+    // The daemon logs JSON lines to journald; here they are serialised the same way and discarded.
+    const logger = createLogger(
+      { level: "info", redactBadges: false },
+      pino.destination({ dest: "/dev/null", sync: true }),
+    );
+    let current: TapTiming | undefined;
+    let finished: (() => void) | undefined;
+    const outcomes: Record<string, number> = {};
+    const terminal = new Terminal({
+      db,
+      config,
+      clock: systemClock,
+      logger,
+      feedback: {
+        signal(signal: FeedbackSignal) {
+          if (current) current.signalled = process.hrtime.bigint();
+          outcomes[signal] = (outcomes[signal] ?? 0) + 1;
+        },
+        setBacklog() {},
+      },
+      onEntryQueued: () => {},
+      clockReading: () => ({ synced: true, bootId: "bench" }),
+      source: `serial:${pty.devicePath}`,
+    });
+    reader = new SerialReader(config.reader as SerialReaderConfig, {
+      logger: silentLogger(),
+      clock: systemClock,
+      events: {
+        onBadge(read: BadgeRead) {
+          if (current) current.read = process.hrtime.bigint();
+          terminal.handleRead(read);
+          if (current) current.done = process.hrtime.bigint();
+          finished?.();
+        },
+      },
+    });
+    await reader.start();
+    if (reader.status().state !== "open") {
+      throw new Error(`the reader on ${pty.devicePath} did not open: ${reader.status().detail}`);
+    }
+    host = openSync(pty.hostPath, "w");
+
+    const timings: TapTiming[] = [];
+    let ioBefore = 0;
+    const total = options.warmupTaps + options.taps;
+    for (let i = 0; i < total; i++) {
+      if (i === options.warmupTaps) {
+        for (const key of Object.keys(outcomes)) delete outcomes[key];
+        ioBefore = writeBytes();
+      }
+      const user = options.users[i % options.users.length] as BenchUser;
+      const tapDone = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `tap ${i} (badge ${user.badgeId}) got no feedback within ${TAP_TIMEOUT_MS} ms`,
+              ),
+            ),
+          TAP_TIMEOUT_MS,
+        );
+        finished = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      current = { written: process.hrtime.bigint() };
+      writeSync(host, rdm6300Frame(user.badgeId));
+      await tapDone;
+      if (i >= options.warmupTaps) timings.push(current);
+      await nextTurn();
+    }
+    const ioAfter = writeBytes();
+    const part = (
+      from: (t: TapTiming) => bigint | undefined,
+      to: (t: TapTiming) => bigint | undefined,
+    ) => summarize(timings.map((t) => elapsedMs(from(t) ?? 0n, to(t) ?? 0n)));
+    const latency = part(
+      (t) => t.written,
+      (t) => t.signalled,
+    );
+    return {
+      historyTaps: options.historyTaps,
+      historyInsertSeconds,
+      latency,
+      readAndParse: part(
+        (t) => t.written,
+        (t) => t.read,
+      ),
+      lookupAndCommit: part(
+        (t) => t.read,
+        (t) => t.signalled,
+      ),
+      afterFeedback: part(
+        (t) => t.signalled,
+        (t) => t.done,
+      ),
+      bareCommit,
+      p99OverBareP99: latency.p99 / bareCommit.p99,
+      writeBytesPerTap: (ioAfter - ioBefore) / options.taps,
+      outcomes,
+    };
+  } finally {
+    if (host !== undefined) closeSync(host);
+    await reader?.stop();
+    db.close();
+    await pty.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
