@@ -128,19 +128,14 @@ class GpiosetOutput implements GpioOutput {
     child.on("close", (code, signal) => {
       if (this.#child !== child) return;
       this.#child = undefined;
-      if (this.#closing) {
-        if (this.#replacing) {
-          this.#replacing = false;
-          this.#start();
-          return;
-        }
-        this.#dead = true;
-        this.#closing();
-        return;
-      }
       if (this.#replacing) {
         this.#replacing = false;
         this.#start();
+        return;
+      }
+      if (this.#closing) {
+        this.#dead = true;
+        this.#closing();
         return;
       }
       this.#fail(new Error(exitReason("gpioset", code, signal, stderr())));

@@ -4,6 +4,7 @@ import { silentLogger } from "../../src/core/logger.js";
 import {
   createGpiodBackend,
   detectGpiodVersion,
+  GpiodBackend,
   GpiodUnavailableError,
 } from "../../src/gpio/gpiod-backend.js";
 import type { ResolvedPin } from "../../src/gpio/resolve.js";
@@ -123,6 +124,43 @@ describe("gpiod backend (libgpiod command-line tools)", () => {
     output.write(true);
     await settle();
     expect(argvOf(children).at(-1)).toBe(oneShot);
+  });
+
+  it("closes cleanly while a replacement is still under way", async () => {
+    const { backend, children } = await backendWith(V1);
+    const output = backend.openOutput({
+      name: "green",
+      pin: PIN,
+      activeLow: false,
+      onFault: () => {},
+    });
+    output.write(true);
+    await output.close();
+    expect(argvOf(children)).toEqual([
+      "gpioset --mode=signal gpiochip4 17=0",
+      "gpioset --mode=exit gpiochip4 17=0",
+    ]);
+    expect(children.every((child) => !child.running)).toBe(true);
+  });
+
+  it("reports a gpioset that cannot be started at all", async () => {
+    const backend = new GpiodBackend(
+      fakeSpawn(noTools).spawn,
+      { major: 1, minor: 6, text: "v1.6.3" },
+      silentLogger(),
+    );
+    const faults: string[] = [];
+    const output = backend.openOutput({
+      name: "red",
+      pin: PIN,
+      activeLow: false,
+      onFault: (e) => faults.push(e.message),
+    });
+    await settle();
+    expect(faults).toEqual(["GPIO output red (gpiochip4 line 17): spawn gpioset ENOENT"]);
+    output.write(true);
+    await output.close();
+    expect(faults).toHaveLength(1);
   });
 
   it("reports a gpioset that dies on its own, quoting it, and then stays quiet", async () => {
