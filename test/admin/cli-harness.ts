@@ -80,3 +80,18 @@ export function harness(options: HarnessOptions = {}): Harness {
     },
   };
 }
+
+/** `timeclock badges list --json`, parsed. */
+export async function badgeListJson(h: Harness) {
+  const result = await h.cli("badges", "list", "--json");
+  if (result.code !== 0) throw new Error(`badges list failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as {
+    badgeId: string;
+    knownBits: number;
+    email: string;
+    name: string | null;
+    timeTypeId: string | null;
+    projectId: string | null;
+    text: string;
+  }[];
+}

@@ -1,42 +1,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ExitCode } from "../../src/core/exit-codes.js";
-import {
-  SEED_PROJECTS,
-  SEED_TIME_TYPES,
-  SEED_USERS,
-  type Simulator,
-  startSimulator,
-} from "../../src/simulator/index.js";
 import { AdminEventLog } from "../../src/store/admin-events.js";
-import { harness } from "../admin/cli-harness.js";
+import { harness, badgeListJson as listJson } from "../admin/cli-harness.js";
 import { tapper } from "../admin/seed.js";
 
 const ANNA = "anna@example.com";
-
-async function listJson(h: ReturnType<typeof harness>) {
-  const result = await h.cli("badges", "list", "--json");
-  expect(result.code).toBe(ExitCode.ok);
-  return JSON.parse(result.stdout) as {
-    badgeId: string;
-    knownBits: number;
-    email: string;
-    name: string | null;
-    timeTypeId: string | null;
-    projectId: string | null;
-    text: string;
-  }[];
-}
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 describe("timeclock badges add, list, remove", () => {
   it("normalises the badge and the email, and records the change", async () => {
@@ -339,80 +309,5 @@ describe("timeclock badges import and export", () => {
       }));
     expect(strip(await listJson(target))).toEqual(strip(await listJson(source)));
     expect((await target.cli("badges", "export")).stdout).toBe(csv);
-  });
-});
-
-describe("timeclock badges --check against GoodTime", () => {
-  let sim: Simulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
-
-  it("saves a mapping whose user, time type and project the server knows", async () => {
-    const h = harness({ baseUrl: sim.url });
-    const result = await h.cli(
-      "badges",
-      "add",
-      "0F00A1B2C3",
-      SEED_USERS.anna.toUpperCase(),
-      "--check",
-      "--time-type",
-      SEED_TIME_TYPES.travel.id,
-      "--project",
-      SEED_PROJECTS.warehouse.id,
-    );
-    expect(result).toMatchObject({ code: 0, stderr: "" });
-    expect(await listJson(h)).toMatchObject([{ email: SEED_USERS.anna }]);
-  });
-
-  it.each([
-    [["nobody@gtsandbox.en"], 'email "nobody@gtsandbox.en" is not a user of the GoodTime account'],
-    [
-      [SEED_USERS.ben, "--time-type", "tt-x"],
-      'time type "tt-x" does not exist on the server; known: 56941eee',
-    ],
-    [[SEED_USERS.ben, "--project", "p-x"], 'project "p-x" does not exist on the server'],
-  ])("refuses %j with exit 65 and saves nothing", async (argv, message) => {
-    const h = harness({ baseUrl: sim.url });
-    const result = await h.cli("badges", "add", "0F00A1B2C3", ...argv, "--check");
-    expect(result.code).toBe(ExitCode.refused);
-    expect(result.stderr).toContain(message);
-    expect(await listJson(h)).toEqual([]);
-  });
-
-  it("reports each line the server refutes on import", async () => {
-    const h = harness({ baseUrl: sim.url });
-    const file = join(h.dir, "badges.csv");
-    writeFileSync(
-      file,
-      `badge,email,name,timeTypeId,projectId\n0F00A1B2C3,${SEED_USERS.anna},,,\n0F00A1B2C4,ghost@gtsandbox.en,,,\n`,
-    );
-    const result = await h.cli("badges", "import", "--check", file);
-    expect(result.code).toBe(ExitCode.refused);
-    expect(result.stderr).toContain('line 3: email "ghost@gtsandbox.en" is not a user');
-    expect(await listJson(h)).toEqual([]);
-  });
-
-  it("warns and still saves when the server cannot be reached", async () => {
-    const h = harness({ baseUrl: `http://127.0.0.1:${await closedPort()}/goodtime-rs` });
-    const result = await h.cli("badges", "add", "0F00A1B2C3", ANNA, "--check");
-    expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(
-      /^warning: could not check against GoodTime at http:\/\/127\.0\.0\.1:\d+\/goodtime-rs: .*GT_NETWORK.*saving without the check\n$/,
-    );
-    expect(await listJson(h)).toMatchObject([{ email: ANNA }]);
-  });
-
-  it("warns and still saves when the login is refused, without printing the password", async () => {
-    const h = harness({ baseUrl: sim.url, password: "wrong-secret-pw" });
-    const result = await h.cli("badges", "add", "0F00A1B2C3", ANNA, "--check");
-    expect(result.code).toBe(0);
-    expect(result.stderr).toContain("GT_LOGIN_REJECTED");
-    expect(result.stderr).not.toContain("wrong-secret-pw");
-    expect(await listJson(h)).toHaveLength(1);
   });
 });
