@@ -212,7 +212,7 @@ export function registerGpioCommands(program: Command, context: CliContext): voi
       const keys = await createFunctionKeys(
         loaded.config.feedback,
         { logger: stderrLogger(context) },
-        (name) => context.stdout.write(`${new Date().toISOString()} key ${name}\n`),
+        (name) => context.stdout.write(`${systemClock.now().toISOString()} key ${name}\n`),
       );
       context.stdout.write(`listening for ${seconds} s: press each key once\n`);
       await wait(seconds * 1000);
