@@ -7,6 +7,7 @@ import { CommandError, ExitCode } from "../core/exit-codes.js";
 import { registerBadgeCommands } from "./commands/badges.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerDoctorCommands } from "./commands/doctor.js";
 import { registerExportCommand } from "./commands/export.js";
 import { registerGpioCommands } from "./commands/gpio.js";
 import { registerQueueCommands } from "./commands/queue.js";
@@ -38,6 +39,7 @@ export function buildProgram(context: CliContext): Command {
   registerServerCommands(program, context);
   registerSimulatorCommands(program, context);
   registerGpioCommands(program, context);
+  registerDoctorCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }

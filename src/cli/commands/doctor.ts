@@ -1,0 +1,106 @@
+import { spawn } from "node:child_process";
+import Database from "better-sqlite3";
+import type { Command } from "commander";
+import { type Clock, systemClock } from "../../core/clock.js";
+import { CommandError, ExitCode } from "../../core/exit-codes.js";
+import { createLogger, LOG_LEVELS, type LogLevel } from "../../core/logger.js";
+import { doctorExitCode, runDoctor } from "../../doctor/runner.js";
+import type { CheckResult, DoctorDeps } from "../../doctor/types.js";
+import { createClientFromConfig } from "../../goodtime/from-config.js";
+import { scanGpioChips } from "../../gpio/chips.js";
+import { runTool } from "../../gpio/run-tool.js";
+import { createClockProbe } from "../../system/clock-state.js";
+import { type CliContext, optionsOf } from "../context.js";
+import { renderJson } from "../output.js";
+
+/** Tests may hand in a clock, which decides the day of the write test. */
+export type DoctorContext = CliContext & { clock?: Clock };
+
+interface DoctorOptions {
+  json?: boolean;
+  writeTest?: boolean;
+}
+
+const HELP_AFTER = `
+Checks, in order: configuration, data directory and database, reader device, GPIO lines, clock,
+server reachable, credentials, time types and projects, badge users, and with --write-test a test
+entry that is booked for server.loginEmail, read back and deleted. Checks that need the server are
+skipped when it cannot be reached; a failed login skips those after it.
+
+Run it as the service user (sudo -u timeclock timeclock doctor) so that permissions are judged as
+the service sees them.
+
+Exit status: 0 when no check failed (warnings allowed), 1 when any check failed, 64 on a usage error.`;
+
+async function scanChips(fsRoot: string) {
+  const [detected, listed] = await Promise.all([
+    runTool(spawn, "gpiodetect", []),
+    runTool(spawn, "gpioinfo", []),
+  ]);
+  return scanGpioChips({
+    fsRoot,
+    gpiodetectOutput: detected?.stdout,
+    gpioinfoOutput: listed?.stdout,
+  });
+}
+
+function openExisting(path: string): Database.Database {
+  const db = new Database(path, { fileMustExist: true });
+  db.pragma("busy_timeout = 5000");
+  return db;
+}
+
+function renderText(results: readonly CheckResult[]): string {
+  const width = Math.max(...results.map((result) => result.check.length));
+  const lines = results.flatMap((result) => {
+    const head = `${result.status.padEnd(4)}  ${result.check.padEnd(width)}  ${result.finding}`;
+    return result.fix ? [head, `${" ".repeat(width + 8)}fix: ${result.fix}`] : [head];
+  });
+  const count = (status: CheckResult["status"]) =>
+    results.filter((result) => result.status === status).length;
+  const summary = `${count("ok")} ok, ${count("warn")} warn, ${count("fail")} fail, ${count("skip")} skipped`;
+  return `${lines.join("\n")}\n${summary}\n`;
+}
+
+export function registerDoctorCommands(program: Command, context: DoctorContext): void {
+  program
+    .command("doctor")
+    .description(
+      "check config, data directory, reader, GPIO, clock and the GoodTime account, each ok, warn or fail with what to do",
+    )
+    .option("--json", "print an array of { check, status, finding, fix? }")
+    .option(
+      "--write-test",
+      "also book a 5-minute test entry for server.loginEmail 35 or more days back at 03:00, read it back and delete it",
+    )
+    .addHelpText("after", HELP_AFTER)
+    .action(async (options: DoctorOptions, command: Command) => {
+      const { config: configPath } = optionsOf<DoctorOptions>(command);
+      const wanted = context.env.TIMECLOCK_LOG_LEVEL;
+      const level = LOG_LEVELS.find((name) => name === wanted) ?? ("silent" satisfies LogLevel);
+      // The config is not read yet, so badge IDs are redacted whatever log.redactBadges says.
+      const logger = createLogger({ level, redactBadges: true }, context.stderr);
+      const fsRoot = "/";
+      const deps: DoctorDeps = {
+        configPath,
+        env: context.env,
+        fsRoot,
+        clock: context.clock ?? systemClock,
+        logger,
+        clockProbe: createClockProbe({ fsRoot }),
+        scanChips: () => scanChips(fsRoot),
+        createClient: (loaded) => createClientFromConfig(loaded, logger),
+        openDb: openExisting,
+        writeTest: options.writeTest ?? false,
+      };
+      const results = await runDoctor(deps);
+      context.stdout.write(options.json ? renderJson(results) : renderText(results));
+      if (doctorExitCode(results) !== 0) {
+        const failed = results.filter((result) => result.status === "fail");
+        throw new CommandError(
+          `doctor found ${failed.length} failing check(s): ${failed.map((result) => result.check).join(", ")}`,
+          ExitCode.failure,
+        );
+      }
+    });
+}
