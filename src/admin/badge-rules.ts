@@ -19,16 +19,14 @@ export type DigitForm = (typeof DIGIT_FORMS)[number];
 
 const TEN_DIGITS = /^\s*[0-9]{10}\s*$/;
 
-export function parseAdminBadge(input: string, digits?: DigitForm): BadgeIdResult {
-  if (digits && TEN_DIGITS.test(input)) return parseBadgeAs(input.trim(), digits);
-  const result = parseBadgeInput(input);
-  if (!result.ok && TEN_DIGITS.test(input) && result.reason.includes("ambiguous")) {
-    return {
-      ok: false,
-      reason: `${result.reason}; on the command line, --digits dec10 or --digits hex10 says which`,
-    };
-  }
-  return result;
+/**
+ * Ten plain digits read both as the canonical hex ID and as the decimal printed on cards. An admin
+ * types what the terminal shows (logs, `badges unknown`), which is the canonical hex, so that is the
+ * reading unless `--digits dec10` says the number came off the card.
+ */
+export function parseAdminBadge(input: string, digits: DigitForm = "hex10"): BadgeIdResult {
+  if (TEN_DIGITS.test(input)) return parseBadgeAs(input.trim(), digits);
+  return parseBadgeInput(input);
 }
 
 const emailShape = z.email();

@@ -35,10 +35,15 @@ interface SchemaNode {
   unwrap?: () => SchemaNode;
 }
 
-/** Walks the schema along a path, choosing the union member the input's `type` selects. */
+/**
+ * Walks the schema along a path, choosing the union member the input's `type` selects. A key's
+ * description sits on its outermost wrapper (`.default(...).describe(...)`), so the first
+ * description met while unwrapping is kept.
+ */
 function schemaAt(input: unknown, path: Path): SchemaNode | undefined {
   let node: SchemaNode | undefined = configSchema as unknown as SchemaNode;
   for (let i = 0; i <= path.length && node; i++) {
+    const description: string | undefined = node.description;
     while (node && !node.shape && (node.unwrap || node.options)) {
       if (node.options) {
         const type = (valueAt(input, path.slice(0, i)) as { type?: unknown } | undefined)?.type;
@@ -48,7 +53,9 @@ function schemaAt(input: unknown, path: Path): SchemaNode | undefined {
         });
       } else node = node.unwrap?.();
     }
-    if (i === path.length) return node;
+    if (i === path.length) {
+      return node && { shape: node.shape, description: description ?? node.description };
+    }
     node = node?.shape?.[String(path[i])];
   }
   return node;

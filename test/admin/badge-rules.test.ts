@@ -19,11 +19,15 @@ describe("badge rules", () => {
     expect(parseAdminBadge(input, digits)).toEqual({ ok: true, ...expected });
   });
 
-  it("says how to settle ten ambiguous digits, and only then", () => {
-    const ambiguous = parseAdminBadge("0010597059");
-    expect(!ambiguous.ok && ambiguous.reason).toContain("--digits dec10 or --digits hex10");
+  it("reads ten plain digits as the canonical hex ID unless told they are the card decimal", () => {
+    expect(parseAdminBadge("0010597059")).toEqual({ ok: true, id: "0010597059", knownBits: 40 });
+    expect(parseAdminBadge("0010597059", "dec10")).toEqual({
+      ok: true,
+      id: "0000A1B2C3",
+      knownBits: 32,
+    });
     const ghost = parseAdminBadge("0000000000");
-    expect(!ghost.ok && ghost.reason).not.toContain("--digits");
+    expect(!ghost.ok && ghost.reason).toContain("ghost");
   });
 
   it.each([

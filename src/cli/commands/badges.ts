@@ -45,7 +45,7 @@ interface ImportOptions extends DigitsOption {
 const digitsOption = () =>
   new Option(
     "--digits <form>",
-    "how to read a badge of 10 plain digits, which is valid as hex and as the card decimal: dec10 (the number printed on cards, low 32 bits) or hex10; without it such a badge is refused as ambiguous",
+    "how to read a badge of 10 plain digits, which is valid as hex and as the card decimal: dec10 (the number printed on cards, low 32 bits) or hex10 (the default: the canonical ID the terminal logs and `badges unknown` lists)",
   ).choices(DIGIT_FORMS);
 
 const CHECK_HELP =
