@@ -15,6 +15,8 @@ export class DaemonProcess {
   readonly stderr: string[] = [];
   readonly child: ChildProcess;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves once the process has exited and its output is read to the end. */
+  readonly closed: Promise<void>;
   #waiters: { predicate: (r: LogRecord) => boolean; resolve: (r: LogRecord) => void }[] = [];
 
   constructor(configPath: string, env: NodeJS.ProcessEnv = {}) {
@@ -33,6 +35,7 @@ export class DaemonProcess {
     this.exited = new Promise((done) =>
       this.child.once("exit", (code, signal) => done({ code, signal })),
     );
+    this.closed = new Promise((done) => this.child.once("close", () => done()));
   }
 
   #add(record: LogRecord): void {
