@@ -87,44 +87,48 @@ export const configCheck: Check = {
   },
 };
 
-function inspectDatabase(deps: DoctorDeps, state: DoctorState, path: string, dir: string): Finding {
-  let db: Db;
-  try {
-    db = deps.openDb(path);
-  } catch (error) {
+const RECOVER_FIX = (path: string) =>
+  `stop the service (sudo systemctl stop timeclock), copy ${path} aside and try: sqlite3 ${path} ".recover" | sqlite3 recovered.db`;
+
+function judgeDatabase(deps: DoctorDeps, state: DoctorState, db: Db, path: string): Finding {
+  const rows = db.pragma("quick_check") as { quick_check: string }[];
+  const problems = rows.map((row) => row.quick_check).filter((line) => line !== "ok");
+  if (problems.length > 0) {
     return fail(
-      `database ${path} cannot be opened: ${(error as Error).message}`,
-      `stop the service (sudo systemctl stop timeclock), copy ${path} aside and try: sqlite3 ${path} ".recover" | sqlite3 recovered.db`,
+      `database ${path} is damaged: ${problems.slice(0, 3).join("; ")}`,
+      RECOVER_FIX(path),
     );
   }
+  const version = schemaVersion(db);
+  if (version > SCHEMA_VERSION) {
+    return fail(
+      `database ${path} has schema version ${version}, newer than this timeclock knows (${SCHEMA_VERSION})`,
+      "install the newer timeclock again, or restore a backup of the database made by this version",
+    );
+  }
+  if (version < SCHEMA_VERSION) {
+    return warn(
+      `database ${path} has schema version ${version}; this timeclock migrates it to ${SCHEMA_VERSION} when it starts`,
+      "restart the service to migrate it: sudo systemctl restart timeclock",
+    );
+  }
+  state.badges = new BadgeRepository(db, deps.clock).list();
+  return ok(`database ${path} passes quick_check at schema version ${version}`);
+}
+
+function inspectDatabase(deps: DoctorDeps, state: DoctorState, path: string): Finding {
+  let db: Db | undefined;
   try {
-    const rows = db.pragma("quick_check") as { quick_check: string }[];
-    const problems = rows.map((row) => row.quick_check).filter((line) => line !== "ok");
-    if (problems.length > 0) {
-      return fail(
-        `database ${path} is damaged: ${problems.slice(0, 3).join("; ")}`,
-        `stop the service (sudo systemctl stop timeclock), copy ${path} aside and try: sqlite3 ${path} ".recover" | sqlite3 recovered.db`,
-      );
-    }
-    const version = schemaVersion(db);
-    if (version > SCHEMA_VERSION) {
-      return fail(
-        `database ${path} has schema version ${version}, newer than this timeclock knows (${SCHEMA_VERSION})`,
-        "install the newer timeclock again, or restore a backup of the database made by this version",
-      );
-    }
-    if (version < SCHEMA_VERSION) {
-      return warn(
-        `database ${path} has schema version ${version}; this timeclock migrates it to ${SCHEMA_VERSION} when it starts`,
-        "restart the service to migrate it: sudo systemctl restart timeclock",
-      );
-    }
-    state.badges = new BadgeRepository(db, deps.clock).list();
-    return ok(
-      `${dir} is writable; database ${path} passes quick_check at schema version ${version}`,
+    db = deps.openDb(path);
+    return judgeDatabase(deps, state, db, path);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return fail(
+      `database ${path} cannot be read${code ? ` (${code})` : ""}: ${(error as Error).message}`,
+      RECOVER_FIX(path),
     );
   } finally {
-    db.close();
+    db?.close();
   }
 }
 
@@ -160,7 +164,8 @@ export const dataCheck: Check = {
       state.badges = [];
       return ok(`${dir} is writable; no database yet (timeclock run creates ${path})`);
     }
-    return inspectDatabase(deps, state, path, dir);
+    const database = inspectDatabase(deps, state, path);
+    return { ...database, finding: `${dir} is writable; ${database.finding}` };
   },
 };
 
