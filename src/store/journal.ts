@@ -11,6 +11,7 @@ import {
 } from "../pairing/pairing.js";
 import { BadgeRepository } from "./badges.js";
 import { type Db, fromDbTime, toDbTime } from "./database.js";
+import { Outbox } from "./outbox.js";
 
 export interface TapRead {
   badgeId: string;
@@ -63,11 +64,13 @@ interface ActivityRow {
 export class TapJournal {
   readonly #db: Db;
   readonly #badges: BadgeRepository;
+  readonly #outbox: Outbox;
   readonly #newId: () => string;
 
   constructor(db: Db, clock: Clock, newId: () => string) {
     this.#db = db;
     this.#badges = new BadgeRepository(db, clock);
+    this.#outbox = new Outbox(db);
     this.#newId = newId;
   }
 
@@ -139,7 +142,7 @@ export class TapJournal {
     }
     const entry = decision.kind === "clock-out" ? decision.entry : null;
     this.#insertTap(tapId, read, time, decision.kind, null, owner.email, entry?.id ?? null);
-    if (entry) this.#insertEntry(entry, time.at);
+    if (entry) this.#outbox.enqueue(entry, entry.held ? "held" : "pending", time.at);
     const review = decision.kind === "clock-in" ? decision.review : null;
     if (review) this.#insertReview(review.email, review.shift, review.reason, time.at);
     this.#saveState(owner.email, tapId, decision.state);
@@ -251,29 +254,6 @@ export class TapJournal {
         reason,
         email,
         entryId,
-      );
-  }
-
-  #insertEntry(entry: EntryDraft, now: Date): void {
-    this.#db
-      .prepare(
-        `INSERT INTO entries (id, email, start_at, end_at, time_type_id, project_id, comment, start_tap_id,
-           end_tap_id, state, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        entry.id,
-        entry.email,
-        toDbTime(entry.start),
-        toDbTime(entry.end),
-        entry.timeTypeId,
-        entry.projectId,
-        entry.comment,
-        entry.startTapId,
-        entry.endTapId,
-        entry.held ? "held" : "pending",
-        toDbTime(now),
-        toDbTime(now),
       );
   }
 

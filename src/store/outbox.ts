@@ -32,10 +32,11 @@ export interface OutboxEntry {
   bookedAt: Date | null;
 }
 
-export type ManualEntry = Pick<
+/** An entry as it is queued: by a clock-out tap (with its end tap) or by an admin from a review. */
+export type NewEntry = Pick<
   OutboxEntry,
   "id" | "email" | "start" | "end" | "timeTypeId" | "projectId" | "comment" | "startTapId"
->;
+> & { endTapId?: number | null };
 
 interface EntryRow {
   id: string;
@@ -246,15 +247,15 @@ export class Outbox {
   }
 
   /**
-   * Queues an entry an admin made by hand (from a review): no end tap, booked like any other.
-   * Fails on an id that exists, so a caller's stable id is never reused.
+   * Queues an entry to book, or to hold until the clock can be trusted. Fails on an id that
+   * exists, so a stable id is never reused.
    */
-  enqueueManual(entry: ManualEntry, now: Date): void {
+  enqueue(entry: NewEntry, state: "pending" | "held", now: Date): void {
     this.#db
       .prepare(
         `INSERT INTO entries (id, email, start_at, end_at, time_type_id, project_id, comment, start_tap_id,
            end_tap_id, state, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 'pending', ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         entry.id,
@@ -265,6 +266,8 @@ export class Outbox {
         entry.projectId,
         entry.comment,
         entry.startTapId,
+        entry.endTapId ?? null,
+        state,
         toDbTime(now),
         toDbTime(now),
       );

@@ -1,5 +1,5 @@
 import { type Db, fromDbTime, toDbTime } from "./database.js";
-import { type ManualEntry, Outbox } from "./outbox.js";
+import { type NewEntry, Outbox } from "./outbox.js";
 
 export type ReviewResolution = "booked" | "discarded";
 
@@ -95,7 +95,7 @@ export class ReviewList {
    * Queues the entry and resolves the review in one transaction, so a review is never booked twice;
    * false when the review is missing or already resolved.
    */
-  book(id: number, entry: ManualEntry, now: Date): boolean {
+  book(id: number, entry: NewEntry, now: Date): boolean {
     return this.#db
       .transaction(() => {
         const resolved = this.#db
@@ -105,7 +105,7 @@ export class ReviewList {
           )
           .run(toDbTime(now), entry.id, id);
         if (resolved.changes === 0) return false;
-        this.#outbox.enqueueManual(entry, now);
+        this.#outbox.enqueue(entry, "pending", now);
         return true;
       })
       .immediate();

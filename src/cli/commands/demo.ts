@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,7 @@ import { createClockProbe } from "../../system/clock-state.js";
 import { createSystemdNotifier } from "../../system/sd-notify.js";
 import { startDaemon } from "../../terminal/daemon.js";
 import type { CliContext } from "../context.js";
+import { untilStopSignal } from "../signals.js";
 
 const ZONE = "Europe/Berlin";
 const DEMO_BADGES = [
@@ -140,11 +142,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
         }
       }, 300);
 
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-        process.stdin.once("end", resolve);
-      });
+      await Promise.race([untilStopSignal(), once(process.stdin, "end")]);
       clearInterval(poll);
       await daemon.stop();
       await simulator.close();

@@ -7,6 +7,7 @@ import { createClockProbe } from "../../system/clock-state.js";
 import { createSystemdNotifier } from "../../system/sd-notify.js";
 import { startDaemon } from "../../terminal/daemon.js";
 import { type CliContext, loadConfigFor } from "../context.js";
+import { untilStopSignal } from "../signals.js";
 
 /** Past this, a stop that hangs (a wedged device, a request that ignores its timeout) is cut short. */
 const HARD_EXIT_MS = 15_000;
@@ -15,18 +16,6 @@ export function loggerFor(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Logger 
   const fromEnv = env.TIMECLOCK_LOG_LEVEL as LogLevel | undefined;
   const level = fromEnv && LOG_LEVELS.includes(fromEnv) ? fromEnv : loaded.config.log.level;
   return createLogger({ level, redactBadges: loaded.config.log.redactBadges });
-}
-
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      resolve(signal);
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
 }
 
 export function registerRunCommand(program: Command, context: CliContext): void {
@@ -49,7 +38,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
         notifier: createSystemdNotifier({ env: context.env, logger }),
         stdin: process.stdin,
       });
-      const signal = await waitForSignal();
+      const signal = await untilStopSignal();
       logger.info({ signal }, "stopping");
       const backstop = setTimeout(() => {
         logger.fatal("stop took too long; exiting anyway");

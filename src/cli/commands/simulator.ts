@@ -8,6 +8,7 @@ import {
   startSimulator,
 } from "../../simulator/index.js";
 import type { CliContext } from "../context.js";
+import { untilStopSignal } from "../signals.js";
 
 interface SimulatorCommandOptions {
   port: string;
@@ -84,18 +85,6 @@ function announce(simulator: Simulator, context: CliContext, json: boolean): voi
     "stop with Ctrl-C (SIGINT) or SIGTERM",
   ];
   context.stdout.write(`${lines.join("\n")}\n`);
-}
-
-function untilStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve(signal);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }
 
 export function registerSimulatorCommands(program: Command, context: CliContext): void {
