@@ -76,13 +76,13 @@ export function configReferenceMarkdown(): string {
   const schema = z.toJSONSchema(configSchema, { io: "input" }) as JsonSchema;
   const rows: Row[] = [];
   walk(schema, "", true, rows);
-  const escape = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
+  const cellText = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
   return [
     "| key | type | description |",
     "|---|---|---|",
     ...rows.map(
       (row) =>
-        `| \`${row.key}\`${row.required ? " **(required)**" : ""} | ${row.type} | ${escape(row.description)} |`,
+        `| \`${row.key}\`${row.required ? " **(required)**" : ""} | ${row.type} | ${cellText(row.description)} |`,
     ),
   ].join("\n");
 }

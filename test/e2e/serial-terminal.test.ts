@@ -2,6 +2,8 @@ import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
+import { DaemonProcess } from "../../src/bench/daemon-process.js";
+import { type PtyPair, startPtyPair } from "../../src/bench/pty-pair.js";
 import { systemClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import {
@@ -13,8 +15,6 @@ import {
 } from "../../src/simulator/index.js";
 import { BadgeRepository } from "../../src/store/badges.js";
 import { openDatabase } from "../../src/store/database.js";
-import { DaemonProcess } from "../../src/bench/daemon-process.js";
-import { type PtyPair, startPtyPair } from "../../src/bench/pty-pair.js";
 import { tempDir } from "../helpers/temp.js";
 import { rdm6300Frame } from "../readers/frames.js";
 
