@@ -78,10 +78,10 @@ const terminalSchema = z
         "Directory holding the SQLite database (journal, badges, outbox). Default: /var/lib/timeclock.",
       ),
     clockTrust: z
-      .enum(["ntp", "system"])
-      .default("ntp")
+      .enum(["auto", "ntp", "system"])
+      .default("auto")
       .describe(
-        'When tap times count as trustworthy: "ntp" once the system clock is synchronised (a Pi without a battery clock boots with a stale time; taps before synchronisation are held), "system" always (a battery-backed RTC or a host with a reliable clock). Default: ntp.',
+        'When tap times count as trustworthy. "auto": once systemd-timesyncd, timedatectl or chrony reports the clock synchronised (a Pi without a battery clock boots with a stale time: shifts tapped before are held, then re-anchored), and always where none of them can tell (a container or a host without systemd). "ntp": only once synchronisation is confirmed, even where nothing can tell. "system": always (a battery-backed RTC). Default: auto.',
       ),
   })
   .describe("This terminal.");

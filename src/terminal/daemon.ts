@@ -14,6 +14,7 @@ import { SyncWorker } from "../sync/sync-worker.js";
 import {
   type ClockProbe,
   type ClockState,
+  createAutoClockProbe,
   createTrustedClockProbe,
 } from "../system/clock-state.js";
 import type { SystemdNotifier } from "../system/sd-notify.js";
@@ -73,7 +74,11 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   });
 
   const probe =
-    config.terminal.clockTrust === "system" ? createTrustedClockProbe(clockProbe) : clockProbe;
+    config.terminal.clockTrust === "system"
+      ? createTrustedClockProbe(clockProbe)
+      : config.terminal.clockTrust === "auto"
+        ? createAutoClockProbe(clockProbe)
+        : clockProbe;
   let clockState: ClockState = await probe.read();
   const bootId = probe.bootId();
   const syncLog = logger.child({ part: "sync" });

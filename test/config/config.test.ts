@@ -45,7 +45,7 @@ describe("config", () => {
       name: "front-door",
       timeZone: "Europe/Berlin",
       dataDir: "/var/lib/timeclock",
-      clockTrust: "ntp",
+      clockTrust: "auto",
     });
     expect(config.server.apiVersion).toBe("v2.1");
     expect(config.server.timeoutMs).toBe(10_000);

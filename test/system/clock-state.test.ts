@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   BOOT_ID_FILE,
+  createAutoClockProbe,
   createClockProbe,
   createTrustedClockProbe,
   parseChronyTracking,
@@ -200,5 +201,43 @@ describe("createTrustedClockProbe", () => {
     expect(await probe.read()).toEqual({ synchronized: true, source: "config", bootId: BOOT_ID });
     expect(probe.bootId()).toBe(BOOT_ID);
     expect(calls).toEqual([]);
+  });
+});
+
+describe("createAutoClockProbe", () => {
+  it.each([
+    {
+      name: "a clock no tool can vouch for is trusted",
+      timedatectl: "broken",
+      chronyc: "missing",
+      synchronized: true,
+      source: "none",
+    },
+    {
+      name: "a clock timedatectl reports unsynchronised is not",
+      timedatectl: "no\n",
+      chronyc: "missing",
+      synchronized: false,
+      source: "timedatectl",
+    },
+    {
+      name: "a clock chrony reports unsynchronised is not",
+      timedatectl: "broken",
+      chronyc: CHRONY_UNSYNCED,
+      synchronized: false,
+      source: "chrony",
+    },
+    {
+      name: "a synchronised clock stays so",
+      timedatectl: "yes\n",
+      chronyc: "missing",
+      synchronized: true,
+      source: "timedatectl",
+    },
+  ] as const)("$name", async ({ timedatectl, chronyc, synchronized, source }) => {
+    const { run } = fakeRunner({ timedatectl, chronyc });
+    const state = await createAutoClockProbe(createClockProbe({ fsRoot: fakeRoot(), run })).read();
+    expect(state).toMatchObject({ synchronized, source, bootId: BOOT_ID });
+    if (source === "none") expect(state.detail).toContain('terminal.clockTrust "auto"');
   });
 });
