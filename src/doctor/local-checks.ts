@@ -132,6 +132,23 @@ function inspectDatabase(deps: DoctorDeps, state: DoctorState, path: string): Fi
   }
 }
 
+/** The default terminal.dataDir, which systemd makes at service start (StateDirectory=timeclock). */
+const SERVICE_STATE_DIR = "/var/lib/timeclock";
+
+/** What a data directory that stat refuses with `code` means; pure, so that every case is tested. */
+export function unreadableDataDir(dir: string, code: string): Finding {
+  if (code === "ENOENT" && dir === SERVICE_STATE_DIR) {
+    return warn(
+      `terminal.dataDir ${dir} does not exist yet`,
+      "the service creates it when it starts (StateDirectory=timeclock): sudo systemctl start timeclock",
+    );
+  }
+  return fail(
+    `terminal.dataDir ${dir} cannot be read (${code})`,
+    `create it for the service user: sudo install -d -o timeclock -g timeclock -m 0750 ${dir}, and let the service write there (ReadWritePaths=${dir} in a drop-in, see systemd/README.md)`,
+  );
+}
+
 export const dataCheck: Check = {
   name: "data directory and database",
   needs: ["config"],
@@ -141,11 +158,7 @@ export const dataCheck: Check = {
     try {
       isDirectory = statSync(dir).isDirectory();
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      return fail(
-        `terminal.dataDir ${dir} cannot be read (${code})`,
-        `create it for the service user: sudo install -d -o timeclock -g timeclock -m 0750 ${dir} (or set terminal.dataDir)`,
-      );
+      return unreadableDataDir(dir, (error as NodeJS.ErrnoException).code ?? String(error));
     }
     if (!isDirectory) {
       return fail(
@@ -334,9 +347,10 @@ export const clockCheck: Check = {
         "run timeclock on Linux with /proc mounted",
       );
     }
-    if (clock.synchronized) return ok(`system clock synchronised (checked by ${clock.source})`);
+    const by = clock.source === "none" ? "no time service answered" : `checked by ${clock.source}`;
+    if (clock.synchronized) return ok(`system clock synchronised (${by})`);
     return warn(
-      `system clock not synchronised (checked by ${clock.source}): taps are stored but held until it is`,
+      `system clock not synchronised (${by}): taps are stored but held until it is`,
       clock.detail ?? "enable NTP: sudo timedatectl set-ntp true",
     );
   },

@@ -45,6 +45,16 @@ function unexpected(error: unknown): Finding {
   };
 }
 
+/** Findings quote tools and servers, whose messages may span lines; a report line must not. */
+function oneLine(finding: Finding): Finding {
+  const flat = (text: string) => text.replace(/\s*\n\s*/g, " ").trim();
+  return {
+    status: finding.status,
+    finding: flat(finding.finding),
+    ...(finding.fix === undefined ? {} : { fix: flat(finding.fix) }),
+  };
+}
+
 /** Runs every enabled check in order; a check whose prerequisites failed is skipped with a note. */
 export async function runDoctor(
   deps: DoctorDeps,
@@ -66,7 +76,7 @@ export async function runDoctor(
           finding = unexpected(error);
         }
       }
-      results.push({ check: check.name, ...finding });
+      results.push({ check: check.name, ...oneLine(finding) });
     }
   } finally {
     state.client?.close();

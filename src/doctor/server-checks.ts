@@ -59,7 +59,7 @@ export const serverCheck: Check = {
         );
       }
       return fail(
-        `cannot reach GoodTime at ${baseUrl}: ${error.message} [${error.code}]`,
+        `${error.message} [${error.code}]`,
         `check the network, DNS and firewall (curl -sS ${baseUrl}/api/hello/sayhello) and server.baseUrl; if the service is down, try again later`,
       );
     }

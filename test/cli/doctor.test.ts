@@ -232,7 +232,7 @@ describe("timeclock doctor against a simulator on loopback", () => {
     expect(run.byName["server reachable"]).toMatchObject({
       status: "fail",
       finding: expect.stringMatching(
-        /^cannot reach GoodTime at http:\/\/127\.0\.0\.1:\d+\/goodtime-rs: .*\[GT_NETWORK\]$/,
+        /^cannot reach GoodTime \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) for GET \/goodtime-rs\/api\/hello\/sayhello\..*\[GT_NETWORK\]$/,
       ),
     });
     expect(run.byName["write test"]?.status).toBe("skip");

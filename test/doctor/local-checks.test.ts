@@ -4,7 +4,13 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
-import { clockCheck, dataCheck, gpioCheck, readerCheck } from "../../src/doctor/local-checks.js";
+import {
+  clockCheck,
+  dataCheck,
+  gpioCheck,
+  readerCheck,
+  unreadableDataDir,
+} from "../../src/doctor/local-checks.js";
 import { scanGpioChips } from "../../src/gpio/chips.js";
 import { BadgeRepository } from "../../src/store/badges.js";
 import { databasePath, openDatabase } from "../../src/store/database.js";
@@ -192,6 +198,12 @@ describe("clock check", () => {
       "timedatectl reports NTPSynchronized=no",
     ],
     [
+      { synchronized: false, source: "none" as const, detail: "no marker; no timedatectl" },
+      "warn",
+      "system clock not synchronised (no time service answered): taps are stored but held until it is",
+      "no marker; no timedatectl",
+    ],
+    [
       new Error("cannot read the boot id"),
       "fail",
       "cannot tell whether the clock is synchronised: cannot read the boot id",
@@ -211,8 +223,16 @@ describe("data directory and database check", () => {
     expect(dataCheck.run(depsWith(), withData(dir))).toEqual({
       status: "fail",
       finding: `terminal.dataDir ${dir} cannot be read (ENOENT)`,
-      fix: `create it for the service user: sudo install -d -o timeclock -g timeclock -m 0750 ${dir} (or set terminal.dataDir)`,
+      fix: `create it for the service user: sudo install -d -o timeclock -g timeclock -m 0750 ${dir}, and let the service write there (ReadWritePaths=${dir} in a drop-in, see systemd/README.md)`,
     });
+  });
+
+  it.each([
+    ["/var/lib/timeclock", "ENOENT", "warn"],
+    ["/srv/timeclock", "ENOENT", "fail"],
+    ["/var/lib/timeclock", "EACCES", "fail"],
+  ])("judges %s refused with %s as %s (systemd creates only the default)", (dir, code, status) => {
+    expect(unreadableDataDir(dir, code).status).toBe(status);
   });
 
   it("passes an empty data directory without creating a database", () => {

@@ -53,6 +53,22 @@ describe("runDoctor", () => {
     });
   });
 
+  it("keeps every finding and fix on one line, as tools and servers may not", async () => {
+    const [result] = await runDoctor(depsWith(), [
+      check("multi", [], () => ({
+        status: "warn",
+        finding: "timedatectl failed:\nSystem has not been booted with systemd\n",
+        fix: "enable NTP\n  or install chrony",
+      })),
+    ]);
+    expect(result).toEqual({
+      check: "multi",
+      status: "warn",
+      finding: "timedatectl failed: System has not been booted with systemd",
+      fix: "enable NTP or install chrony",
+    });
+  });
+
   it("leaves out the write test unless asked for", () => {
     const writeTest = CHECKS.find((c) => c.name === "write test");
     expect(writeTest?.enabled?.(depsWith())).toBe(false);
