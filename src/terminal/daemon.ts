@@ -41,6 +41,7 @@ export interface Daemon {
 }
 
 const CLOCK_POLL_MS = 10_000;
+const READER_STATUS_MS = 5_000;
 
 function readerSource(loaded: LoadedConfig): string {
   const reader = loaded.config.reader;
@@ -189,7 +190,19 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   terminal.refreshBacklog();
   feedback.signal("self-test");
   await reader.start();
-  publish("reader", reader.status());
+  // Counters change with every read; publishing them per tap would add a write to each tap, so
+  // they go out on state changes (above) and every few seconds when they moved.
+  let publishedReader = "";
+  const publishReader = () => {
+    const current = reader.status();
+    const text = JSON.stringify(current);
+    if (text === publishedReader) return;
+    publishedReader = text;
+    publish("reader", current);
+  };
+  publishReader();
+  const readerTimer = setInterval(publishReader, READER_STATUS_MS);
+  readerTimer.unref();
 
   let watchdogTimer: NodeJS.Timeout | undefined;
   if (notifier.watchdogIntervalMs !== undefined) {
@@ -211,6 +224,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   const stop = async () => {
     await notifier.stopping();
     clearInterval(clockTimer);
+    clearInterval(readerTimer);
     if (watchdogTimer) clearInterval(watchdogTimer);
     const steps: [string, () => Promise<void> | void][] = [
       ["reader", () => reader.stop()],
