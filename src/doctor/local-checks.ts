@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, type LoadedConfig, loadConfig } from "../config/load.js";
+import { ConfigError, loadConfig } from "../config/load.js";
 import { hasSysfsExport } from "../gpio/chips.js";
 import type { FeedbackConfig } from "../gpio/config-schema.js";
 import { describePin, PinResolutionError, resolvePin } from "../gpio/resolve.js";
@@ -19,16 +19,12 @@ import {
   type DoctorState,
   type Finding,
   fail,
+  loadedOf,
   ok,
   warn,
 } from "./types.js";
 
 /** Checks of this machine: config, data directory, reader device, GPIO lines, clock. */
-
-function loadedOf(state: DoctorState): LoadedConfig {
-  if (!state.loaded) throw new Error("the configuration check must run first");
-  return state.loaded;
-}
 
 function worldReadable(path: string): boolean {
   try {

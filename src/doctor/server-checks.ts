@@ -3,14 +3,9 @@ import type { LoadedConfig, PasswordSource } from "../config/load.js";
 import type { GoodTimeClient } from "../goodtime/client.js";
 import { GoodTimeError } from "../goodtime/errors.js";
 import type { Badge } from "../store/badges.js";
-import { type Check, type DoctorState, fail, ok, warn } from "./types.js";
+import { type Check, fail, loadedOf, ok, sessionOf, warn } from "./types.js";
 
 /** Checks of the GoodTime account: reachable, credentials, ids the config and badges name, users. */
-
-function sessionOf(state: DoctorState): { loaded: LoadedConfig; client: GoodTimeClient } {
-  if (!state.loaded || !state.client) throw new Error("the server check must run first");
-  return { loaded: state.loaded, client: state.client };
-}
 
 /** Where an admin goes to change the password the terminal uses. */
 export function describePasswordSource(loaded: LoadedConfig): string {
@@ -33,7 +28,7 @@ export const serverCheck: Check = {
   name: "server reachable",
   needs: ["config"],
   async run(deps, state) {
-    const loaded = state.loaded as LoadedConfig;
+    const loaded = loadedOf(state);
     // sayhello needs no login; without a password the client is built only to ask it, and the
     // credentials check refuses to log in.
     state.client = deps.createClient(
@@ -106,6 +101,35 @@ function badgeLabel(badge: Badge, redact: boolean): string {
   return redact ? `a badge of ${badge.email}` : `badge ${badgeText(badge)} (${badge.email})`;
 }
 
+/** Badges whose shifts would be booked into a project not assigned to their user (422 on booking). */
+async function unassignedProjects(
+  client: GoodTimeClient,
+  badges: readonly Badge[],
+  defaultProject: string | null,
+  redact: boolean,
+): Promise<string[]> {
+  const assigned = new Map<string, Set<string> | undefined>();
+  const problems: string[] = [];
+  for (const badge of badges) {
+    const project = badge.projectId ?? defaultProject;
+    if (project === null) continue;
+    const email = badge.email.toLowerCase();
+    if (!assigned.has(email)) {
+      try {
+        assigned.set(email, new Set((await client.projects(email)).map((p) => p.id)));
+      } catch (error) {
+        // An email GoodTime does not know is the badge users check's to report.
+        if (!(error instanceof GoodTimeError && error.code === "GT_NOT_FOUND")) throw error;
+        assigned.set(email, undefined);
+      }
+    }
+    if (assigned.get(email)?.has(project) === false) {
+      problems.push(`project ${JSON.stringify(project)} of ${badgeLabel(badge, redact)}`);
+    }
+  }
+  return problems;
+}
+
 export const catalogCheck: Check = {
   name: "time types and projects",
   needs: ["config", "server", "login"],
@@ -134,6 +158,18 @@ export const catalogCheck: Check = {
       return fail(
         `GoodTime does not know ${missing.join("; ")}`,
         "use ids that timeclock server timetypes and timeclock server projects list: correct entry and feedback.keys in the config, and badges with timeclock badges add BADGE EMAIL --time-type ID --project ID",
+      );
+    }
+    const unassigned = await unassignedProjects(
+      client,
+      state.badges ?? [],
+      entry.projectId,
+      log.redactBadges,
+    );
+    if (unassigned.length > 0) {
+      return fail(
+        `not assigned to the badge's user, so GoodTime would refuse the booking: ${unassigned.join("; ")}`,
+        "assign the project to the user in GoodTime, or give the badge another project with timeclock badges add BADGE EMAIL --project ID (timeclock server projects EMAIL lists the user's projects)",
       );
     }
     const badges =

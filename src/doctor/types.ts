@@ -72,3 +72,15 @@ export function warn(finding: string, fix: string): Finding {
 export function fail(finding: string, fix: string): Finding {
   return { status: "fail", finding, fix };
 }
+
+/** The loaded config; the runner runs a check that needs it only after the config check set it. */
+export function loadedOf(state: DoctorState): LoadedConfig {
+  if (!state.loaded) throw new Error("the configuration check must run first");
+  return state.loaded;
+}
+
+/** Config and client; the runner runs a check that needs the server only after it was reached. */
+export function sessionOf(state: DoctorState): { loaded: LoadedConfig; client: GoodTimeClient } {
+  if (!state.client) throw new Error("the server check must run first");
+  return { loaded: loadedOf(state), client: state.client };
+}

@@ -3,7 +3,7 @@ import type { LoadedConfig } from "../config/load.js";
 import type { GoodTimeClient, TimeEntry } from "../goodtime/client.js";
 import { GoodTimeError } from "../goodtime/errors.js";
 import { EPOCH_MS, ISO_LOCAL, ISO_OFFSET } from "../goodtime/time-format.js";
-import { type Check, type DoctorState, type Finding, fail, ok, warn } from "./types.js";
+import { type Check, type Finding, fail, ok, sessionOf, warn } from "./types.js";
 
 /**
  * `--write-test`: books a few minutes for the admin in a quiet slot long past, reads the entry back
@@ -130,10 +130,8 @@ export const writeTestCheck: Check = {
   name: "write test",
   needs: ["config", "server", "login"],
   enabled: (deps) => deps.writeTest,
-  async run(deps, state: DoctorState) {
-    if (!state.loaded || !state.client) throw new Error("the server check must run first");
-    const loaded = state.loaded;
-    const client = state.client;
+  async run(deps, state) {
+    const { loaded, client } = sessionOf(state);
     const { server, entry, terminal } = loaded.config;
     const slots = candidateSlots(deps.clock.now(), terminal.timeZone);
     const nearest = slots[0] as Slot;

@@ -199,6 +199,43 @@ describe("timeclock doctor against a simulator on loopback", () => {
     });
   });
 
+  it("fails time types and projects GoodTime does not know, or that the badge's user may not book", async () => {
+    const s = await site();
+    editConfig(s, (config) => {
+      config.entry = { timeTypeId: "no-such-type", projectId: SEED_PROJECTS.customerSite.id };
+    });
+    const unknown = await doctor(s);
+    expect(unknown.byName["time types and projects"]).toMatchObject({
+      status: "fail",
+      finding: 'GoodTime does not know time type "no-such-type" of entry.timeTypeId',
+      fix: expect.stringContaining("timeclock server timetypes"),
+    });
+
+    editConfig(s, (config) => {
+      config.entry = {
+        timeTypeId: SEED_TIME_TYPES.workingHours.id,
+        projectId: SEED_PROJECTS.customerSite.id,
+      };
+    });
+    const unassigned = await doctor(s);
+    expect(unassigned.byName["time types and projects"]).toMatchObject({
+      status: "fail",
+      finding: `not assigned to the badge's user, so GoodTime would refuse the booking: project "${SEED_PROJECTS.customerSite.id}" of badge 0F00A1B2C3 (${SEED_USERS.anna})`,
+    });
+
+    editConfig(s, (config) => {
+      config.entry = {
+        timeTypeId: SEED_TIME_TYPES.workingHours.id,
+        projectId: SEED_PROJECTS.warehouse.id,
+      };
+    });
+    expect((await doctor(s)).byName["time types and projects"]).toEqual({
+      check: "time types and projects",
+      status: "ok",
+      finding: `time type ${SEED_TIME_TYPES.workingHours.id} and project ${SEED_PROJECTS.warehouse.id} exist; 2 badge mapping(s) checked`,
+    });
+  });
+
   it("fails a missing serial device naming its path", async () => {
     const s = await site({ reader: { path: join("/dev", "timeclock-doctor-absent") } });
     const run = await doctor(s);
