@@ -1,108 +1,21 @@
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { FakeClock } from "../../src/core/clock.js";
 import { ExitCode } from "../../src/core/exit-codes.js";
 import { silentLogger } from "../../src/core/logger.js";
-import type { CheckResult } from "../../src/doctor/types.js";
-import { TEST_COMMENT } from "../../src/doctor/write-test.js";
 import {
   SEED_ADMIN,
   SEED_PROJECTS,
   SEED_TIME_TYPES,
   SEED_USERS,
-  type SimulatorOptions,
-  startSimulator,
 } from "../../src/simulator/index.js";
 import { BadgeRepository } from "../../src/store/badges.js";
 import { openDatabase } from "../../src/store/database.js";
-import { openFreePty } from "../doctor/free-pty.js";
-import { tempDir } from "../helpers/temp.js";
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const NOW = new Date("2026-11-27T10:00:00Z");
-const PASSWORD_ENV = { TIMECLOCK_API_PASSWORD: SEED_ADMIN.apiPassword };
-
-interface Site {
-  dir: string;
-  configPath: string;
-  sim: Awaited<ReturnType<typeof startSimulator>>;
-  devicePath: string;
-  ptsPath: string;
-}
-
-async function site(
-  options: { sim?: SimulatorOptions; server?: object; reader?: object } = {},
-): Promise<Site> {
-  const dir = tempDir("timeclock-doctor-");
-  const sim = await startSimulator(options.sim ?? {});
-  cleanups.push(() => sim.close());
-  const pty = await openFreePty(dir);
-  cleanups.push(() => pty.close());
-  const dataDir = join(dir, "data");
-  const db = openDatabase(dataDir, { logger: silentLogger() });
-  new BadgeRepository(db, new FakeClock(NOW)).putAll([
-    { badgeId: "0F00A1B2C3", knownBits: 40, email: SEED_USERS.anna },
-    {
-      badgeId: "0F00A1B2C4",
-      knownBits: 40,
-      email: SEED_USERS.ben,
-      timeTypeId: SEED_TIME_TYPES.travel.id,
-      projectId: SEED_PROJECTS.workshop.id,
-    },
-  ]);
-  db.close();
-  const configPath = join(dir, "config.json");
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      terminal: { timeZone: "Europe/Berlin", dataDir, clockTrust: "system" },
-      server: {
-        baseUrl: sim.url,
-        loginEmail: SEED_ADMIN.loginEmail,
-        timeoutMs: 2000,
-        ...options.server,
-      },
-      reader: { type: "serial", path: pty.devicePath, ...options.reader },
-      entry: { timeTypeId: SEED_TIME_TYPES.workingHours.id },
-    }),
-  );
-  chmodSync(configPath, 0o600);
-  return { dir, configPath, sim, devicePath: pty.devicePath, ptsPath: pty.ptsPath };
-}
-
-interface ConfigJson {
-  terminal: Record<string, unknown>;
-  server: Record<string, unknown>;
-  [section: string]: unknown;
-}
-
-function editConfig(s: Site, edit: (config: ConfigJson) => void) {
-  const config = JSON.parse(readFileSync(s.configPath, "utf8")) as ConfigJson;
-  edit(config);
-  writeFileSync(s.configPath, JSON.stringify(config));
-}
-
-async function doctor(s: Site, args: string[] = [], env: NodeJS.ProcessEnv = PASSWORD_ENV) {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const stdout = new PassThrough().on("data", (c) => chunks.out.push(String(c)));
-  const stderr = new PassThrough().on("data", (c) => chunks.err.push(String(c)));
-  const code = await runCli(["--config", s.configPath, "doctor", "--json", ...args], {
-    env,
-    stdout,
-    stderr,
-    clock: new FakeClock(NOW),
-  } as Parameters<typeof runCli>[1]);
-  const results = JSON.parse(chunks.out.join("")) as CheckResult[];
-  const byName = Object.fromEntries(results.map((result) => [result.check, result]));
-  return { code, results, byName, stderr: chunks.err.join("") };
-}
+import { NOW } from "../doctor/helpers.js";
+import { doctor, editConfig, PASSWORD_ENV, site } from "../doctor/site.js";
 
 describe("timeclock doctor against a simulator on loopback", () => {
   it("finds everything ok on a well set up terminal", async () => {
@@ -305,86 +218,5 @@ describe("timeclock doctor against a simulator on loopback", () => {
       /^config \S+ has 2 problems: .*terminal\.timeZone.*Europe\/Atlantis.*; .*entry\.timeTypeId/,
     );
     expect(run.results.slice(1).every((r) => r.status === "skip")).toBe(true);
-  });
-
-  it("books, verifies and deletes a test entry with --write-test, leaving nothing behind", async () => {
-    const s = await site();
-    const before = s.sim.state.entries();
-    const run = await doctor(s, ["--write-test"]);
-    expect(run.code).toBe(ExitCode.ok);
-    const written = run.byName["write test"];
-    expect(written?.status).toBe("ok");
-    expect(written?.finding).toMatch(
-      /^booked 2026-10-23 03:00 \+02:00 to 2026-10-23 03:05 \+02:00 for admin@gtsandbox\.en and read it back unchanged; test entry \S+ deleted$/,
-    );
-    expect(s.sim.state.entries()).toEqual(before);
-    expect(s.sim.state.counters).toMatchObject({ entriesCreated: 1, entriesDeleted: 1 });
-  });
-
-  it("reports the id of a test entry it could not delete, which is the entry it booked", async () => {
-    const s = await site();
-    s.sim.faults.failNext(1, 503, { path: /deletetimeentry/ });
-    const run = await doctor(s, ["--write-test"]);
-    expect(run.code).toBe(1);
-    const [left] = s.sim.state.entries();
-    expect(left).toMatchObject({
-      userEmail: SEED_ADMIN.loginEmail,
-      start: new Date("2026-10-23T01:00:00Z"),
-      end: new Date("2026-10-23T01:05:00Z"),
-      timeTypeId: SEED_TIME_TYPES.workingHours.id,
-      projectId: null,
-      comment: TEST_COMMENT,
-    });
-    expect(run.byName["write test"]).toMatchObject({
-      status: "fail",
-      finding: expect.stringContaining(`deleting the test entry ${left?.id} failed`),
-      fix: `delete it by hand: timeclock server delete ${left?.id}`,
-    });
-  });
-
-  it("picks a free slot around the admin's own entries", async () => {
-    const s = await site();
-    const create = (start: string, end: string) =>
-      runCli(
-        [
-          ...["--config", s.configPath, "server", "create", "--user", SEED_ADMIN.loginEmail],
-          ...["--start", start, "--end", end],
-        ],
-        { env: PASSWORD_ENV, stdout: new PassThrough(), stderr: new PassThrough() },
-      );
-    expect(await create("2026-10-23T02:00", "2026-10-23T03:07")).toBe(ExitCode.ok);
-    const before = s.sim.state.entries();
-    const run = await doctor(s, ["--write-test"]);
-    expect(run.byName["write test"]?.finding).toMatch(
-      /^booked 2026-10-23 03:10 \+02:00 to 2026-10-23 03:15/,
-    );
-    expect(s.sim.state.entries()).toEqual(before);
-  });
-
-  it("fails the write test when the server reads times in another format, and books nothing", async () => {
-    const s = await site({ sim: { timeFormat: "iso-local", timeZone: "America/New_York" } });
-    const run = await doctor(s, ["--write-test"]);
-    expect(run.code).toBe(1);
-    expect(run.byName["write test"]).toMatchObject({
-      status: "fail",
-      fix: expect.stringContaining('server.timeFormat ("iso-offset")'),
-    });
-    expect(s.sim.state.entries()).toEqual([]);
-  });
-
-  it("warns that a local time format cannot prove the zone, even when both sides agree", async () => {
-    const s = await site({
-      sim: { timeFormat: "iso-local", timeZone: "America/New_York" },
-      server: { timeFormat: "iso-local" },
-    });
-    const run = await doctor(s, ["--write-test"]);
-    expect(run.code).toBe(ExitCode.ok);
-    expect(run.byName["write test"]).toMatchObject({
-      status: "warn",
-      finding: expect.stringContaining(
-        "carries no offset, so a server reading it in another zone than Europe/Berlin would pass",
-      ),
-    });
-    expect(s.sim.state.entries()).toEqual([]);
   });
 });
