@@ -13,6 +13,7 @@ import {
 import { BadgeRepository } from "../store/badges.js";
 import { type Db, databasePath, schemaVersion } from "../store/database.js";
 import { SCHEMA_VERSION } from "../store/migrations.js";
+import type { ClockState } from "../system/clock-state.js";
 import {
   type Check,
   type DoctorDeps,
@@ -329,12 +330,13 @@ export const clockCheck: Check = {
   name: "clock",
   needs: ["config"],
   async run(deps, state) {
-    if (loadedOf(state).config.terminal.clockTrust === "system") {
+    const trust = loadedOf(state).config.terminal.clockTrust;
+    if (trust === "system") {
       return ok(
         'terminal.clockTrust is "system": the system clock is trusted without asking NTP (a battery-backed clock is assumed)',
       );
     }
-    let clock: Awaited<ReturnType<typeof deps.clockProbe.read>>;
+    let clock: ClockState;
     try {
       clock = await deps.clockProbe.read();
     } catch (error) {
@@ -343,11 +345,18 @@ export const clockCheck: Check = {
         "run timeclock on Linux with /proc mounted",
       );
     }
+    if (clock.synchronized) return ok(`system clock synchronised (checked by ${clock.source})`);
+    const enable = clock.detail ?? "enable NTP: sudo timedatectl set-ntp true";
+    if (clock.source === "none" && trust === "auto") {
+      return warn(
+        'no time service can tell whether the system clock is right, so terminal.clockTrust "auto" trusts it',
+        `${enable}; on a machine with a battery-backed clock set terminal.clockTrust to "system"`,
+      );
+    }
     const by = clock.source === "none" ? "no time service answered" : `checked by ${clock.source}`;
-    if (clock.synchronized) return ok(`system clock synchronised (${by})`);
     return warn(
       `system clock not synchronised (${by}): taps are stored but held until it is`,
-      clock.detail ?? "enable NTP: sudo timedatectl set-ntp true",
+      enable,
     );
   },
 };

@@ -180,14 +180,21 @@ describe("clock check", () => {
     expect(finding).toMatchObject({ status: "ok", finding: expect.stringContaining('"system"') });
   });
 
+  const none = {
+    synchronized: false,
+    source: "none" as const,
+    detail: "no marker; no timedatectl",
+  };
   it.each([
     [
+      "auto",
       { synchronized: true, source: "chrony" as const },
       "ok",
       "system clock synchronised (checked by chrony)",
       undefined,
     ],
     [
+      "auto",
       {
         synchronized: false,
         source: "timedatectl" as const,
@@ -198,19 +205,31 @@ describe("clock check", () => {
       "timedatectl reports NTPSynchronized=no",
     ],
     [
-      { synchronized: false, source: "none" as const, detail: "no marker; no timedatectl" },
+      "ntp",
+      none,
       "warn",
       "system clock not synchronised (no time service answered): taps are stored but held until it is",
       "no marker; no timedatectl",
     ],
     [
+      "auto",
+      none,
+      "warn",
+      'no time service can tell whether the system clock is right, so terminal.clockTrust "auto" trusts it',
+      'no marker; no timedatectl; on a machine with a battery-backed clock set terminal.clockTrust to "system"',
+    ],
+    [
+      "ntp",
       new Error("cannot read the boot id"),
       "fail",
       "cannot tell whether the clock is synchronised: cannot read the boot id",
       "run timeclock on Linux with /proc mounted",
     ],
-  ])("reports %o as %s", async (state, status, finding, fix) => {
-    const result = await clockCheck.run(depsWith({ clockProbe: probe(state) }), stateWith());
+  ])("with clockTrust %s, reports %o as %s", async (clockTrust, state, status, finding, fix) => {
+    const result = await clockCheck.run(
+      depsWith({ clockProbe: probe(state) }),
+      stateWith({ terminal: { clockTrust } }),
+    );
     expect(result).toEqual(fix === undefined ? { status, finding } : { status, finding, fix });
   });
 });
