@@ -1,5 +1,6 @@
 import { GoodTimeError } from "../goodtime/errors.js";
-import { clockCheck, configCheck, dataCheck, gpioCheck, readerCheck } from "./local-checks.js";
+import { gpioCheck, readerCheck } from "./device-checks.js";
+import { clockCheck, configCheck, dataCheck } from "./local-checks.js";
 import { badgeUsersCheck, catalogCheck, credentialsCheck, serverCheck } from "./server-checks.js";
 import type { Check, CheckResult, DoctorDeps, DoctorState, Finding, Requirement } from "./types.js";
 import { writeTestCheck } from "./write-test.js";

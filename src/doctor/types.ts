@@ -1,3 +1,4 @@
+import { accessSync } from "node:fs";
 import type { LoadedConfig } from "../config/load.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
@@ -83,4 +84,14 @@ export function loadedOf(state: DoctorState): LoadedConfig {
 export function sessionOf(state: DoctorState): { loaded: LoadedConfig; client: GoodTimeClient } {
   if (!state.client) throw new Error("the server check must run first");
   return { loaded: loadedOf(state), client: state.client };
+}
+
+/** fs.access as a yes or no: whether this process may use `path` in `mode`. */
+export function canAccess(path: string, mode: number): boolean {
+  try {
+    accessSync(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -27,8 +27,9 @@ server reachable, credentials, time types and projects, badge users, and with --
 entry that is booked for server.loginEmail, read back and deleted. Checks that need the server are
 skipped when it cannot be reached; a failed login skips those after it.
 
-Run it as the service user (sudo -u timeclock timeclock doctor) so that permissions are judged as
-the service sees them.
+Run it as the service user (sudo -u timeclock timeclock doctor) so that file permissions are judged
+as the service sees them; a device only the service's extra groups (dialout, gpio, input, from
+SupplementaryGroups= in timeclock.service) may use is then a warning, not a failure.
 
 Exit status: 0 when no check failed (warnings allowed), 1 when any check failed, 64 on a usage error.`;
 
