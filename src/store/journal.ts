@@ -101,7 +101,7 @@ export class TapJournal {
       const reason =
         lookup.kind === "unknown"
           ? "unknown badge: not mapped to any user (timeclock badges add)"
-          : `ambiguous badge: its known bits match ${lookup.badges.map((b) => b.badgeId).join(", ")}; map it by its full 10-hex ID`;
+          : `ambiguous badge: the bits this reader sees match ${lookup.badges.length} mapped badges (timeclock badges list); map the badge by its full 10-hex ID`;
       this.#insertTap(tapId, read, time, "refused", reason, null, null);
       return {
         tapId,
