@@ -1,11 +1,11 @@
 import { statSync } from "node:fs";
 import type { Command } from "commander";
 import type { CliContext } from "../cli/context.js";
-import { loadConfigFor } from "../cli/context.js";
+import { commandLogger, loadConfigFor } from "../cli/context.js";
 import type { LoadedConfig } from "../config/load.js";
 import { type Clock, systemClock } from "../core/clock.js";
 import { CommandError, ExitCode } from "../core/exit-codes.js";
-import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../core/logger.js";
+import type { Logger } from "../core/logger.js";
 import { type Db, databasePath, openDatabase } from "../store/database.js";
 
 /** The CLI context as admin commands read it: tests may hand in a clock. */
@@ -21,11 +21,6 @@ export interface AdminSession {
 }
 
 /** Log lines of admin commands go to stderr, silent unless TIMECLOCK_LOG_LEVEL asks for them. */
-export function adminLogger(context: CliContext, loaded: LoadedConfig): Logger {
-  const wanted = context.env.TIMECLOCK_LOG_LEVEL;
-  const level = LOG_LEVELS.find((name) => name === wanted) ?? ("silent" satisfies LogLevel);
-  return createLogger({ level, redactBadges: loaded.config.log.redactBadges }, context.stderr);
-}
 
 /**
  * Root could open the database, but the -wal and -shm files SQLite creates beside it would then
@@ -57,7 +52,7 @@ export async function withStore<T>(
   work: (session: AdminSession) => T | Promise<T>,
 ): Promise<T> {
   const loaded = loadConfigFor(command, context);
-  const logger = adminLogger(context, loaded);
+  const logger = commandLogger(context, loaded);
   refuseRootOnForeignDatabase(loaded.config.terminal.dataDir);
   const db = openDatabase(loaded.config.terminal.dataDir, {
     logger: logger.child({ part: "store" }),

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { DEFAULT_CONFIG_PATH, type LoadedConfig, loadConfig } from "../config/load.js";
+import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../core/logger.js";
 
 /** What every command gets from outside, so that tests can run commands in-process. */
 export interface CliContext {
@@ -20,4 +21,14 @@ export function optionsOf<T extends object>(command: Command): T & GlobalOptions
 export function loadConfigFor(command: Command, context: CliContext): LoadedConfig {
   const { config } = optionsOf(command);
   return loadConfig(config ?? DEFAULT_CONFIG_PATH, context.env);
+}
+
+/**
+ * The logger of an admin command: silent unless TIMECLOCK_LOG_LEVEL asks for lines, and then on
+ * stderr, so that stdout stays the command's own output.
+ */
+export function commandLogger(context: CliContext, loaded: LoadedConfig): Logger {
+  const wanted = context.env.TIMECLOCK_LOG_LEVEL;
+  const level = LOG_LEVELS.find((name) => name === wanted) ?? ("silent" satisfies LogLevel);
+  return createLogger({ level, redactBadges: loaded.config.log.redactBadges }, context.stderr);
 }

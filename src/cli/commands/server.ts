@@ -2,11 +2,10 @@ import type { Command } from "commander";
 import { DateTime } from "luxon";
 import type { LoadedConfig } from "../../config/load.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
-import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../../core/logger.js";
 import type { GoodTimeClient, TimeEntry } from "../../goodtime/client.js";
 import { GoodTimeError, type GoodTimeErrorKind } from "../../goodtime/errors.js";
 import { createClientFromConfig } from "../../goodtime/from-config.js";
-import { type CliContext, loadConfigFor } from "../context.js";
+import { type CliContext, commandLogger, loadConfigFor } from "../context.js";
 import { renderJson, renderTable } from "../output.js";
 
 const EXIT_BY_KIND: Record<GoodTimeErrorKind, ExitCode> = {
@@ -30,11 +29,6 @@ interface Session {
 }
 
 /** Admin log lines go to stderr, silent unless TIMECLOCK_LOG_LEVEL asks for them. */
-function cliLogger(context: CliContext, loaded: LoadedConfig): Logger {
-  const wanted = context.env.TIMECLOCK_LOG_LEVEL;
-  const level = LOG_LEVELS.find((name) => name === wanted) ?? ("silent" satisfies LogLevel);
-  return createLogger({ level, redactBadges: loaded.config.log.redactBadges }, context.stderr);
-}
 
 /** Runs `work` with a client built from the config; GoodTime failures become exit codes. */
 async function withClient<T>(
@@ -43,7 +37,7 @@ async function withClient<T>(
   work: (session: Session) => Promise<T>,
 ): Promise<T> {
   const loaded = loadConfigFor(command, context);
-  const client = createClientFromConfig(loaded, cliLogger(context, loaded));
+  const client = createClientFromConfig(loaded, commandLogger(context, loaded));
   try {
     return await work({ client, loaded, zone: loaded.config.terminal.timeZone });
   } catch (error) {
