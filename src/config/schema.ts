@@ -1,4 +1,4 @@
-import { IANAZone } from "luxon";
+import { DateTime, IANAZone } from "luxon";
 import { z } from "zod";
 import { LOG_LEVELS } from "../core/logger.js";
 import { feedbackSchema } from "../gpio/config-schema.js";
@@ -38,6 +38,25 @@ const baseUrl = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: "custom", message: "must not carry a query string or fragment" });
   }
 });
+
+const NAMED_TIME_FORMATS = ["iso-offset", "iso-local", "epoch-ms"];
+
+/** A pattern must carry date and time to the minute, or shifts would be booked on the wrong day. */
+const timeFormat = z
+  .string()
+  .min(1)
+  .superRefine((value, ctx) => {
+    if (NAMED_TIME_FORMATS.includes(value)) return;
+    const sample = DateTime.fromISO("2026-03-29T07:59:00", { zone: "UTC" });
+    const text = sample.toFormat(value);
+    const back = DateTime.fromFormat(text, value, { zone: "UTC" });
+    if (!back.isValid || back.toMillis() !== sample.toMillis()) {
+      ctx.addIssue({
+        code: "custom",
+        message: `is neither ${NAMED_TIME_FORMATS.join(", ")} nor a luxon pattern that writes date and time to the minute (it writes 2026-03-29 07:59 as ${JSON.stringify(text)}, which does not read back)`,
+      });
+    }
+  });
 
 const COMMENT_PLACEHOLDERS = ["{terminal}", "{badgeName}"];
 
@@ -128,9 +147,7 @@ const serverSchema = z
       .describe(
         'Word put before the token in that header; "" sends the bare token. Default: Bearer.',
       ),
-    timeFormat: z
-      .string()
-      .min(1)
+    timeFormat: timeFormat
       .default("iso-offset")
       .describe(
         'How instants are sent: "iso-offset" (2026-03-29T07:59:00+02:00), "iso-local" (2026-03-29T07:59:00), "epoch-ms", or a luxon format pattern such as "yyyy-MM-dd HH:mm". Default: iso-offset.',

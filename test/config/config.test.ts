@@ -73,6 +73,10 @@ describe("config", () => {
     [{ ...minimal, reader: { type: "carrier-pigeon" } }, 'reader.type = "carrier-pigeon"'],
     [{ ...minimal, entry: { timeTypeId: "x", comment: "{user}" } }, "unknown placeholder {user}"],
     [{ server: {}, entry: {} }, "server.loginEmail is missing."],
+    [
+      { ...minimal, server: { loginEmail: "a@b.example", timeFormat: "HH:mm" } },
+      'server.timeFormat = "HH:mm": is neither',
+    ],
   ])("reports %j as a problem naming the key and value", (raw, expected) => {
     expect(problemsOf(raw).join("\n")).toContain(expected);
   });
@@ -85,6 +89,15 @@ describe("config", () => {
     });
     expect(problems).toHaveLength(4);
   });
+
+  it.each(["iso-offset", "iso-local", "epoch-ms", "yyyy-MM-dd HH:mm", "dd.MM.yyyy HH:mm:ss"])(
+    "accepts the time format %s",
+    (timeFormat) => {
+      expect(problemsOf({ ...minimal, server: { loginEmail: "a@b.example", timeFormat } })).toEqual(
+        [],
+      );
+    },
+  );
 
   it("allows plain http only for loopback simulators", () => {
     const loopback = {
