@@ -19,8 +19,13 @@ export class DaemonProcess {
   readonly closed: Promise<void>;
   #waiters: { predicate: (r: LogRecord) => boolean; resolve: (r: LogRecord) => void }[] = [];
 
-  constructor(configPath: string, env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [CLI, "run", "--config", configPath], {
+  /** `nodeOptions` go to Node itself, e.g. ["--cpu-prof"] to see where the daemon spends its time. */
+  constructor(
+    configPath: string,
+    env: NodeJS.ProcessEnv = {},
+    nodeOptions: readonly string[] = [],
+  ) {
+    this.child = spawn(process.execPath, [...nodeOptions, CLI, "run", "--config", configPath], {
       env: { ...process.env, ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });

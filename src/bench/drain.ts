@@ -24,6 +24,8 @@ export interface DrainOptions {
   concurrency: number;
   /** Fixed delay the simulator adds to every request. */
   latencyMs: number;
+  /** Options for the daemon's Node, e.g. ["--cpu-prof"] or a heap limit, for the breakdown. */
+  nodeOptions?: readonly string[];
 }
 
 export interface DrainResult {
@@ -40,6 +42,8 @@ export interface DrainResult {
   fractionOfBound: number;
   /** The daemon's user + system CPU between its first and last booking, per booking. */
   cpuMsPerEntry: number;
+  /** This process's CPU over the same stretch: the simulator and reading the daemon's log. */
+  simulatorCpuMsPerEntry: number;
   retries: number;
   rssAfterBytes: number;
   peakRssBytes: number;
@@ -74,14 +78,14 @@ export async function runDrain(options: DrainOptions): Promise<DrainResult> {
     });
 
     const spawnedAt = process.hrtime.bigint();
-    daemon = new DaemonProcess(configPath, daemonEnv());
+    daemon = new DaemonProcess(configPath, daemonEnv(), options.nodeOptions);
     const pid = daemon.child.pid as number;
     const deadline =
       Date.now() + 60_000 + (options.entries / options.concurrency) * options.latencyMs * 3;
     let seen = 0;
     let booked = 0;
     let retries = 0;
-    let first: { at: bigint; cpuMs: number } | undefined;
+    let first: { at: bigint; cpuMs: number; ownCpu: NodeJS.CpuUsage } | undefined;
     while (booked < options.entries) {
       if (Date.now() > deadline) {
         throw new Error(
@@ -98,11 +102,14 @@ export async function runDrain(options: DrainOptions): Promise<DrainResult> {
         if (msg === "entry booked") booked++;
         if (msg === "booking failed; will retry") retries++;
       }
-      if (booked > 0 && !first) first = { at: process.hrtime.bigint(), cpuMs: cpuTimeMs(pid) };
+      if (booked > 0 && !first) {
+        first = { at: process.hrtime.bigint(), cpuMs: cpuTimeMs(pid), ownCpu: process.cpuUsage() };
+      }
       if (booked < options.entries) await sleep(POLL_MS);
     }
     const lastAt = process.hrtime.bigint();
     const lastCpuMs = cpuTimeMs(pid);
+    const ownCpu = process.cpuUsage(first?.ownCpu);
     const memory = residentMemory(pid);
     const onServer = sim.state.entries().length;
     if (onServer !== options.entries) {
@@ -111,6 +118,7 @@ export async function runDrain(options: DrainOptions): Promise<DrainResult> {
       );
     }
     const start = first ?? { at: spawnedAt, cpuMs: 0 };
+    const bookings = Math.max(options.entries - 1, 1);
     const steadySeconds = elapsedMs(start.at, lastAt) / 1000;
     const boundPerSecond = options.concurrency / (options.latencyMs / 1000);
     const perSecond = (options.entries - 1) / steadySeconds;
@@ -123,7 +131,8 @@ export async function runDrain(options: DrainOptions): Promise<DrainResult> {
       steadySeconds,
       perSecond,
       fractionOfBound: perSecond / boundPerSecond,
-      cpuMsPerEntry: (lastCpuMs - start.cpuMs) / Math.max(options.entries - 1, 1),
+      cpuMsPerEntry: (lastCpuMs - start.cpuMs) / bookings,
+      simulatorCpuMsPerEntry: (ownCpu.user + ownCpu.system) / 1000 / bookings,
       retries,
       rssAfterBytes: memory.rss,
       peakRssBytes: memory.peak,

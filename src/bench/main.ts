@@ -8,6 +8,7 @@ import { type DrainResult, idleMemory, runDrain } from "./drain.js";
 import { benchUsers } from "./fixtures.js";
 import { seededRandom } from "./random.js";
 import { measureTapLatency, type TapLatencyResult } from "./tap-latency.js";
+import { measureWalPages, type WalPages } from "./wal-pages.js";
 
 const RESULTS_DIR = resolve("bench/results");
 const MiB = 1024 * 1024;
@@ -81,7 +82,17 @@ function tapRows(runs: readonly TapLatencyResult[]): Row[] {
     "bare p50/p99": `${ms(r.bareCommit.p50)}/${ms(r.bareCommit.p99)}`,
     "p99/bare p99": round(r.p99OverBareP99, 2),
     "KiB/tap": round(r.writeBytesPerTap / 1024, 1),
+    "checkpoint taps": r.checkpointTaps,
+    "p99 of the others": ms(r.latencyWithoutCheckpoints.p99),
+    "checkpoint p50": r.latencyOfCheckpoints ? ms(r.latencyOfCheckpoints.p50) : "-",
   }));
+}
+
+function walRows(wal: WalPages): Row[] {
+  return Object.entries(wal.byTree)
+    .sort((a, b) => b[1] - a[1])
+    .map(([tree, frames]) => ({ "table or index": tree, "pages per tap": round(frames, 2) }))
+    .concat([{ "table or index": "all", "pages per tap": round(wal.framesPerTap, 2) }]);
 }
 
 function drainRows(drains: readonly DrainResult[]): Row[] {
@@ -94,6 +105,7 @@ function drainRows(drains: readonly DrainResult[]): Row[] {
     "of bound": `${round(d.fractionOfBound * 100, 1)}%`,
     "total s": round(d.totalSeconds, 1),
     "cpu ms/entry": round(d.cpuMsPerEntry, 2),
+    "sim cpu ms/entry": round(d.simulatorCpuMsPerEntry, 2),
     retries: d.retries,
     "rss after MiB": round(d.rssAfterBytes / MiB, 1),
     "peak MiB": round(d.peakRssBytes / MiB, 1),
@@ -135,6 +147,8 @@ async function main(): Promise<void> {
         }),
       );
     }
+    log("pages written per tap");
+    const wal = measureWalPages(root, users, plan.taps);
     log("idle memory of the daemon");
     const idle = await idleMemory(root, users, 2000);
     const drains: DrainResult[] = [];
@@ -209,6 +223,7 @@ async function main(): Promise<void> {
       machine: machine(),
       plan,
       taps,
+      wal,
       idle,
       drains,
       targets,
@@ -217,6 +232,10 @@ async function main(): Promise<void> {
       "\ntap to feedback (socat pty, SerialReader, Terminal, WAL + synchronous=FULL)\n",
     );
     process.stdout.write(renderTable(tapRows(taps)));
+    process.stdout.write(
+      `\nWAL pages per tap (${round(wal.walBytesPerTap / 1024, 1)} KiB appended to the WAL per tap)\n`,
+    );
+    process.stdout.write(renderTable(walRows(wal)));
     process.stdout.write(`\nbacklog drain (real daemon against the simulator)\n`);
     process.stdout.write(renderTable(drainRows(drains)));
     process.stdout.write(

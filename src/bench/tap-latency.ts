@@ -41,11 +41,20 @@ export interface TapLatencyResult {
   bareCommit: Summary;
   p99OverBareP99: number;
   writeBytesPerTap: number;
+  /**
+   * Taps whose transaction also ran SQLite's automatic WAL checkpoint, told apart by the bytes
+   * they wrote (over three times the median), and the latency of the others.
+   */
+  checkpointTaps: number;
+  latencyWithoutCheckpoints: Summary;
+  latencyOfCheckpoints: Summary | null;
   outcomes: Record<string, number>;
 }
 
 interface TapTiming {
   written: bigint;
+  /** write_bytes of this process during the tap. */
+  bytes?: number;
   read?: bigint;
   signalled?: bigint;
   done?: bigint;
@@ -150,9 +159,11 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
           resolve();
         };
       });
+      const bytesBefore = writeBytes();
       current = { written: process.hrtime.bigint() };
       writeSync(host, rdm6300Frame(user.badgeId));
       await tapDone;
+      current.bytes = writeBytes() - bytesBefore;
       if (i >= options.warmupTaps) timings.push(current);
       await nextTurn();
     }
@@ -165,6 +176,12 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       (t) => t.written,
       (t) => t.signalled,
     );
+    const medianBytes = summarize(timings.map((t) => t.bytes ?? 0)).p50;
+    const checkpointed = (t: TapTiming) => (t.bytes ?? 0) > 3 * medianBytes;
+    const latencyOf = (subset: TapTiming[]) =>
+      subset.length === 0
+        ? null
+        : summarize(subset.map((t) => elapsedMs(t.written, t.signalled ?? 0n)));
     return {
       historyTaps: options.historyTaps,
       historyInsertSeconds,
@@ -184,6 +201,9 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       bareCommit,
       p99OverBareP99: latency.p99 / bareCommit.p99,
       writeBytesPerTap: (ioAfter - ioBefore) / options.taps,
+      checkpointTaps: timings.filter(checkpointed).length,
+      latencyWithoutCheckpoints: latencyOf(timings.filter((t) => !checkpointed(t))) ?? latency,
+      latencyOfCheckpoints: latencyOf(timings.filter(checkpointed)),
       outcomes,
     };
   } finally {
