@@ -8,9 +8,6 @@ import { CommandError, ExitCode } from "../core/exit-codes.js";
 import type { Logger } from "../core/logger.js";
 import { type Db, databasePath, openDatabase } from "../store/database.js";
 
-/** The CLI context as admin commands read it: tests may hand in a clock. */
-export type AdminContext = CliContext & { clock?: Clock };
-
 export interface AdminSession {
   db: Db;
   loaded: LoadedConfig;
@@ -48,7 +45,7 @@ function refuseRootOnForeignDatabase(dataDir: string): void {
  */
 export async function withStore<T>(
   command: Command,
-  context: AdminContext,
+  context: CliContext,
   work: (session: AdminSession) => T | Promise<T>,
 ): Promise<T> {
   const loaded = loadConfigFor(command, context);

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { DEFAULT_CONFIG_PATH, type LoadedConfig, loadConfig } from "../config/load.js";
+import type { Clock } from "../core/clock.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../core/logger.js";
 
 /** What every command gets from outside, so that tests can run commands in-process. */
@@ -7,6 +8,8 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** The system clock unless a test drives time. */
+  clock?: Clock;
 }
 
 export interface GlobalOptions {

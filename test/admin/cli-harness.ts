@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach } from "vitest";
-import type { AdminContext } from "../../src/admin/session.js";
+import type { CliContext } from "../../src/cli/context.js";
 import { runCli } from "../../src/cli/main.js";
 import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
@@ -69,7 +69,7 @@ export function harness(options: HarnessOptions = {}): Harness {
       const chunks = { out: [] as string[], err: [] as string[] };
       stdout.on("data", (chunk) => chunks.out.push(String(chunk)));
       stderr.on("data", (chunk) => chunks.err.push(String(chunk)));
-      const context: AdminContext = { env, stdout, stderr, clock };
+      const context: CliContext = { env, stdout, stderr, clock };
       const code = await runCli(["--config", configPath, ...argv], context);
       return { code, stdout: chunks.out.join(""), stderr: chunks.err.join("") };
     },

@@ -2,7 +2,7 @@ import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach } from "vitest";
-import type { DoctorContext } from "../../src/cli/commands/doctor.js";
+import type { CliContext } from "../../src/cli/context.js";
 import { runCli } from "../../src/cli/main.js";
 import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
@@ -95,7 +95,7 @@ export function editConfig(s: Site, edit: (config: ConfigJson) => void): void {
 /** `timeclock doctor --json ARGS` in-process, at NOW; results also keyed by check name. */
 export async function doctor(s: Site, args: string[] = [], env: NodeJS.ProcessEnv = PASSWORD_ENV) {
   const chunks = { out: [] as string[], err: [] as string[] };
-  const context: DoctorContext = {
+  const context: CliContext = {
     env,
     stdout: new PassThrough().on("data", (c) => chunks.out.push(String(c))),
     stderr: new PassThrough().on("data", (c) => chunks.err.push(String(c))),

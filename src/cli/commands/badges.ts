@@ -14,7 +14,7 @@ import {
 import { localTime } from "../../admin/format.js";
 import { writeExportFile } from "../../admin/output-file.js";
 import { fetchServerCatalog } from "../../admin/server-catalog.js";
-import { type AdminContext, type AdminSession, withStore } from "../../admin/session.js";
+import { type AdminSession, withStore } from "../../admin/session.js";
 import { type BadgeIdentity, formatBadge, type KnownBits } from "../../badges/badge-id.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import { AdminEventLog } from "../../store/admin-events.js";
@@ -24,6 +24,7 @@ import {
   type NewBadge,
   type UnknownBadge,
 } from "../../store/badges.js";
+import type { CliContext } from "../context.js";
 import { renderJson, renderTable } from "../output.js";
 
 interface DigitsOption {
@@ -115,7 +116,7 @@ function storeBadges(session: AdminSession, badges: readonly NewBadge[], via: st
   return outcomes;
 }
 
-export function registerBadgeCommands(program: Command, context: AdminContext): void {
+export function registerBadgeCommands(program: Command, context: CliContext): void {
   const out = (text: string) => context.stdout.write(text);
   const warn = (text: string) => context.stderr.write(`warning: ${text}\n`);
   const badges = program

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import Database from "better-sqlite3";
 import type { Command } from "commander";
-import { type Clock, systemClock } from "../../core/clock.js";
+import { systemClock } from "../../core/clock.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "../../core/logger.js";
 import { doctorExitCode, runDoctor } from "../../doctor/runner.js";
@@ -12,9 +12,6 @@ import { runTool } from "../../gpio/run-tool.js";
 import { createClockProbe } from "../../system/clock-state.js";
 import { type CliContext, optionsOf } from "../context.js";
 import { renderJson } from "../output.js";
-
-/** Tests may hand in a clock, which decides the day of the write test. */
-export type DoctorContext = CliContext & { clock?: Clock };
 
 interface DoctorOptions {
   json?: boolean;
@@ -63,7 +60,7 @@ function renderText(results: readonly CheckResult[]): string {
   return `${lines.join("\n")}\n${summary}\n`;
 }
 
-export function registerDoctorCommands(program: Command, context: DoctorContext): void {
+export function registerDoctorCommands(program: Command, context: CliContext): void {
   program
     .command("doctor")
     .description(

@@ -2,10 +2,11 @@ import { type Command, Option } from "commander";
 import { DateTime } from "luxon";
 import { renderEntriesCsv, renderTapsCsv } from "../../admin/export-csv.js";
 import { writeExportFile } from "../../admin/output-file.js";
-import { type AdminContext, withStore } from "../../admin/session.js";
+import { withStore } from "../../admin/session.js";
 import { tapsBetween } from "../../admin/store-reads.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import { Outbox } from "../../store/outbox.js";
+import type { CliContext } from "../context.js";
 import { parseDateOption } from "./server.js";
 
 const WHAT = ["both", "taps", "entries"] as const;
@@ -36,7 +37,7 @@ function exportRange(fromText: string, toText: string, zone: string): [Date, Dat
   return [from, to];
 }
 
-export function registerExportCommand(program: Command, context: AdminContext): void {
+export function registerExportCommand(program: Command, context: CliContext): void {
   program
     .command("export")
     .description(

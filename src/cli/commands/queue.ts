@@ -1,9 +1,10 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { DateTime } from "luxon";
-import { type AdminContext, withStore } from "../../admin/session.js";
+import { withStore } from "../../admin/session.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import { AdminEventLog } from "../../store/admin-events.js";
 import { ENTRY_STATES, type EntryState, Outbox, type OutboxEntry } from "../../store/outbox.js";
+import type { CliContext } from "../context.js";
 import { renderJson, renderTable } from "../output.js";
 
 /** States an admin still has to care about; the default of `timeclock queue`. */
@@ -72,7 +73,7 @@ interface QueueOptions {
   limit: number;
 }
 
-export function registerQueueCommands(program: Command, context: AdminContext): void {
+export function registerQueueCommands(program: Command, context: CliContext): void {
   const out = (text: string) => context.stdout.write(text);
 
   program

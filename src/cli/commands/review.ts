@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
 import { localTime } from "../../admin/format.js";
-import { type AdminContext, withStore } from "../../admin/session.js";
+import { withStore } from "../../admin/session.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import { renderComment } from "../../pairing/pairing.js";
 import { AdminEventLog } from "../../store/admin-events.js";
 import { Outbox, type OutboxEntry } from "../../store/outbox.js";
 import { type Review, ReviewList } from "../../store/reviews.js";
+import type { CliContext } from "../context.js";
 import { renderJson, renderTable } from "../output.js";
 import { parseDateOption } from "./server.js";
 
@@ -101,7 +102,7 @@ function reviewRow(review: Review, zone: string) {
   };
 }
 
-export function registerReviewCommands(program: Command, context: AdminContext): void {
+export function registerReviewCommands(program: Command, context: CliContext): void {
   const out = (text: string) => context.stdout.write(text);
   const review = program
     .command("review")

@@ -1,11 +1,12 @@
 import type { Command } from "commander";
-import { type AdminContext, withStore } from "../../admin/session.js";
+import { withStore } from "../../admin/session.js";
 import { assessStatus, renderStatus, type StatusInputs } from "../../admin/status.js";
 import { openShifts } from "../../admin/store-reads.js";
 import type { Db } from "../../store/database.js";
 import { Outbox } from "../../store/outbox.js";
 import { ReviewList } from "../../store/reviews.js";
 import { RuntimeStatus } from "../../store/runtime-status.js";
+import type { CliContext } from "../context.js";
 import { renderJson } from "../output.js";
 
 /** Signal 0 checks that a process exists without touching it; EPERM means it exists as another user. */
@@ -39,7 +40,7 @@ function readStatus(db: Db, now: Date, zone: string): StatusInputs {
   };
 }
 
-export function registerStatusCommand(program: Command, context: AdminContext): void {
+export function registerStatusCommand(program: Command, context: CliContext): void {
   program
     .command("status")
     .description(
