@@ -155,6 +155,11 @@ function syncLine(sync: NonNullable<StatusInputs["sync"]>, zone: string): string
 }
 
 function clockLine(clock: NonNullable<StatusInputs["clock"]>): string {
+  if (clock.synchronized && clock.source === "none") {
+    return "trusted without proof: no time service can tell here (terminal.clockTrust auto)";
+  }
+  if (clock.synchronized && clock.source === "config")
+    return 'trusted by terminal.clockTrust "system"';
   return clock.synchronized
     ? `synchronised (${clock.source})`
     : `NOT synchronised (${clock.source})${clock.detail ? `: ${clock.detail}` : ""}`;
