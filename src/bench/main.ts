@@ -18,7 +18,6 @@ interface Plan {
   taps: number;
   warmupTaps: number;
   historyTaps: number;
-  bareCommits: number;
   drainEntries: number;
   concurrencies: number[];
   latencyMs: number;
@@ -29,7 +28,6 @@ const FULL: Plan = {
   taps: 1000,
   warmupTaps: 50,
   historyTaps: 1_000_000,
-  bareCommits: 1000,
   drainEntries: 10_000,
   concurrencies: [2, 4, 8],
   latencyMs: 20,
@@ -40,7 +38,6 @@ const QUICK: Plan = {
   taps: 200,
   warmupTaps: 20,
   historyTaps: 20_000,
-  bareCommits: 200,
   drainEntries: 600,
 };
 
@@ -142,7 +139,6 @@ async function main(): Promise<void> {
           taps: plan.taps,
           warmupTaps: plan.warmupTaps,
           historyTaps,
-          bareCommits: plan.bareCommits,
           random: seededRandom(1),
         }),
       );

@@ -11,7 +11,7 @@ import type { BadgeRead } from "../readers/reader.js";
 import { SerialReader } from "../readers/serial-reader.js";
 import { openDatabase } from "../store/database.js";
 import { Terminal } from "../terminal/terminal.js";
-import { measureBareCommits } from "./bare-commit.js";
+import { BareCommit } from "./bare-commit.js";
 import { type BenchUser, daemonConfig, insertHistory, mapBadges } from "./fixtures.js";
 import { writeBytes } from "./proc.js";
 import { startPtyPair } from "./pty-pair.js";
@@ -24,7 +24,6 @@ export interface TapLatencyOptions {
   taps: number;
   warmupTaps: number;
   historyTaps: number;
-  bareCommits: number;
   random: () => number;
 }
 
@@ -65,7 +64,8 @@ const TAP_TIMEOUT_MS = 5000;
 /**
  * Taps through a socat pseudo-terminal into the real SerialReader and Terminal in this process,
  * on a journal opened by the store (WAL, synchronous=FULL), with a feedback that notes the moment
- * it is told. One frame at a time: the next is written when the previous tap is finished.
+ * it is told. One frame at a time: the next is written when the previous tap is finished, after a
+ * bare durable commit on the same disk, so that taps and bare commits are sampled alternately.
  */
 export async function measureTapLatency(options: TapLatencyOptions): Promise<TapLatencyResult> {
   const dir = mkdtempSync(join(options.root, "taps-"));
@@ -74,6 +74,7 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
   const pty = await startPtyPair(dir);
   let reader: SerialReader | undefined;
   let host: number | undefined;
+  let bare: BareCommit | undefined;
   try {
     mapBadges(db, systemClock, options.users);
     const historyStart = process.hrtime.bigint();
@@ -82,7 +83,8 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       db.pragma("wal_checkpoint(TRUNCATE)");
     }
     const historyInsertSeconds = elapsedMs(historyStart, process.hrtime.bigint()) / 1000;
-    const bareCommit = measureBareCommits(dir, options.bareCommits);
+    bare = new BareCommit(dir);
+    const bareSamples: number[] = [];
 
     const config = parseConfig(
       daemonConfig({
@@ -136,12 +138,10 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
     host = openSync(pty.hostPath, "w");
 
     const timings: TapTiming[] = [];
-    let ioBefore = 0;
     const total = options.warmupTaps + options.taps;
     for (let i = 0; i < total; i++) {
       if (i === options.warmupTaps) {
         for (const key of Object.keys(outcomes)) delete outcomes[key];
-        ioBefore = writeBytes();
       }
       const user = options.users[i % options.users.length] as BenchUser;
       const tapDone = new Promise<void>((resolve, reject) => {
@@ -164,10 +164,14 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       writeSync(host, rdm6300Frame(user.badgeId));
       await tapDone;
       current.bytes = writeBytes() - bytesBefore;
-      if (i >= options.warmupTaps) timings.push(current);
       await nextTurn();
+      // Outside the tap's window and its write_bytes, but under the same load as the tap.
+      const bareMs = bare.timeOne();
+      if (i >= options.warmupTaps) {
+        timings.push(current);
+        bareSamples.push(bareMs);
+      }
     }
-    const ioAfter = writeBytes();
     const part = (
       from: (t: TapTiming) => bigint | undefined,
       to: (t: TapTiming) => bigint | undefined,
@@ -176,6 +180,7 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       (t) => t.written,
       (t) => t.signalled,
     );
+    const bareCommit = summarize(bareSamples);
     const medianBytes = summarize(timings.map((t) => t.bytes ?? 0)).p50;
     const checkpointed = (t: TapTiming) => (t.bytes ?? 0) > 3 * medianBytes;
     const latencyOf = (subset: TapTiming[]) =>
@@ -200,7 +205,7 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       ),
       bareCommit,
       p99OverBareP99: latency.p99 / bareCommit.p99,
-      writeBytesPerTap: (ioAfter - ioBefore) / options.taps,
+      writeBytesPerTap: timings.reduce((sum, t) => sum + (t.bytes ?? 0), 0) / timings.length,
       checkpointTaps: timings.filter(checkpointed).length,
       latencyWithoutCheckpoints: latencyOf(timings.filter((t) => !checkpointed(t))) ?? latency,
       latencyOfCheckpoints: latencyOf(timings.filter(checkpointed)),
@@ -208,6 +213,7 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
     };
   } finally {
     if (host !== undefined) closeSync(host);
+    bare?.close();
     await reader?.stop();
     db.close();
     await pty.close();
