@@ -1,5 +1,5 @@
 import type { Clock } from "../core/clock.js";
-import { type Db, toDbTime } from "./database.js";
+import { type Db, statement, toDbTime } from "./database.js";
 
 export interface Badge {
   badgeId: string;
@@ -66,29 +66,31 @@ export class BadgeRepository {
   }
 
   list(): Badge[] {
-    const rows = this.#db
-      .prepare("SELECT * FROM badges ORDER BY email, badge_id")
-      .all() as BadgeRow[];
+    const rows = statement(
+      this.#db,
+      "SELECT * FROM badges ORDER BY email, badge_id",
+    ).all() as BadgeRow[];
     return rows.map(toBadge);
   }
 
   /** Badges whose known low bits agree with the given ID's. */
   matching(badgeId: string, knownBits: number): Badge[] {
-    const rows = this.#db
-      .prepare(
-        `SELECT * FROM badges
+    const rows = statement(
+      this.#db,
+      `SELECT * FROM badges
          WHERE substr(badge_id, -(min(known_bits, @bits) / 4)) = substr(@id, -(min(known_bits, @bits) / 4))`,
-      )
-      .all({ id: badgeId, bits: knownBits }) as BadgeRow[];
+    ).all({ id: badgeId, bits: knownBits }) as BadgeRow[];
     return rows.map(toBadge);
   }
 
   lookup(badgeId: string, knownBits: number): BadgeLookup {
+    // The common case, a full ID mapped as such, is one primary-key probe on every tap.
+    const exact = statement(
+      this.#db,
+      "SELECT * FROM badges WHERE badge_id = ? AND known_bits = ?",
+    ).get(badgeId, knownBits) as BadgeRow | undefined;
+    if (exact) return { kind: "found", badge: toBadge(exact) };
     const matches = this.matching(badgeId, knownBits);
-    const exact = matches.find(
-      (badge) => badge.badgeId === badgeId && badge.knownBits === knownBits,
-    );
-    if (exact) return { kind: "found", badge: exact };
     if (matches.length === 0) return { kind: "unknown" };
     if (matches.length === 1 && matches[0]) return { kind: "found", badge: matches[0] };
     return { kind: "ambiguous", badges: matches };
@@ -97,24 +99,25 @@ export class BadgeRepository {
   /** Adds or replaces the mapping of one badge; says which happened. */
   put(badge: NewBadge): "added" | "updated" {
     const now = toDbTime(this.#clock.now());
-    const existed = this.#db.prepare("SELECT 1 FROM badges WHERE badge_id = ?").get(badge.badgeId);
-    this.#db
-      .prepare(
-        `INSERT INTO badges (badge_id, known_bits, email, name, time_type_id, project_id, created_at, updated_at)
+    const existed = statement(this.#db, "SELECT 1 FROM badges WHERE badge_id = ?").get(
+      badge.badgeId,
+    );
+    statement(
+      this.#db,
+      `INSERT INTO badges (badge_id, known_bits, email, name, time_type_id, project_id, created_at, updated_at)
          VALUES (@badgeId, @knownBits, @email, @name, @timeTypeId, @projectId, @now, @now)
          ON CONFLICT (badge_id) DO UPDATE SET known_bits = excluded.known_bits, email = excluded.email,
            name = excluded.name, time_type_id = excluded.time_type_id, project_id = excluded.project_id,
            updated_at = excluded.updated_at`,
-      )
-      .run({
-        badgeId: badge.badgeId,
-        knownBits: badge.knownBits,
-        email: badge.email,
-        name: badge.name ?? null,
-        timeTypeId: badge.timeTypeId ?? null,
-        projectId: badge.projectId ?? null,
-        now,
-      });
+    ).run({
+      badgeId: badge.badgeId,
+      knownBits: badge.knownBits,
+      email: badge.email,
+      name: badge.name ?? null,
+      timeTypeId: badge.timeTypeId ?? null,
+      projectId: badge.projectId ?? null,
+      now,
+    });
     return existed ? "updated" : "added";
   }
 
@@ -130,18 +133,17 @@ export class BadgeRepository {
   }
 
   remove(badgeId: string): boolean {
-    return this.#db.prepare("DELETE FROM badges WHERE badge_id = ?").run(badgeId).changes > 0;
+    return statement(this.#db, "DELETE FROM badges WHERE badge_id = ?").run(badgeId).changes > 0;
   }
 
   /** Badges that were tapped and refused because nobody owns them, and are still not mapped. */
   unknown(): UnknownBadge[] {
-    const rows = this.#db
-      .prepare(
-        `SELECT badge_id, known_bits, count(*) AS taps, min(wall_at) AS first_at, max(wall_at) AS last_at
+    const rows = statement(
+      this.#db,
+      `SELECT badge_id, known_bits, count(*) AS taps, min(wall_at) AS first_at, max(wall_at) AS last_at
          FROM taps WHERE outcome = 'refused' AND reason LIKE 'unknown badge%'
          GROUP BY badge_id, known_bits ORDER BY last_at DESC`,
-      )
-      .all() as {
+    ).all() as {
       badge_id: string;
       known_bits: number;
       taps: number;

@@ -30,6 +30,9 @@ export function databasePath(dataDir: string): string {
 }
 
 function applyPragmas(db: Db): void {
+  // Only takes effect on a new file. Each tap rewrites a handful of B-tree pages; at 1 KiB instead
+  // of 4 KiB a page, a tap writes a quarter of the bytes to the SD card.
+  db.pragma("page_size = 1024");
   db.pragma("journal_mode = WAL");
   // synchronous is per connection and not stored in the file, so it is set on every open.
   db.pragma("synchronous = FULL");
@@ -102,6 +105,26 @@ export function openDatabase(dataDir: string, options: OpenOptions): Db {
     throw new StoreError(`cannot open database ${path}: ${(error as Error).message}`);
   }
   return db;
+}
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement, compiled once per connection. Every tap runs the same handful of
+ * statements; compiling them again each time costs more CPU than the queries themselves.
+ */
+export function statement(db: Db, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let prepared = cache.get(sql);
+  if (!prepared) {
+    prepared = db.prepare(sql);
+    cache.set(sql, prepared);
+  }
+  return prepared;
 }
 
 /** ISO 8601 UTC with milliseconds: sorts as text in time order. */

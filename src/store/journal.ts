@@ -10,7 +10,7 @@ import {
   type UserState,
 } from "../pairing/pairing.js";
 import { BadgeRepository } from "./badges.js";
-import { type Db, fromDbTime, toDbTime } from "./database.js";
+import { type Db, fromDbTime, statement, toDbTime } from "./database.js";
 import { Outbox } from "./outbox.js";
 
 export interface TapRead {
@@ -94,7 +94,7 @@ export class TapJournal {
     intent?: TapIntent,
   ): RecordedTap {
     const tapId = (
-      this.#db.prepare("SELECT coalesce(max(id), 0) + 1 AS id FROM taps").get() as { id: number }
+      statement(this.#db, "SELECT coalesce(max(id), 0) + 1 AS id FROM taps").get() as { id: number }
     ).id;
     const lookup = this.#badges.lookup(read.badgeId, read.knownBits);
     if (lookup.kind !== "found") {
@@ -158,12 +158,12 @@ export class TapJournal {
   }
 
   #userState(email: string): UserState {
-    const shift = this.#db.prepare("SELECT * FROM open_shifts WHERE email = ?").get(email) as
+    const shift = statement(this.#db, "SELECT * FROM open_shifts WHERE email = ?").get(email) as
       | ShiftRow
       | undefined;
-    const activity = this.#db.prepare("SELECT * FROM user_activity WHERE email = ?").get(email) as
-      | ActivityRow
-      | undefined;
+    const activity = statement(this.#db, "SELECT * FROM user_activity WHERE email = ?").get(
+      email,
+    ) as ActivityRow | undefined;
     const openShift: OpenShift | null = shift
       ? {
           badgeId: shift.badge_id,
@@ -193,35 +193,33 @@ export class TapJournal {
   #saveState(email: string, tapId: number, state: UserState): void {
     const shift = state.openShift;
     if (shift) {
-      this.#db
-        .prepare(
-          `INSERT OR REPLACE INTO open_shifts (email, badge_id, badge_name, start_tap_id, start_at, start_mono_ms,
+      statement(
+        this.#db,
+        `INSERT OR REPLACE INTO open_shifts (email, badge_id, badge_name, start_tap_id, start_at, start_mono_ms,
              start_boot_id, start_synced, time_type_id, project_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          email,
-          shift.badgeId,
-          shift.badgeName,
-          shift.startTapId,
-          toDbTime(shift.start.at),
-          shift.start.monoMs,
-          shift.start.bootId,
-          shift.start.synced ? 1 : 0,
-          shift.timeTypeId,
-          shift.projectId,
-        );
+      ).run(
+        email,
+        shift.badgeId,
+        shift.badgeName,
+        shift.startTapId,
+        toDbTime(shift.start.at),
+        shift.start.monoMs,
+        shift.start.bootId,
+        shift.start.synced ? 1 : 0,
+        shift.timeTypeId,
+        shift.projectId,
+      );
     } else {
-      this.#db.prepare("DELETE FROM open_shifts WHERE email = ?").run(email);
+      statement(this.#db, "DELETE FROM open_shifts WHERE email = ?").run(email);
     }
     const last = state.lastAccepted;
     if (last) {
-      this.#db
-        .prepare(
-          `INSERT OR REPLACE INTO user_activity (email, last_tap_id, last_at, last_mono_ms, last_boot_id)
+      statement(
+        this.#db,
+        `INSERT OR REPLACE INTO user_activity (email, last_tap_id, last_at, last_mono_ms, last_boot_id)
            VALUES (?, ?, ?, ?, ?)`,
-        )
-        .run(email, tapId, toDbTime(last.at), last.monoMs, last.bootId);
+      ).run(email, tapId, toDbTime(last.at), last.monoMs, last.bootId);
     }
   }
 
@@ -234,46 +232,44 @@ export class TapJournal {
     email: string | null,
     entryId: string | null,
   ): void {
-    this.#db
-      .prepare(
-        `INSERT INTO taps (id, badge_id, known_bits, raw, source, wall_at, mono_ms, boot_id, clock_synced,
+    statement(
+      this.#db,
+      `INSERT INTO taps (id, badge_id, known_bits, raw, source, wall_at, mono_ms, boot_id, clock_synced,
            outcome, reason, email, entry_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        read.badgeId,
-        read.knownBits,
-        read.raw,
-        read.source,
-        toDbTime(time.at),
-        time.monoMs,
-        time.bootId,
-        time.synced ? 1 : 0,
-        outcome,
-        reason,
-        email,
-        entryId,
-      );
+    ).run(
+      id,
+      read.badgeId,
+      read.knownBits,
+      read.raw,
+      read.source,
+      toDbTime(time.at),
+      time.monoMs,
+      time.bootId,
+      time.synced ? 1 : 0,
+      outcome,
+      reason,
+      email,
+      entryId,
+    );
   }
 
   #insertReview(email: string, shift: OpenShift, reason: string, now: Date): void {
-    this.#db
-      .prepare(
-        `INSERT INTO reviews (email, badge_id, start_tap_id, start_at, time_type_id, project_id, badge_name,
+    statement(
+      this.#db,
+      `INSERT INTO reviews (email, badge_id, start_tap_id, start_at, time_type_id, project_id, badge_name,
            reason, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        email,
-        shift.badgeId,
-        shift.startTapId,
-        toDbTime(shift.start.at),
-        shift.timeTypeId,
-        shift.projectId,
-        shift.badgeName,
-        reason,
-        toDbTime(now),
-      );
+    ).run(
+      email,
+      shift.badgeId,
+      shift.startTapId,
+      toDbTime(shift.start.at),
+      shift.timeTypeId,
+      shift.projectId,
+      shift.badgeName,
+      reason,
+      toDbTime(now),
+    );
   }
 }

@@ -26,7 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
 
       CREATE TABLE taps (
-        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        id           INTEGER PRIMARY KEY,
         badge_id     TEXT NOT NULL,
         known_bits   INTEGER NOT NULL,
         raw          TEXT,
@@ -53,7 +53,7 @@ export const MIGRATIONS: readonly Migration[] = [
         last_at         TEXT NOT NULL,
         last_mono_ms    INTEGER NOT NULL,
         last_boot_id    TEXT NOT NULL
-      );
+      ) WITHOUT ROWID;
 
       CREATE TABLE open_shifts (
         email         TEXT PRIMARY KEY,
@@ -66,7 +66,7 @@ export const MIGRATIONS: readonly Migration[] = [
         start_synced  INTEGER NOT NULL,
         time_type_id  TEXT NOT NULL,
         project_id    TEXT
-      );
+      ) WITHOUT ROWID;
 
       CREATE TABLE entries (
         id              TEXT PRIMARY KEY,

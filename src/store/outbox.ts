@@ -1,4 +1,4 @@
-import { type Db, fromDbTime, toDbTime } from "./database.js";
+import { type Db, fromDbTime, statement, toDbTime } from "./database.js";
 
 export const ENTRY_STATES = [
   "held",
@@ -95,7 +95,7 @@ export class Outbox {
   }
 
   get(id: string): OutboxEntry | undefined {
-    const row = this.#db.prepare("SELECT * FROM entries WHERE id = ?").get(id) as
+    const row = statement(this.#db, "SELECT * FROM entries WHERE id = ?").get(id) as
       | EntryRow
       | undefined;
     return row ? toEntry(row) : undefined;
@@ -104,10 +104,11 @@ export class Outbox {
   list(state?: EntryState, limit = 1000): OutboxEntry[] {
     const rows = (
       state
-        ? this.#db
-            .prepare("SELECT * FROM entries WHERE state = ? ORDER BY start_at, id LIMIT ?")
-            .all(state, limit)
-        : this.#db.prepare("SELECT * FROM entries ORDER BY start_at, id LIMIT ?").all(limit)
+        ? statement(
+            this.#db,
+            "SELECT * FROM entries WHERE state = ? ORDER BY start_at, id LIMIT ?",
+          ).all(state, limit)
+        : statement(this.#db, "SELECT * FROM entries ORDER BY start_at, id LIMIT ?").all(limit)
     ) as EntryRow[];
     return rows.map(toEntry);
   }
@@ -117,47 +118,43 @@ export class Outbox {
    * start order; refused and discarded entries do not hold back the ones after them.
    */
   nextPerUser(now: Date, limit: number): OutboxEntry[] {
-    const rows = this.#db
-      .prepare(
-        `SELECT e.* FROM entries e
+    const rows = statement(
+      this.#db,
+      `SELECT e.* FROM entries e
          JOIN (SELECT email, min(start_at) AS first_start FROM entries
                WHERE state IN ('held', 'pending', 'sending') GROUP BY email) f
            ON f.email = e.email AND f.first_start = e.start_at
          WHERE e.state IN ('pending', 'sending') AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= ?)
          ORDER BY e.next_attempt_at IS NOT NULL, e.next_attempt_at, e.start_at
          LIMIT ?`,
-      )
-      .all(toDbTime(now), limit) as EntryRow[];
+    ).all(toDbTime(now), limit) as EntryRow[];
     return rows.map(toEntry);
   }
 
   /** When the next entry becomes due, for the worker's sleep. */
   nextDueAt(): Date | null {
-    const row = this.#db
-      .prepare(
-        "SELECT min(coalesce(next_attempt_at, '')) AS at FROM entries WHERE state IN ('pending', 'sending')",
-      )
-      .get() as { at: string | null };
+    const row = statement(
+      this.#db,
+      "SELECT min(coalesce(next_attempt_at, '')) AS at FROM entries WHERE state IN ('pending', 'sending')",
+    ).get() as { at: string | null };
     if (row.at === null) return null;
     return row.at === "" ? new Date(0) : fromDbTime(row.at);
   }
 
   /** Durably notes that a request is about to go out, before it does. */
   markSending(id: string, now: Date): void {
-    this.#db
-      .prepare(
-        "UPDATE entries SET state = 'sending', ambiguous = 1, attempts = attempts + 1, updated_at = ? WHERE id = ?",
-      )
-      .run(toDbTime(now), id);
+    statement(
+      this.#db,
+      "UPDATE entries SET state = 'sending', ambiguous = 1, attempts = attempts + 1, updated_at = ? WHERE id = ?",
+    ).run(toDbTime(now), id);
   }
 
   markBooked(id: string, serverId: string, now: Date): void {
-    this.#db
-      .prepare(
-        `UPDATE entries SET state = 'booked', ambiguous = 0, server_id = ?, booked_at = ?, updated_at = ?,
+    statement(
+      this.#db,
+      `UPDATE entries SET state = 'booked', ambiguous = 0, server_id = ?, booked_at = ?, updated_at = ?,
            next_attempt_at = NULL, last_error = NULL, last_error_code = NULL WHERE id = ?`,
-      )
-      .run(serverId, toDbTime(now), toDbTime(now), id);
+    ).run(serverId, toDbTime(now), toDbTime(now), id);
   }
 
   /** Another attempt later; `ambiguous` says whether the failed one may have reached the server. */
@@ -168,49 +165,39 @@ export class Outbox {
     ambiguous: boolean,
     now: Date,
   ): void {
-    this.#db
-      .prepare(
-        `UPDATE entries SET state = 'pending', ambiguous = ?, next_attempt_at = ?, last_error = ?, last_error_code = ?,
+    statement(
+      this.#db,
+      `UPDATE entries SET state = 'pending', ambiguous = ?, next_attempt_at = ?, last_error = ?, last_error_code = ?,
            updated_at = ? WHERE id = ?`,
-      )
-      .run(
-        ambiguous ? 1 : 0,
-        toDbTime(nextAttemptAt),
-        error.message,
-        error.code,
-        toDbTime(now),
-        id,
-      );
+    ).run(ambiguous ? 1 : 0, toDbTime(nextAttemptAt), error.message, error.code, toDbTime(now), id);
   }
 
   /** Parks an entry the server refused for good, with its reason, for an admin. */
   markRefused(id: string, error: { message: string; code: string }, now: Date): void {
-    this.#db
-      .prepare(
-        `UPDATE entries SET state = 'refused', ambiguous = 0, next_attempt_at = NULL, last_error = ?,
+    statement(
+      this.#db,
+      `UPDATE entries SET state = 'refused', ambiguous = 0, next_attempt_at = NULL, last_error = ?,
            last_error_code = ?, updated_at = ? WHERE id = ?`,
-      )
-      .run(error.message, error.code, toDbTime(now), id);
+    ).run(error.message, error.code, toDbTime(now), id);
   }
 
   /** Puts refused entries back in line; returns how many. */
   retry(ids: readonly string[] | "all-refused", now: Date): number {
     const sql =
       "UPDATE entries SET state = 'pending', next_attempt_at = NULL, updated_at = ? WHERE state = 'refused'";
-    if (ids === "all-refused") return this.#db.prepare(sql).run(toDbTime(now)).changes;
-    const statement = this.#db.prepare(`${sql} AND id = ?`);
+    if (ids === "all-refused") return statement(this.#db, sql).run(toDbTime(now)).changes;
+    const one = statement(this.#db, `${sql} AND id = ?`);
     return this.#db.transaction(() =>
-      ids.reduce((n, id) => n + statement.run(toDbTime(now), id).changes, 0),
+      ids.reduce((n, id) => n + one.run(toDbTime(now), id).changes, 0),
     )();
   }
 
   discard(id: string, now: Date): boolean {
     return (
-      this.#db
-        .prepare(
-          "UPDATE entries SET state = 'discarded', next_attempt_at = NULL, updated_at = ? WHERE id = ? AND state IN ('held', 'pending', 'refused')",
-        )
-        .run(toDbTime(now), id).changes > 0
+      statement(
+        this.#db,
+        "UPDATE entries SET state = 'discarded', next_attempt_at = NULL, updated_at = ? WHERE id = ? AND state IN ('held', 'pending', 'refused')",
+      ).run(toDbTime(now), id).changes > 0
     );
   }
 
@@ -219,9 +206,10 @@ export class Outbox {
       EntryState,
       number
     >;
-    const rows = this.#db
-      .prepare("SELECT state, count(*) AS n FROM entries GROUP BY state")
-      .all() as {
+    const rows = statement(
+      this.#db,
+      "SELECT state, count(*) AS n FROM entries GROUP BY state",
+    ).all() as {
       state: EntryState;
       n: number;
     }[];
@@ -230,19 +218,19 @@ export class Outbox {
   }
 
   oldestUnbookedCreatedAt(): Date | null {
-    const row = this.#db
-      .prepare(
-        "SELECT min(created_at) AS at FROM entries WHERE state IN ('held', 'pending', 'sending')",
-      )
-      .get() as { at: string | null };
+    const row = statement(
+      this.#db,
+      "SELECT min(created_at) AS at FROM entries WHERE state IN ('held', 'pending', 'sending')",
+    ).get() as { at: string | null };
     return row.at ? fromDbTime(row.at) : null;
   }
 
   /** Entries that start in [from, to), in start order, for exports. */
   listStartingBetween(from: Date, to: Date): OutboxEntry[] {
-    const rows = this.#db
-      .prepare("SELECT * FROM entries WHERE start_at >= ? AND start_at < ? ORDER BY start_at, id")
-      .all(toDbTime(from), toDbTime(to)) as EntryRow[];
+    const rows = statement(
+      this.#db,
+      "SELECT * FROM entries WHERE start_at >= ? AND start_at < ? ORDER BY start_at, id",
+    ).all(toDbTime(from), toDbTime(to)) as EntryRow[];
     return rows.map(toEntry);
   }
 
@@ -251,30 +239,29 @@ export class Outbox {
    * exists, so a stable id is never reused.
    */
   enqueue(entry: NewEntry, state: "pending" | "held", now: Date): void {
-    this.#db
-      .prepare(
-        `INSERT INTO entries (id, email, start_at, end_at, time_type_id, project_id, comment, start_tap_id,
+    statement(
+      this.#db,
+      `INSERT INTO entries (id, email, start_at, end_at, time_type_id, project_id, comment, start_tap_id,
            end_tap_id, state, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        entry.id,
-        entry.email,
-        toDbTime(entry.start),
-        toDbTime(entry.end),
-        entry.timeTypeId,
-        entry.projectId,
-        entry.comment,
-        entry.startTapId,
-        entry.endTapId ?? null,
-        state,
-        toDbTime(now),
-        toDbTime(now),
-      );
+    ).run(
+      entry.id,
+      entry.email,
+      toDbTime(entry.start),
+      toDbTime(entry.end),
+      entry.timeTypeId,
+      entry.projectId,
+      entry.comment,
+      entry.startTapId,
+      entry.endTapId ?? null,
+      state,
+      toDbTime(now),
+      toDbTime(now),
+    );
   }
 
   lastBookedAt(): Date | null {
-    const row = this.#db.prepare("SELECT max(booked_at) AS at FROM entries").get() as {
+    const row = statement(this.#db, "SELECT max(booked_at) AS at FROM entries").get() as {
       at: string | null;
     };
     return row.at ? fromDbTime(row.at) : null;
