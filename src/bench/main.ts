@@ -85,11 +85,20 @@ function tapRows(runs: readonly TapLatencyResult[]): Row[] {
   }));
 }
 
-function walRows(wal: WalPages): Row[] {
-  return Object.entries(wal.byTree)
-    .sort((a, b) => b[1] - a[1])
-    .map(([tree, frames]) => ({ "table or index": tree, "pages per tap": round(frames, 2) }))
-    .concat([{ "table or index": "all", "pages per tap": round(wal.framesPerTap, 2) }]);
+function walRows(runs: readonly WalPages[]): Row[] {
+  const trees = [...new Set(runs.flatMap((run) => Object.keys(run.byTree)))].sort();
+  const column = (run: WalPages) =>
+    run.historyTaps === 0 ? "empty journal" : `${run.historyTaps} taps`;
+  const row = (name: string, value: (run: WalPages) => number): Row =>
+    Object.fromEntries([
+      ["pages per tap", name],
+      ...runs.map((run) => [column(run), round(value(run), 2)]),
+    ]);
+  return [
+    ...trees.map((tree) => row(tree, (run) => run.byTree[tree] ?? 0)),
+    row("all", (run) => run.framesPerTap),
+    row("KiB appended to the WAL", (run) => run.walBytesPerTap / 1024),
+  ];
 }
 
 function drainRows(drains: readonly DrainResult[]): Row[] {
@@ -144,7 +153,9 @@ async function main(): Promise<void> {
       );
     }
     log("pages written per tap");
-    const wal = measureWalPages(root, users, plan.taps);
+    const wal = [0, plan.historyTaps].map((historyTaps) =>
+      measureWalPages(root, users, plan.taps, { taps: historyTaps, random: seededRandom(1) }),
+    );
     log("idle memory of the daemon");
     const idle = await idleMemory(root, users, 2000);
     const drains: DrainResult[] = [];
@@ -228,9 +239,7 @@ async function main(): Promise<void> {
       "\ntap to feedback (socat pty, SerialReader, Terminal, WAL + synchronous=FULL)\n",
     );
     process.stdout.write(renderTable(tapRows(taps)));
-    process.stdout.write(
-      `\nWAL pages per tap (${round(wal.walBytesPerTap / 1024, 1)} KiB appended to the WAL per tap)\n`,
-    );
+    process.stdout.write("\nWAL pages written per tap, by table or index (checkpoints off)\n");
     process.stdout.write(renderTable(walRows(wal)));
     process.stdout.write(`\nbacklog drain (real daemon against the simulator)\n`);
     process.stdout.write(renderTable(drainRows(drains)));

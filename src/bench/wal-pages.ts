@@ -5,10 +5,11 @@ import { systemClock } from "../core/clock.js";
 import { silentLogger } from "../core/logger.js";
 import { databasePath, openDatabase } from "../store/database.js";
 import { Terminal } from "../terminal/terminal.js";
-import { type BenchUser, daemonConfig, mapBadges } from "./fixtures.js";
+import { type BenchUser, daemonConfig, insertHistory, mapBadges } from "./fixtures.js";
 import { rdm6300Frame } from "./rdm6300-frame.js";
 
 export interface WalPages {
+  historyTaps: number;
   taps: number;
   /** WAL frames (one page each) appended per tap, over all b-trees. */
   framesPerTap: number;
@@ -26,12 +27,18 @@ const FRAME_HEADER_BYTES = 24;
  * change what is written) with the WAL's automatic checkpoint off on this connection, so that
  * every frame stays in the file; each frame's page is then named by SQLite's dbstat table.
  */
-export function measureWalPages(root: string, users: readonly BenchUser[], taps: number): WalPages {
+export function measureWalPages(
+  root: string,
+  users: readonly BenchUser[],
+  taps: number,
+  history: { taps: number; random: () => number } = { taps: 0, random: Math.random },
+): WalPages {
   const dir = mkdtempSync(join(root, "wal-"));
   const dataDir = join(dir, "data");
   const db = openDatabase(dataDir, { logger: silentLogger(), check: false });
   try {
     mapBadges(db, systemClock, users);
+    if (history.taps > 0) insertHistory(db, users, history.taps, new Date(), history.random);
     db.pragma("wal_autocheckpoint = 0");
     db.pragma("wal_checkpoint(TRUNCATE)");
     const config = parseConfig(
@@ -77,6 +84,7 @@ export function measureWalPages(root: string, users: readonly BenchUser[], taps:
       byTree[name] = (byTree[name] ?? 0) + 1 / taps;
     }
     return {
+      historyTaps: history.taps,
       taps,
       framesPerTap: frames / taps,
       walBytesPerTap: (frames * frameBytes) / taps,
