@@ -50,6 +50,11 @@ function positiveInt(name: string, min: number) {
   };
 }
 
+/** Lost answers the daemon later found on the server instead of booking again. */
+function adoptions(daemon: DaemonProcess): number {
+  return daemon.records.filter((r) => r.msg.startsWith("entry was already on the server")).length;
+}
+
 function acceptedTaps(daemon: DaemonProcess, run: number): AcceptedTap[] {
   return daemon.records
     .filter((r) => r.msg.startsWith("tap ") && typeof r.tapId === "number")
@@ -169,6 +174,7 @@ async function runSoak(options: SoakOptions): Promise<boolean> {
   const problems: string[] = [];
   const faultCounts: Record<string, number> = {};
   let earlyKills = 0;
+  let adopted = 0;
   let daemon: DaemonProcess | undefined;
   const say = (line: string) => process.stdout.write(`soak: ${line}\n`);
   try {
@@ -228,6 +234,7 @@ async function runSoak(options: SoakOptions): Promise<boolean> {
       current.child.kill("SIGKILL");
       await current.closed;
       accepted.push(...acceptedTaps(current, run));
+      adopted += adoptions(current);
       if (run % 10 === 0)
         say(`${run} kills, ${accepted.length} taps accepted, ${problems.length} problems`);
     }
@@ -245,14 +252,21 @@ async function runSoak(options: SoakOptions): Promise<boolean> {
     if (stopped.code !== 0)
       problems.push(`the last daemon exited with ${stopped.code ?? stopped.signal} on SIGTERM`);
     accepted.push(...acceptedTaps(final, options.kills + 1));
+    adopted += adoptions(final);
 
-    for (const problem of problems.slice(0, 50)) process.stderr.write(`soak: PROBLEM ${problem}\n`);
     const booked = finalSnapshot.outbox.filter((r) => r.state === "booked").length;
+    // A run in which nothing was accepted or booked would pass every check without testing any.
+    if (accepted.length === 0 || booked === 0) {
+      problems.push(
+        `the daemon accepted ${accepted.length} taps and booked ${booked} entries: nothing was exercised`,
+      );
+    }
+    for (const problem of problems.slice(0, 50)) process.stderr.write(`soak: PROBLEM ${problem}\n`);
     const faults = Object.entries(faultCounts)
       .map(([f, n]) => `${f} x${n}`)
       .join(", ");
     say(
-      `seed ${options.seed}, ${options.kills} kills (${earlyKills} during start-up), ${accepted.length} taps accepted, ${booked} entries booked, ${finalSnapshot.remote.length} on the server, ${sim.state.counters.requests} requests, faults: ${faults || "none"}; ${problems.length === 0 ? "every check passed" : `${problems.length} problems: FAILED`}`,
+      `seed ${options.seed}, ${options.kills} kills (${earlyKills} during start-up), ${accepted.length} taps accepted, ${booked} entries booked, ${finalSnapshot.remote.length} on the server, ${adopted} adopted after a lost answer, ${sim.state.counters.requests} requests, faults: ${faults || "none"}; ${problems.length === 0 ? "every check passed" : `${problems.length} problems: FAILED`}`,
     );
     return problems.length === 0;
   } finally {
