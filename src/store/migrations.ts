@@ -126,6 +126,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: "indexes that find each user's next entry without scanning the backlog",
+    sql: `
+      CREATE INDEX entries_due_by_start ON entries (start_at) WHERE state IN ('pending', 'sending');
+      CREATE INDEX entries_unbooked_by_user ON entries (email, start_at)
+        WHERE state IN ('held', 'pending', 'sending');
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

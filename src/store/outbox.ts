@@ -118,17 +118,30 @@ export class Outbox {
    * start order; refused and discarded entries do not hold back the ones after them.
    */
   nextPerUser(now: Date, limit: number): OutboxEntry[] {
+    // Walks due entries in start order and stops after `limit`; each candidate costs one probe of
+    // the user's earlier unbooked entries, so a backlog of thousands is not scanned per booking.
     const rows = statement(
       this.#db,
-      `SELECT e.* FROM entries e
-         JOIN (SELECT email, min(start_at) AS first_start FROM entries
-               WHERE state IN ('held', 'pending', 'sending') GROUP BY email) f
-           ON f.email = e.email AND f.first_start = e.start_at
-         WHERE e.state IN ('pending', 'sending') AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= ?)
-         ORDER BY e.next_attempt_at IS NOT NULL, e.next_attempt_at, e.start_at
+      `SELECT e.* FROM entries e INDEXED BY entries_due_by_start
+         WHERE e.state IN ('pending', 'sending')
+           AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= ?)
+           AND NOT EXISTS (SELECT 1 FROM entries p
+                           WHERE p.email = e.email AND p.state IN ('held', 'pending', 'sending')
+                             AND p.start_at < e.start_at)
+         ORDER BY e.start_at
          LIMIT ?`,
     ).all(toDbTime(now), limit) as EntryRow[];
     return rows.map(toEntry);
+  }
+
+  /** What the amber LED shows: anything stuck for an admin, anything still to book. */
+  backlog(): { refused: boolean; unbooked: boolean } {
+    const row = statement(
+      this.#db,
+      `SELECT EXISTS (SELECT 1 FROM entries WHERE state = 'refused') AS refused,
+              EXISTS (SELECT 1 FROM entries WHERE state IN ('held', 'pending', 'sending')) AS unbooked`,
+    ).get() as { refused: number; unbooked: number };
+    return { refused: row.refused === 1, unbooked: row.unbooked === 1 };
   }
 
   /** When the next entry becomes due, for the worker's sleep. */

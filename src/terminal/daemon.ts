@@ -10,7 +10,7 @@ import { type Db, openDatabase } from "../store/database.js";
 import { Outbox } from "../store/outbox.js";
 import { reanchorHeldEntries } from "../store/reanchor.js";
 import { RuntimeStatus } from "../store/runtime-status.js";
-import { SyncWorker } from "../sync/sync-worker.js";
+import { type SyncState, SyncWorker } from "../sync/sync-worker.js";
 import {
   type ClockProbe,
   type ClockState,
@@ -42,6 +42,7 @@ export interface Daemon {
 
 const CLOCK_POLL_MS = 10_000;
 const READER_STATUS_MS = 5_000;
+const SYNC_STATUS_MS = 2_000;
 
 function readerSource(loaded: LoadedConfig): string {
   const reader = loaded.config.reader;
@@ -85,6 +86,25 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   const syncLog = logger.child({ part: "sync" });
   const serverClock = new ServerClockCheck(syncLog, (skew) => publish("server-clock", skew));
 
+  // A change of phase or error is published at once; a booking only moves lastBookedAt, which may
+  // wait a moment, so that draining a backlog does not add a status commit per entry.
+  let publishedSyncKey = "";
+  let syncTimer: NodeJS.Timeout | undefined;
+  const publishSync = (state: SyncState) => {
+    const key = JSON.stringify([state.phase, state.lastError, state.pausedUntil]);
+    if (key !== publishedSyncKey) {
+      publishedSyncKey = key;
+      clearTimeout(syncTimer);
+      syncTimer = undefined;
+      publish("sync", state);
+    } else if (!syncTimer) {
+      syncTimer = setTimeout(() => {
+        syncTimer = undefined;
+        if (sync) publish("sync", sync.state());
+      }, SYNC_STATUS_MS);
+      syncTimer.unref();
+    }
+  };
   let sync: SyncWorker | null = null;
   if (loaded.apiPassword === undefined) {
     syncLog.error(
@@ -109,7 +129,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
         sendComment: config.server.apiVersion === "v2.1",
       },
       onState: (state) => {
-        publish("sync", state);
+        publishSync(state);
         terminal.refreshBacklog();
       },
     });
@@ -225,6 +245,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     await notifier.stopping();
     clearInterval(clockTimer);
     clearInterval(readerTimer);
+    clearTimeout(syncTimer);
     if (watchdogTimer) clearInterval(watchdogTimer);
     const steps: [string, () => Promise<void> | void][] = [
       ["reader", () => reader.stop()],

@@ -113,13 +113,8 @@ export class Terminal {
 
   /** Amber LED: anything stored but not yet booked, or stuck for an admin. */
   refreshBacklog(): BacklogState {
-    const counts = this.#outbox.counts();
-    const state: BacklogState =
-      counts.refused > 0
-        ? "stuck"
-        : counts.pending + counts.sending + counts.held > 0
-          ? "pending"
-          : "booked";
+    const backlog = this.#outbox.backlog();
+    const state: BacklogState = backlog.refused ? "stuck" : backlog.unbooked ? "pending" : "booked";
     this.#deps.feedback.setBacklog(state);
     return state;
   }
