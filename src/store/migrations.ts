@@ -128,11 +128,14 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    description: "indexes that find each user's next entry without scanning the backlog",
+    description:
+      "small partial indexes that find each user's next entry and refused entries without scanning the history",
     sql: `
       CREATE INDEX entries_due_by_start ON entries (start_at) WHERE state IN ('pending', 'sending');
       CREATE INDEX entries_unbooked_by_user ON entries (email, start_at)
         WHERE state IN ('held', 'pending', 'sending');
+      CREATE INDEX entries_refused ON entries (start_at) WHERE state = 'refused';
+      DROP INDEX entries_by_state;
     `,
   },
 ];

@@ -1,34 +1,9 @@
 /** Test helpers: RDM6300 frames and a seeded PRNG so that fuzz failures replay. */
 
-export function checksumOf(id: string): string {
-  let xor = 0;
-  for (let i = 0; i < 10; i += 2) xor ^= Number.parseInt(id.slice(i, i + 2), 16);
-  return xor.toString(16).toUpperCase().padStart(2, "0");
-}
+import { randomInt } from "../../src/bench/random.js";
 
-export function rdm6300Frame(id: string, checksum = checksumOf(id)): Buffer {
-  return Buffer.concat([
-    Buffer.from([0x02]),
-    Buffer.from(id + checksum, "latin1"),
-    Buffer.from([0x03]),
-  ]);
-}
-
-/** mulberry32: small, fast and good enough to spread fuzz cases. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function randomInt(random: () => number, below: number): number {
-  return Math.floor(random() * below);
-}
+export { randomInt, seededRandom } from "../../src/bench/random.js";
+export { checksumOf, rdm6300Frame } from "../../src/bench/rdm6300-frame.js";
 
 export function randomHexId(random: () => number): string {
   let id = "";
