@@ -7,8 +7,7 @@ import { createLogger, LOG_LEVELS, type LogLevel } from "../../core/logger.js";
 import { doctorExitCode, runDoctor } from "../../doctor/runner.js";
 import type { CheckResult, DoctorDeps } from "../../doctor/types.js";
 import { createClientFromConfig } from "../../goodtime/from-config.js";
-import { scanGpioChips } from "../../gpio/chips.js";
-import { runTool } from "../../gpio/run-tool.js";
+import { discoverChips } from "../../gpio/open.js";
 import { createClockProbe } from "../../system/clock-state.js";
 import { type CliContext, optionsOf } from "../context.js";
 import { renderJson } from "../output.js";
@@ -29,18 +28,6 @@ as the service sees them; a device only the service's extra groups (dialout, gpi
 SupplementaryGroups= in timeclock.service) may use is then a warning, not a failure.
 
 Exit status: 0 when no check failed (warnings allowed), 1 when any check failed, 64 on a usage error.`;
-
-async function scanChips(fsRoot: string) {
-  const [detected, listed] = await Promise.all([
-    runTool(spawn, "gpiodetect", []),
-    runTool(spawn, "gpioinfo", []),
-  ]);
-  return scanGpioChips({
-    fsRoot,
-    gpiodetectOutput: detected?.stdout,
-    gpioinfoOutput: listed?.stdout,
-  });
-}
 
 function openExisting(path: string): Database.Database {
   const db = new Database(path, { fileMustExist: true });
@@ -86,7 +73,7 @@ export function registerDoctorCommands(program: Command, context: CliContext): v
         clock: context.clock ?? systemClock,
         logger,
         clockProbe: createClockProbe({ fsRoot }),
-        scanChips: () => scanChips(fsRoot),
+        scanChips: () => discoverChips(fsRoot, spawn),
         createClient: (loaded) => createClientFromConfig(loaded, logger),
         openDb: openExisting,
         writeTest: options.writeTest ?? false,
