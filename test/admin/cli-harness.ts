@@ -1,12 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterEach } from "vitest";
-import type { CliContext } from "../../src/cli/context.js";
-import { runCli } from "../../src/cli/main.js";
 import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
+import { runCaptured } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
 
 export interface CliResult {
@@ -63,16 +61,7 @@ export function harness(options: HarnessOptions = {}): Harness {
     dataDir,
     configPath,
     clock,
-    async cli(...argv) {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      const chunks = { out: [] as string[], err: [] as string[] };
-      stdout.on("data", (chunk) => chunks.out.push(String(chunk)));
-      stderr.on("data", (chunk) => chunks.err.push(String(chunk)));
-      const context: CliContext = { env, stdout, stderr, clock };
-      const code = await runCli(["--config", configPath, ...argv], context);
-      return { code, stdout: chunks.out.join(""), stderr: chunks.err.join("") };
-    },
+    cli: (...argv) => runCaptured(["--config", configPath, ...argv], { env, clock }),
     openDb() {
       const db = openDatabase(dataDir, { logger: silentLogger() });
       dbs.push(db);

@@ -1,5 +1,4 @@
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExitCode } from "../../src/core/exit-codes.js";
@@ -11,16 +10,9 @@ import {
   startSimulator,
 } from "../../src/simulator/index.js";
 import { harness, badgeListJson as listJson } from "../admin/cli-harness.js";
+import { closedPort } from "../helpers/net.js";
 
 const ANNA = "anna@example.com";
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 describe("timeclock badges --check against GoodTime", () => {
   let sim: Simulator;

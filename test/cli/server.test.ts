@@ -1,10 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.js";
 import { ExitCode } from "../../src/core/exit-codes.js";
 import {
   SEED_ADMIN,
@@ -14,6 +11,8 @@ import {
   type Simulator,
   startSimulator,
 } from "../../src/simulator/index.js";
+import { runCaptured } from "../helpers/cli.js";
+import { closedPort } from "../helpers/net.js";
 
 function writeConfig(baseUrl: string): string {
   const dir = mkdtempSync(join(tmpdir(), "timeclock-server-cli-"));
@@ -27,33 +26,11 @@ function writeConfig(baseUrl: string): string {
   return path;
 }
 
-async function run(argv: string[], env: NodeJS.ProcessEnv) {
-  const collect = (stream: PassThrough) => {
-    const chunks: string[] = [];
-    stream.on("data", (chunk) => chunks.push(String(chunk)));
-    return () => chunks.join("");
-  };
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out = collect(stdout);
-  const err = collect(stderr);
-  const code = await runCli(argv, { env, stdout, stderr });
-  return { code, stdout: out(), stderr: err() };
-}
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 describe("timeclock server", () => {
   let sim: Simulator;
   let config: string;
   const env = { TIMECLOCK_API_PASSWORD: SEED_ADMIN.apiPassword };
-  const cli = (...argv: string[]) => run(["--config", config, "server", ...argv], env);
+  const cli = (...argv: string[]) => runCaptured(["--config", config, "server", ...argv], { env });
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0 });
@@ -132,8 +109,8 @@ describe("timeclock server", () => {
 
   it("exits 77 with a clear message and no password when the password is wrong", async () => {
     const wrong = "not-the-Password-42";
-    const result = await run(["--config", config, "server", "users"], {
-      TIMECLOCK_API_PASSWORD: wrong,
+    const result = await runCaptured(["--config", config, "server", "users"], {
+      env: { TIMECLOCK_API_PASSWORD: wrong },
     });
     expect(result.code).toBe(ExitCode.auth);
     expect(result.stderr).toContain(`GoodTime refused the login of ${SEED_ADMIN.loginEmail} (401`);
@@ -143,14 +120,14 @@ describe("timeclock server", () => {
   });
 
   it("exits 78 when no password is configured", async () => {
-    const result = await run(["--config", config, "server", "users"], {});
+    const result = await runCaptured(["--config", config, "server", "users"]);
     expect(result.code).toBe(ExitCode.config);
     expect(result.stderr).toContain("no API password");
   });
 
   it("exits 69 when the server cannot be reached", async () => {
     const unreachable = writeConfig(`http://127.0.0.1:${await closedPort()}/goodtime-rs`);
-    const result = await run(["--config", unreachable, "server", "hello"], env);
+    const result = await runCaptured(["--config", unreachable, "server", "hello"], { env });
     expect(result.code).toBe(ExitCode.network);
     expect(result.stderr).toContain("ECONNREFUSED");
   });

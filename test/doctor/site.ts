@@ -1,9 +1,6 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterEach } from "vitest";
-import type { CliContext } from "../../src/cli/context.js";
-import { runCli } from "../../src/cli/main.js";
 import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import type { CheckResult } from "../../src/doctor/types.js";
@@ -18,6 +15,7 @@ import {
 } from "../../src/simulator/index.js";
 import { BadgeRepository } from "../../src/store/badges.js";
 import { openDatabase } from "../../src/store/database.js";
+import { runCaptured } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
 import { openFreePty } from "./free-pty.js";
 import { NOW } from "./helpers.js";
@@ -94,17 +92,13 @@ export function editConfig(s: Site, edit: (config: ConfigJson) => void): void {
 
 /** `timeclock doctor --json ARGS` in-process, at NOW; results also keyed by check name. */
 export async function doctor(s: Site, args: string[] = [], env: NodeJS.ProcessEnv = PASSWORD_ENV) {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const context: CliContext = {
-    env,
-    stdout: new PassThrough().on("data", (c) => chunks.out.push(String(c))),
-    stderr: new PassThrough().on("data", (c) => chunks.err.push(String(c))),
-    clock: new FakeClock(NOW),
-  };
-  const code = await runCli(["--config", s.configPath, "doctor", "--json", ...args], context);
-  const results = JSON.parse(chunks.out.join("")) as CheckResult[];
+  const { code, stdout, stderr } = await runCaptured(
+    ["--config", s.configPath, "doctor", "--json", ...args],
+    { env, clock: new FakeClock(NOW) },
+  );
+  const results = JSON.parse(stdout) as CheckResult[];
   const byName: Record<string, CheckResult | undefined> = Object.fromEntries(
     results.map((result) => [result.check, result]),
   );
-  return { code, results, byName, stderr: chunks.err.join("") };
+  return { code, results, byName, stderr };
 }

@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeClock } from "../../src/core/clock.js";
 import type { GoodTimeClient } from "../../src/goodtime/client.js";
@@ -9,6 +8,7 @@ import {
   type Simulator,
   startSimulator,
 } from "../../src/simulator/index.js";
+import { closedPort } from "../helpers/net.js";
 import { clientFor, failureOf } from "./support.js";
 
 const ENTRY = {
@@ -20,14 +20,6 @@ const ENTRY = {
 };
 
 /** A loopback port that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no TCP address");
-  return address.port;
-}
 
 describe("failures, classified", () => {
   let sim: Simulator;

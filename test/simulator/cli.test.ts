@@ -4,24 +4,14 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.js";
 import { ExitCode } from "../../src/core/exit-codes.js";
 import { SEED_ADMIN, SEED_TIME_TYPES } from "../../src/simulator/index.js";
+import { runCaptured } from "../helpers/cli.js";
 
 const CLI = resolve("dist/cli/main.js");
 
-async function run(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on("data", (chunk) => out.push(String(chunk)));
-  stderr.on("data", (chunk) => err.push(String(chunk)));
-  const code = await runCli(argv, { env: {}, stdout, stderr });
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
+const run = (argv: string[]) => runCaptured(argv);
 
 /** Every line a stream printed, and a way to wait for one. */
 function lineReader(stream: NodeJS.ReadableStream) {
