@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
+import { FakeClock } from "../fakes/clock.js";
 import { runCaptured } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
 

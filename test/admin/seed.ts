@@ -1,7 +1,7 @@
-import type { FakeClock } from "../../src/core/clock.js";
 import type { PairingSettings } from "../../src/pairing/pairing.js";
 import type { Db } from "../../src/store/database.js";
 import { type RecordedTap, TapJournal } from "../../src/store/journal.js";
+import type { FakeClock } from "../fakes/clock.js";
 
 const settings: PairingSettings = {
   minGapSeconds: 60,

@@ -5,7 +5,7 @@ import {
   type SoakSnapshot,
   sameMinutes,
   soakProblems,
-} from "../../src/bench/soak-checks.js";
+} from "../../bench/soak-checks.js";
 
 const ANNA = "anna@example.test";
 const BEN = "ben@example.test";

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { FakeClock } from "../../src/core/clock.js";
 import { ExitCode } from "../../src/core/exit-codes.js";
 import { silentLogger } from "../../src/core/logger.js";
 import {
@@ -16,6 +15,7 @@ import { BadgeRepository } from "../../src/store/badges.js";
 import { openDatabase } from "../../src/store/database.js";
 import { NOW } from "../doctor/helpers.js";
 import { doctor, editConfig, PASSWORD_ENV, site } from "../doctor/site.js";
+import { FakeClock } from "../fakes/clock.js";
 
 describe("timeclock doctor against a simulator on loopback", () => {
   it("finds everything ok on a well set up terminal", async () => {

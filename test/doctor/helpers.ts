@@ -5,9 +5,9 @@ import Database from "better-sqlite3";
 import { afterAll } from "vitest";
 import type { LoadedConfig } from "../../src/config/load.js";
 import { parseConfig } from "../../src/config/load.js";
-import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import type { DoctorDeps, DoctorState } from "../../src/doctor/types.js";
+import { FakeClock } from "../fakes/clock.js";
 
 export const NOW = new Date("2026-11-27T10:00:00Z");
 

@@ -2,13 +2,13 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { clockCheck, dataCheck, unreadableDataDir } from "../../src/doctor/local-checks.js";
 import { BadgeRepository } from "../../src/store/badges.js";
 import { databasePath, openDatabase } from "../../src/store/database.js";
 import { SCHEMA_VERSION } from "../../src/store/migrations.js";
 import type { ClockProbe, ClockState } from "../../src/system/clock-state.js";
+import { FakeClock } from "../fakes/clock.js";
 import { depsWith, NOW, scratchDir, stateWith } from "./helpers.js";
 
 describe("clock check", () => {

@@ -1,7 +1,6 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import type { CheckResult } from "../../src/doctor/types.js";
 import {
@@ -15,6 +14,7 @@ import {
 } from "../../src/simulator/index.js";
 import { BadgeRepository } from "../../src/store/badges.js";
 import { openDatabase } from "../../src/store/database.js";
+import { FakeClock } from "../fakes/clock.js";
 import { runCaptured } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
 import { openFreePty } from "./free-pty.js";

@@ -2,8 +2,8 @@ import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { DaemonProcess } from "../../src/bench/daemon-process.js";
-import { type PtyPair, startPtyPair } from "../../src/bench/pty-pair.js";
+import { DaemonProcess } from "../../bench/daemon-process.js";
+import { type PtyPair, startPtyPair } from "../../bench/pty-pair.js";
 import { systemClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import {

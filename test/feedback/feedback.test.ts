@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { createFeedback, createLogFeedback } from "../../src/feedback/feedback.js";
 import type { FeedbackSignal } from "../../src/feedback/patterns.js";
 import { type FeedbackConfig, feedbackSchema } from "../../src/gpio/config-schema.js";
-import { FakeGpioBackend } from "../../src/gpio/fake-backend.js";
-import { FakeTimers } from "../../src/gpio/fake-timers.js";
+import { FakeClock } from "../fakes/clock.js";
+import { FakeGpioBackend } from "../fakes/gpio-backend.js";
+import { FakeTimers } from "../fakes/timers.js";
 import { fakeSpawn, noTools } from "../gpio/fake-spawn.js";
 import { makeFakeTree, PC, PI4_6_6 } from "../gpio/fake-trees.js";
 import { captureLogger } from "../gpio/log-capture.js";

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import type { GoodTimeClient } from "../../src/goodtime/client.js";
 import { isAmbiguous, isAuthFailure, isRefused, isRetryable } from "../../src/goodtime/errors.js";
 import {
@@ -8,6 +7,7 @@ import {
   type Simulator,
   startSimulator,
 } from "../../src/simulator/index.js";
+import { FakeClock } from "../fakes/clock.js";
 import { closedPort } from "../helpers/net.js";
 import { clientFor, failureOf } from "./support.js";
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import { feedbackSchema, type KeyName } from "../../src/gpio/config-schema.js";
 import { createDebouncer } from "../../src/gpio/debounce.js";
-import { FakeGpioBackend } from "../../src/gpio/fake-backend.js";
-import { FakeTimers } from "../../src/gpio/fake-timers.js";
 import { createFunctionKeys } from "../../src/gpio/keys.js";
+import { FakeClock } from "../fakes/clock.js";
+import { FakeGpioBackend } from "../fakes/gpio-backend.js";
+import { FakeTimers } from "../fakes/timers.js";
 import { fakeSpawn, gpiodTools, noTools, settle } from "./fake-spawn.js";
 import { makeFakeTree, PI4_6_6, PI5_RP1_GPIOCHIP0 } from "./fake-trees.js";
 import { captureLogger } from "./log-capture.js";

@@ -1,11 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { SEED_TIME_TYPES, SEED_USERS, startSimulator } from "../../src/simulator/index.js";
 import { BadgeRepository } from "../../src/store/badges.js";
 import { openDatabase } from "../../src/store/database.js";
+import { FakeClock } from "../fakes/clock.js";
 import { tempDir } from "../helpers/temp.js";
 import { RunProcess } from "./run-process.js";
 

@@ -1,9 +1,9 @@
 /** Test helpers: RDM6300 frames and a seeded PRNG so that fuzz failures replay. */
 
-import { randomInt } from "../../src/bench/random.js";
+import { randomInt } from "../../bench/random.js";
 
-export { randomInt, seededRandom } from "../../src/bench/random.js";
-export { checksumOf, rdm6300Frame } from "../../src/bench/rdm6300-frame.js";
+export { randomInt, seededRandom } from "../../bench/random.js";
+export { checksumOf, rdm6300Frame } from "../../bench/rdm6300-frame.js";
 
 export function randomHexId(random: () => number): string {
   let id = "";

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SerialPort } from "serialport";
-import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import type { BadgeRead, ReaderStatus } from "../../src/readers/reader.js";
+import { FakeClock } from "../fakes/clock.js";
 
 /** Waits for a condition that an event will make true; the deadline only keeps a broken test from hanging. */
 export async function waitFor(

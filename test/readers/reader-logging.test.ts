@@ -1,8 +1,8 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import { createLogger } from "../../src/core/logger.js";
 import { createReader } from "../../src/readers/create-reader.js";
+import { FakeClock } from "../fakes/clock.js";
 import { waitFor } from "./helpers.js";
 
 function capture() {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import { createLogger } from "../../src/core/logger.js";
 import { ReaderRuntime } from "../../src/readers/reader-status.js";
 import { type DeviceSession, Reconnector } from "../../src/readers/reconnector.js";
+import { FakeClock } from "../fakes/clock.js";
 import { waitFor } from "./helpers.js";
 
 function setup() {

@@ -1,9 +1,9 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import { createReader } from "../../src/readers/create-reader.js";
-import { FakeReader } from "../../src/readers/fake-reader.js";
 import type { BadgeRead, ReaderStatus } from "../../src/readers/reader.js";
+import { FakeClock } from "../fakes/clock.js";
+import { FakeReader } from "../fakes/reader.js";
 import { recorder, waitFor } from "./helpers.js";
 
 describe("stdin reader", () => {

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import { createLogger } from "../../src/core/logger.js";
 import {
   SEED_ADMIN,
@@ -9,6 +8,7 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from "../../src/simulator/index.js";
+import { FakeClock } from "../fakes/clock.js";
 import { errorOf, loginToken, timeEntriesQuery } from "./helpers.js";
 
 const credentials = JSON.stringify({

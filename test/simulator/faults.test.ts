@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import {
   SEED_TIME_TYPES,
   SEED_USERS,
   type Simulator,
   startSimulator,
 } from "../../src/simulator/index.js";
+import { FakeClock } from "../fakes/clock.js";
 import { type Api, api, errorOf, loginToken } from "./helpers.js";
 
 const CREATE = "/api/time-v2.1/createtimeentry";

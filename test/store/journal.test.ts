@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import type { PairingSettings, TapTime } from "../../src/pairing/pairing.js";
 import { BadgeRepository } from "../../src/store/badges.js";
 import { openDatabase } from "../../src/store/database.js";
 import { TapJournal, type TapRead } from "../../src/store/journal.js";
 import { Outbox } from "../../src/store/outbox.js";
+import { FakeClock } from "../fakes/clock.js";
 import { tempDir } from "../helpers/temp.js";
 
 const settings: PairingSettings = {

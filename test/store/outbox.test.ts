@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { openDatabase } from "../../src/store/database.js";
 import { Outbox } from "../../src/store/outbox.js";
+import { FakeClock } from "../fakes/clock.js";
 import { tempDir } from "../helpers/temp.js";
 
 function setup() {

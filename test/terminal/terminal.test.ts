@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load.js";
-import { FakeClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import type { FeedbackSignal } from "../../src/feedback/feedback.js";
 import { BadgeRepository } from "../../src/store/badges.js";
@@ -9,6 +8,7 @@ import { Outbox } from "../../src/store/outbox.js";
 import { reanchorHeldEntries } from "../../src/store/reanchor.js";
 import { intentForKey } from "../../src/terminal/keys.js";
 import { Terminal } from "../../src/terminal/terminal.js";
+import { FakeClock } from "../fakes/clock.js";
 import { tempDir } from "../helpers/temp.js";
 
 const BADGE = { badgeId: "0F00A1B2C3", knownBits: 40 as const, raw: "0F00A1B2C3" };

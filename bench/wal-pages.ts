@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { parseConfig } from "../config/load.js";
-import { systemClock } from "../core/clock.js";
-import { silentLogger } from "../core/logger.js";
-import { databasePath, openDatabase } from "../store/database.js";
-import { Terminal } from "../terminal/terminal.js";
+import { parseConfig } from "../src/config/load.js";
+import { systemClock } from "../src/core/clock.js";
+import { silentLogger } from "../src/core/logger.js";
+import { databasePath, openDatabase } from "../src/store/database.js";
+import { Terminal } from "../src/terminal/terminal.js";
 import { type BenchUser, daemonConfig, insertHistory, mapBadges } from "./fixtures.js";
 import { rdm6300Frame } from "./rdm6300-frame.js";
 

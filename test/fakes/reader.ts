@@ -1,5 +1,11 @@
-import type { Clock } from "../core/clock.js";
-import type { BadgeRead, Reader, ReaderEvents, ReaderState, ReaderStatus } from "./reader.js";
+import type { Clock } from "../../src/core/clock.js";
+import type {
+  BadgeRead,
+  Reader,
+  ReaderEvents,
+  ReaderState,
+  ReaderStatus,
+} from "../../src/readers/reader.js";
 
 /**
  * A reader for tests of the parts that consume readers: the test pushes reads and status

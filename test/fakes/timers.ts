@@ -1,5 +1,5 @@
-import type { FakeClock } from "../core/clock.js";
-import type { Timers } from "./timers.js";
+import type { Timers } from "../../src/gpio/timers.js";
+import type { FakeClock } from "./clock.js";
 
 interface Scheduled {
   id: number;

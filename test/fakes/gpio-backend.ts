@@ -1,4 +1,4 @@
-import type { Clock } from "../core/clock.js";
+import type { Clock } from "../../src/core/clock.js";
 import {
   type GpioBackend,
   type GpioInput,
@@ -6,7 +6,7 @@ import {
   type InputRequest,
   levelOf,
   type OutputRequest,
-} from "./backend.js";
+} from "../../src/gpio/backend.js";
 
 /** A GPIO backend for tests and the demo: records every write with the injected clock's time. */
 

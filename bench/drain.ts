@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { systemClock } from "../core/clock.js";
-import { silentLogger } from "../core/logger.js";
-import { SEED_ADMIN, startSimulator } from "../simulator/index.js";
-import { openDatabase } from "../store/database.js";
+import { systemClock } from "../src/core/clock.js";
+import { silentLogger } from "../src/core/logger.js";
+import { SEED_ADMIN, startSimulator } from "../src/simulator/index.js";
+import { openDatabase } from "../src/store/database.js";
 import { DaemonProcess } from "./daemon-process.js";
 import {
   type BenchUser,

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Clock } from "../core/clock.js";
-import { SEED_ADMIN, SEED_TIME_TYPES, type SimulatorSeed } from "../simulator/index.js";
-import { BadgeRepository } from "../store/badges.js";
-import type { Db } from "../store/database.js";
+import type { Clock } from "../src/core/clock.js";
+import { SEED_ADMIN, SEED_TIME_TYPES, type SimulatorSeed } from "../src/simulator/index.js";
+import { BadgeRepository } from "../src/store/badges.js";
+import type { Db } from "../src/store/database.js";
 import { randomInt } from "./random.js";
 import { rdm6300Frame } from "./rdm6300-frame.js";
 

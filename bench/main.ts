@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { type Row, renderTable } from "../cli/output.js";
+import { type Row, renderTable } from "../src/cli/output.js";
 import { type DrainResult, idleMemory, runDrain } from "./drain.js";
 import { benchUsers } from "./fixtures.js";
 import { seededRandom } from "./random.js";
