@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
+import { AdminError } from "../admin/index.js";
 import { DEFAULT_CONFIG_PATH } from "../config/load.js";
-import { CommandError, ExitCode } from "../core/exit-codes.js";
+import { CommandError, ExitCode, ExitStatus } from "../core/exit-codes.js";
+import { reportAdminError } from "./admin-errors.js";
+import { registerAuditCommand } from "./commands/audit.js";
 import { registerBadgeCommands } from "./commands/badges.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDemoCommand } from "./commands/demo.js";
@@ -17,6 +20,19 @@ import { registerServerCommands } from "./commands/server.js";
 import { registerSimulatorCommands } from "./commands/simulator.js";
 import { registerStatusCommand } from "./commands/status.js";
 import type { CliContext } from "./context.js";
+
+/** The version of the package this program was built from. */
+export function programVersion(): string {
+  const manifest = new URL("../../package.json", import.meta.url);
+  const { version } = JSON.parse(readFileSync(manifest, "utf8")) as { version: string };
+  return version;
+}
+
+/** `--version` works on the program and on every command, as admins type it where they are. */
+function addVersionEverywhere(command: Command, version: string): void {
+  command.version(`timeclock ${version}`, "-V, --version", "print the version and exit");
+  for (const sub of command.commands) addVersionEverywhere(sub, version);
+}
 
 export function buildProgram(context: CliContext): Command {
   const program = new Command("timeclock")
@@ -35,12 +51,14 @@ export function buildProgram(context: CliContext): Command {
   registerStatusCommand(program, context);
   registerQueueCommands(program, context);
   registerReviewCommands(program, context);
+  registerAuditCommand(program, context);
   registerExportCommand(program, context);
   registerServerCommands(program, context);
   registerSimulatorCommands(program, context);
   registerGpioCommands(program, context);
   registerDoctorCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
+  addVersionEverywhere(program, programVersion());
   return program;
 }
 
@@ -55,14 +73,16 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       if (error.exitCode === 0) return ExitCode.ok;
       return ExitCode.usage;
     }
+    if (error instanceof ExitStatus) return error.exitCode;
     if (error instanceof CommandError) {
       context.stderr.write(`timeclock: ${error.message}\n`);
       return error.exitCode;
     }
+    if (error instanceof AdminError) return reportAdminError(error, context.stderr);
     context.stderr.write(
       `timeclock: unexpected error: ${(error as Error).stack ?? String(error)}\n`,
     );
-    return ExitCode.failure;
+    return ExitCode.software;
   }
 }
 
