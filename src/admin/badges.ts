@@ -23,7 +23,7 @@ export type UnknownBadgeView = UnknownBadge & { text: string };
 
 /** Every badge the terminal knows: mapped, or tapped at the reader without a mapping. */
 export function seenBadges(repository: BadgeRepository): BadgeIndex<BadgeIdentity> {
-  return new BadgeIndex<BadgeIdentity>([...repository.list(), ...repository.unknown()]);
+  return new BadgeIndex<BadgeIdentity>([...repository.list(), ...repository.tappedUnknown()]);
 }
 
 export function listBadges(deps: AdminDeps): BadgeView[] {

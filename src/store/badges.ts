@@ -139,10 +139,10 @@ export class BadgeRepository {
   }
 
   /**
-   * Badges that were tapped and refused because nobody owns them, and are still not mapped, most
-   * recent first; with `since`, only those tapped after it.
+   * Badges tapped and refused because nobody owned them at the time, most recent first, whether or
+   * not they are mapped now; with `since`, only those tapped after it.
    */
-  unknown(since?: Date): UnknownBadge[] {
+  tappedUnknown(since?: Date): UnknownBadge[] {
     const rows = statement(
       this.#db,
       `SELECT badge_id, known_bits, count(*) AS taps, min(wall_at) AS first_at, max(wall_at) AS last_at
@@ -155,17 +155,18 @@ export class BadgeRepository {
       first_at: string;
       last_at: string;
     }[];
+    return rows.map((row) => ({
+      badgeId: row.badge_id,
+      knownBits: row.known_bits,
+      taps: row.taps,
+      firstAt: row.first_at,
+      lastAt: row.last_at,
+    }));
+  }
+
+  /** Badges tapped as unknown that are still not mapped (see `tappedUnknown`). */
+  unknown(since?: Date): UnknownBadge[] {
     const mapped = new BadgeIndex(this.list());
-    return rows
-      .filter(
-        (row) => mapped.matching({ badgeId: row.badge_id, knownBits: row.known_bits }).length === 0,
-      )
-      .map((row) => ({
-        badgeId: row.badge_id,
-        knownBits: row.known_bits,
-        taps: row.taps,
-        firstAt: row.first_at,
-        lastAt: row.last_at,
-      }));
+    return this.tappedUnknown(since).filter((badge) => mapped.matching(badge).length === 0);
   }
 }
