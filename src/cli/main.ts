@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { AdminError } from "../admin/index.js";
@@ -21,11 +22,25 @@ import { registerSimulatorCommands } from "./commands/simulator.js";
 import { registerStatusCommand } from "./commands/status.js";
 import type { CliContext } from "./context.js";
 
-/** The version of the package this program was built from. */
+/**
+ * The version of the package this program belongs to: the nearest package.json named timeclock
+ * above this file (dist/, an install under /opt/timeclock, or the benchmarks' build).
+ */
 export function programVersion(): string {
-  const manifest = new URL("../../package.json", import.meta.url);
-  const { version } = JSON.parse(readFileSync(manifest, "utf8")) as { version: string };
-  return version;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      const { name, version } = JSON.parse(readFileSync(manifest, "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (name === "timeclock" && version) return version;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return "unknown";
+    dir = parent;
+  }
 }
 
 /** `--version` works on the program and on every command, as admins type it where they are. */
