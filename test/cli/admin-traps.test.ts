@@ -53,6 +53,21 @@ describe("retry books with what is true now", () => {
     });
   });
 
+  it("changes only the fields `badges edit` names, and the next retry books with them", async () => {
+    const { h, outbox, anna } = refusedShifts();
+    const edit = await h.cli("badges", "edit", ANNA, "--project", "p-new", "--name", "Anna S.");
+    expect(edit.code).toBe(0);
+    expect(edit.stdout).toBe(
+      `changed badge ${ANNA}: anna@example.com, name Anna S., time type (entry.timeTypeId), project p-new\n`,
+    );
+    expect((await h.cli("badges", "edit", ANNA)).code).toBe(ExitCode.usage);
+    expect((await h.cli("badges", "edit", "2200A1B2C5", "--name", "x")).code).toBe(
+      ExitCode.notFound,
+    );
+    expect((await h.cli("retry", anna)).code).toBe(0);
+    expect(outbox.get(anna)).toMatchObject({ email: "anna@example.com", projectId: "p-new" });
+  });
+
   it("keeps what `queue edit` set over the mapping, in later retries too", async () => {
     const { h, badges, outbox, anna } = refusedShifts();
     const edit = await h.cli("queue", "edit", anna, "--email", "Clara@Example.com", "--no-project");

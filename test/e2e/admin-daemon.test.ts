@@ -33,9 +33,16 @@ describe("admin commands and the running terminal", () => {
     const entryId = String(refusal.entryId);
     expect(site.sim.state.entries()).toEqual([]);
 
-    const edit = await site.cli("badges", "edit", ANNA, "--project", SEED_PROJECTS.warehouse.id);
-    expect(edit.code).toBe(0);
-    expect(edit.stderr).toContain("terminal: the next tap reads the new mapping");
+    const fixed = await site.cli(
+      "badges",
+      "add",
+      ANNA,
+      SEED_USERS.anna,
+      "--project",
+      SEED_PROJECTS.warehouse.id,
+    );
+    expect(fixed.code).toBe(0);
+    expect(fixed.stderr).toContain("terminal: the next tap reads the new mapping");
     const retry = await site.cli("queue", "retry", entryId);
     expect(retry.code).toBe(0);
     expect(retry.stdout).toContain(
