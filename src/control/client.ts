@@ -9,11 +9,13 @@ export type Delivery =
   | { delivered: true; reply: ControlReply }
   | { delivered: false; reason: "not-running" | "no-access" | "no-answer"; detail: string };
 
+const SAVED = "the change is saved, and the terminal sees it at its next clock-out or restart";
+
 function undelivered(reason: "not-running" | "no-access" | "no-answer", path: string, why: string) {
   const detail = {
-    "not-running": `the terminal is not running (nothing listens on ${path}); the change takes effect when it starts`,
-    "no-access": `cannot reach the terminal on ${path} (${why}); run the command as the service user, e.g. sudo -u timeclock timeclock ..., and the terminal sees the change at once. Saved anyway; the terminal sees it at its next tap or booking`,
-    "no-answer": `the terminal did not answer on ${path} (${why}); the change is saved and takes effect at its next tap or booking`,
+    "not-running": `the terminal is not running (nothing listens on ${path}); it sees the change when it starts`,
+    "no-access": `cannot reach the terminal on ${path} (${why}); ${SAVED}. Run admin commands as the service user (sudo -u timeclock timeclock ...) for changes to take effect at once`,
+    "no-answer": `the terminal did not answer on ${path} (${why}); ${SAVED}`,
   }[reason];
   return { delivered: false as const, reason, detail };
 }
