@@ -23,10 +23,3 @@ export interface AdminDeps {
   config: Config;
   daemon: DaemonLink;
 }
-
-/** The few calls `--check` makes; GoodTimeClient provides them. */
-export interface CatalogClient {
-  users(): Promise<{ loginEmail: string }[]>;
-  timeTypes(): Promise<{ id: string }[]>;
-  projects(): Promise<{ id: string }[]>;
-}

@@ -20,7 +20,7 @@ export {
   type UnknownBadgeView,
   unknownBadges,
 } from "./badges.js";
-export type { AdminDeps, CatalogClient, DaemonLink, DaemonNote } from "./deps.js";
+export type { AdminDeps, DaemonLink, DaemonNote } from "./deps.js";
 export { ADMIN_ERROR_CODES, AdminError, type AdminErrorCode, isAdminError } from "./errors.js";
 export { EXPORT_TABLES, type ExportTables, exportRecords } from "./export.js";
 export {
