@@ -40,13 +40,38 @@ function refuseRootOnForeignDatabase(dataDir: string): void {
 }
 
 /**
+ * How an admin command opens the database. "existing" (reads, and writes to what is there) never
+ * creates one: a missing or empty file is an error with a recovery hint. "create-if-new" (adding
+ * badges) may create it, in a data directory that never held a journal only, and says so.
+ */
+export type StoreOpenMode = "existing" | "create-if-new";
+
+/**
  * Runs `work` on the terminal's database. The daemon may be running on the same file: WAL and the
  * busy timeout make that safe, and admin writes are single short transactions.
  */
-export async function withStore<T>(
+export function withStore<T>(
   command: Command,
   context: CliContext,
   work: (session: AdminSession) => T | Promise<T>,
+): Promise<T> {
+  return withStoreOpened(command, context, work, "existing");
+}
+
+/** withStore for commands that may start a journal in a fresh data directory (badges add, import). */
+export function withNewOrExistingStore<T>(
+  command: Command,
+  context: CliContext,
+  work: (session: AdminSession) => T | Promise<T>,
+): Promise<T> {
+  return withStoreOpened(command, context, work, "create-if-new");
+}
+
+async function withStoreOpened<T>(
+  command: Command,
+  context: CliContext,
+  work: (session: AdminSession) => T | Promise<T>,
+  open: StoreOpenMode,
 ): Promise<T> {
   const loaded = loadConfigFor(command, context);
   const logger = commandLogger(context, loaded);
@@ -54,6 +79,11 @@ export async function withStore<T>(
   const db = openDatabase(loaded.config.terminal.dataDir, {
     logger: logger.child({ part: "store" }),
     check: false,
+    create: open === "create-if-new" ? "if-new" : "never",
+    onCreate: (path) =>
+      context.stderr.write(
+        `timeclock: created a new, empty database ${path} (this data directory held none)\n`,
+      ),
   });
   try {
     return await work({

@@ -14,7 +14,7 @@ import {
 import { localTime } from "../../admin/format.js";
 import { writeExportFile } from "../../admin/output-file.js";
 import { fetchServerCatalog } from "../../admin/server-catalog.js";
-import { type AdminSession, withStore } from "../../admin/session.js";
+import { type AdminSession, withNewOrExistingStore, withStore } from "../../admin/session.js";
 import { type BadgeIdentity, formatBadge, type KnownBits } from "../../badges/badge-id.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import { AdminEventLog } from "../../store/admin-events.js";
@@ -150,7 +150,7 @@ export function registerBadgeCommands(program: Command, context: CliContext): vo
         timeTypeId: optionalText(options.timeType),
         projectId: optionalText(options.project),
       };
-      await withStore(command, context, async (session) => {
+      await withNewOrExistingStore(command, context, async (session) => {
         if (options.check) {
           const checked = await fetchServerCatalog(session.loaded, session.logger);
           if (!checked.ok) warn(checked.warning);
@@ -255,7 +255,7 @@ export function registerBadgeCommands(program: Command, context: CliContext): vo
         );
       }
       const { rows, problems } = readBadgeCsv(text, options.digits);
-      await withStore(command, context, async (session) => {
+      await withNewOrExistingStore(command, context, async (session) => {
         if (options.check && problems.length === 0) {
           const checked = await fetchServerCatalog(session.loaded, session.logger);
           if (!checked.ok) warn(checked.warning);
