@@ -54,7 +54,7 @@ function daemonAttention(inputs: StatusInputs): Attention[] {
     return [
       {
         severity: "critical",
-        message: `the terminal is not running (pid ${daemon.pid} is gone): taps are not read or booked. Start it (systemctl start timeclock) and see why it stopped: journalctl -u timeclock`,
+        message: `the terminal is not running (no process holds its data directory; it last ran as pid ${daemon.pid}): taps are not read or booked. Start it (systemctl start timeclock) and see why it stopped: journalctl -u timeclock`,
       },
     ];
   }

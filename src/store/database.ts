@@ -15,6 +15,28 @@ export const DATABASE_FILE = "timeclock.db";
 /** How long an admin command waits for the daemon's write lock before it gives up. */
 export const ADMIN_BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * How long the daemon waits for another process's write lock. better-sqlite3 is synchronous: while
+ * SQLite waits, the event loop is frozen (reader, LEDs, watchdog). A tap or an admin write holds
+ * the lock for milliseconds, so 250 ms rides over those; a longer hold (a sqlite3 shell in
+ * BEGIN IMMEDIATE, a big import) makes the tap fail at once, refused and logged, and the sync
+ * try again shortly, instead of freezing the terminal for seconds.
+ */
+export const DAEMON_BUSY_TIMEOUT_MS = 250;
+
+/** Switches a connection opened with the admin wait to the daemon's short one. */
+export function useDaemonBusyTimeout(db: Db): void {
+  db.pragma(`busy_timeout = ${DAEMON_BUSY_TIMEOUT_MS}`);
+}
+
+/** SQLite could not get a lock in time: worth a short retry, not a crash. */
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return (
+    typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))
+  );
+}
+
 export interface OpenOptions {
   logger: Logger;
   /** Run PRAGMA quick_check; the daemon does at start, quick admin commands may skip it. */

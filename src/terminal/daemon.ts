@@ -6,7 +6,13 @@ import { createClientFromConfig } from "../goodtime/from-config.js";
 import { createFunctionKeys } from "../gpio/keys.js";
 import { createReader } from "../readers/create-reader.js";
 import type { Reader, ReaderStatus } from "../readers/reader.js";
-import { type Db, openDatabase } from "../store/database.js";
+import {
+  type Db,
+  databasePath,
+  openDatabase,
+  type StoreError,
+  useDaemonBusyTimeout,
+} from "../store/database.js";
 import { Outbox } from "../store/outbox.js";
 import { reanchorHeldEntries } from "../store/reanchor.js";
 import { RuntimeStatus } from "../store/runtime-status.js";
@@ -20,6 +26,7 @@ import {
 import type { SystemdNotifier } from "../system/sd-notify.js";
 import { intentForKey } from "./keys.js";
 import { ServerClockCheck } from "./server-clock.js";
+import { guardStore, STORE_CHECK_MS } from "./store-guard.js";
 import { Terminal } from "./terminal.js";
 
 export interface DaemonDeps {
@@ -37,6 +44,8 @@ export interface Daemon {
   readonly reader: Reader;
   readonly sync: SyncWorker | null;
   readonly db: Db;
+  /** Settles when the database file was deleted or replaced: the daemon must stop (exit 79). */
+  readonly storeLost: Promise<StoreError>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +69,13 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   const db = openDatabase(config.terminal.dataDir, {
     logger: logger.child({ part: "store" }),
     check: true,
+  });
+  useDaemonBusyTimeout(db);
+  const guard = guardStore({
+    path: databasePath(config.terminal.dataDir),
+    logger,
+    feedback,
+    ownTimerMs: notifier.watchdogIntervalMs === undefined ? STORE_CHECK_MS : undefined,
   });
   const status = new RuntimeStatus(db);
   const publish = (key: string, value: unknown) => {
@@ -144,6 +160,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     onEntryQueued: () => sync?.wake(),
     clockReading: () => ({ synced: clockState.synchronized, bootId }),
     source: readerSource(loaded),
+    beforeTap: guard.assertIntact,
   });
 
   const keys = await createFunctionKeys(config.feedback, { logger }, (name) => {
@@ -156,17 +173,27 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   });
 
   const clockLog = logger.child({ part: "clock" });
+  let reanchorDue = false;
   const applyClockState = (next: ClockState) => {
     const becameSynced = next.synchronized && !clockState.synchronized;
     clockState = next;
     publish("clock", { ...next, checkedAt: clock.now().toISOString() });
     if (!next.synchronized) return;
-    const result = reanchorHeldEntries(
-      db,
-      bootId,
-      clock.now().getTime() - clock.monotonicMs(),
-      clock.now(),
-    );
+    let result: ReturnType<typeof reanchorHeldEntries>;
+    try {
+      result = reanchorHeldEntries(
+        db,
+        bootId,
+        clock.now().getTime() - clock.monotonicMs(),
+        clock.now(),
+      );
+      reanchorDue = false;
+    } catch (error) {
+      // Another process holding the write lock must not crash the daemon: the next poll retries.
+      reanchorDue = true;
+      clockLog.warn({ err: error }, "could not re-anchor held entries yet; trying again shortly");
+      return;
+    }
     if (becameSynced) clockLog.info("system clock synchronised");
     if (result.released + result.reviewed > 0) {
       clockLog.info(result, "entries held for the clock were re-anchored or sent to review");
@@ -181,7 +208,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   }
   applyClockState(clockState);
   const clockTimer = setInterval(() => {
-    if (clockState.synchronized) return;
+    if (clockState.synchronized && !reanchorDue) return;
     probe
       .read()
       .then(applyClockState, (error) => clockLog.warn({ err: error }, "clock probe failed"));
@@ -229,6 +256,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     watchdogTimer = setInterval(() => {
       // Only a loop that still runs and a database that still answers earn the ping.
       try {
+        if (!guard.check()) return;
         db.prepare("SELECT 1").get();
         void notifier.watchdog();
       } catch (error) {
@@ -245,6 +273,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     await notifier.stopping();
     clearInterval(clockTimer);
     clearInterval(readerTimer);
+    guard.stop();
     clearTimeout(syncTimer);
     if (watchdogTimer) clearInterval(watchdogTimer);
     const steps: [string, () => Promise<void> | void][] = [
@@ -268,5 +297,5 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     }
     logger.info("terminal stopped");
   };
-  return { terminal, reader, sync, db, stop };
+  return { terminal, reader, sync, db, storeLost: guard.lost, stop };
 }

@@ -3,23 +3,18 @@ import { withStore } from "../../admin/session.js";
 import { assessStatus, renderStatus, type StatusInputs } from "../../admin/status.js";
 import { openShifts } from "../../admin/store-reads.js";
 import type { Db } from "../../store/database.js";
+import { isDataDirLocked } from "../../store/lock.js";
 import { Outbox } from "../../store/outbox.js";
 import { ReviewList } from "../../store/reviews.js";
 import { RuntimeStatus } from "../../store/runtime-status.js";
 import type { CliContext } from "../context.js";
 import { renderJson } from "../output.js";
 
-/** Signal 0 checks that a process exists without touching it; EPERM means it exists as another user. */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function readStatus(db: Db, now: Date, zone: string): StatusInputs {
+/**
+ * `running` comes from the data directory's lock (isDataDirLocked), not from the published pid:
+ * after a SIGKILL or a power cut that pid may belong to another process by now.
+ */
+function readStatus(db: Db, now: Date, zone: string, running: boolean): StatusInputs {
   const published = new RuntimeStatus(db);
   const value = <T>(key: string): T | null => published.read<T>(key)?.value ?? null;
   const terminal = value<{ pid: number; startedAt: string; name: string }>("terminal");
@@ -27,7 +22,7 @@ function readStatus(db: Db, now: Date, zone: string): StatusInputs {
   return {
     now,
     zone,
-    daemon: terminal ? { ...terminal, running: isRunning(terminal.pid) } : null,
+    daemon: terminal ? { ...terminal, running } : null,
     reader: value("reader"),
     sync: value("sync"),
     clock: value("clock"),
@@ -48,8 +43,9 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
     )
     .option("--json", "print JSON (instants in UTC)")
     .action(async (options: { json?: boolean }, command: Command) => {
-      await withStore(command, context, ({ db, clock, zone }) => {
-        const inputs = readStatus(db, clock.now(), zone);
+      await withStore(command, context, async ({ db, clock, zone, loaded }) => {
+        const running = await isDataDirLocked(loaded.config.terminal.dataDir);
+        const inputs = readStatus(db, clock.now(), zone, running);
         const attention = assessStatus(inputs);
         context.stdout.write(
           options.json ? renderJson({ attention, ...inputs }) : renderStatus(inputs, attention),
