@@ -1,4 +1,5 @@
 import type { ReaderStatus } from "../readers/reader.js";
+import type { BackupStatus } from "../store/backup-schedule.js";
 import type { EntryState } from "../store/outbox.js";
 import type { SyncState } from "../sync/sync-worker.js";
 import type { ClockState } from "../system/clock-state.js";
@@ -21,6 +22,8 @@ export interface StatusInputs {
   lastBookedAt: Date | null;
   openShifts: OpenShiftView[];
   openReviews: number;
+  /** Rotating copies in backup.path, as the daemon published them; null when off or not yet run. */
+  backup?: BackupStatus | null;
 }
 
 export type Severity = "critical" | "warning" | "notice";
@@ -81,6 +84,9 @@ function liveAttention(inputs: StatusInputs): Attention[] {
       severity: "critical",
       message: `booking is paused: GoodTime refused the login${sync.lastError ? ` (${sync.lastError.message})` : ""}; next try ${sync.pausedUntil ? localTime(new Date(sync.pausedUntil), inputs.zone) : "soon"}. Check the password: timeclock server check`,
     });
+  }
+  if (inputs.backup?.warning) {
+    found.push({ severity: "warning", message: `backup: ${inputs.backup.warning}` });
   }
   return found;
 }
@@ -207,6 +213,13 @@ export function renderStatus(inputs: StatusInputs, attention: readonly Attention
   }
   row("reviews", `${inputs.openReviews} open`);
   row("clock", inputs.clock ? clockLine(inputs.clock) : "unknown");
+  if (inputs.backup) {
+    const { backup } = inputs;
+    row(
+      "backup",
+      `every ${backup.every} to ${backup.path}; last ${backup.lastAt ? `${localTime(new Date(backup.lastAt), zone)} (${backup.lastFile})` : "none yet"}${backup.nextAt ? `, next ${localTime(new Date(backup.nextAt), zone)}` : ""}${stale}`,
+    );
+  }
   row(
     "server clock",
     inputs.serverClock

@@ -16,6 +16,7 @@ import { registerRunCommand } from "./commands/run.js";
 import { registerServerCommands } from "./commands/server.js";
 import { registerSimulatorCommands } from "./commands/simulator.js";
 import { registerStatusCommand } from "./commands/status.js";
+import { registerStorageCommands } from "./commands/storage.js";
 import type { CliContext } from "./context.js";
 
 export function buildProgram(context: CliContext): Command {
@@ -36,6 +37,7 @@ export function buildProgram(context: CliContext): Command {
   registerQueueCommands(program, context);
   registerReviewCommands(program, context);
   registerExportCommand(program, context);
+  registerStorageCommands(program, context);
   registerServerCommands(program, context);
   registerSimulatorCommands(program, context);
   registerGpioCommands(program, context);

@@ -6,6 +6,7 @@ import { createClientFromConfig } from "../goodtime/from-config.js";
 import { createFunctionKeys } from "../gpio/keys.js";
 import { createReader } from "../readers/create-reader.js";
 import type { Reader, ReaderStatus } from "../readers/reader.js";
+import { scheduleBackups } from "../store/backup-schedule.js";
 import {
   type Db,
   databasePath,
@@ -233,6 +234,15 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     },
   });
 
+  const backups = scheduleBackups({
+    config: config.backup,
+    dataDir: config.terminal.dataDir,
+    configPath: loaded.path,
+    cliPath: process.argv[1] ?? "",
+    clock,
+    logger,
+    onStatus: (backup) => publish("backup", backup),
+  });
   sync?.start();
   terminal.refreshBacklog();
   feedback.signal("self-test");
@@ -274,6 +284,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     clearInterval(clockTimer);
     clearInterval(readerTimer);
     guard.stop();
+    backups.stop();
     clearTimeout(syncTimer);
     if (watchdogTimer) clearInterval(watchdogTimer);
     const steps: [string, () => Promise<void> | void][] = [

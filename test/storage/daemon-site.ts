@@ -35,10 +35,29 @@ export interface Site {
   tap(daemon: DaemonProcess, badgeId: string): void;
 }
 
-export async function site(options: { dataDir?: string; extra?: object } = {}): Promise<Site> {
+export interface SiteOptions {
+  dataDir?: string;
+  /** Config sections beside the usual ones (e.g. reader, backup). */
+  extra?: object;
+  /** The simulator's users besides the admin; default: its seed. */
+  users?: string[];
+}
+
+export async function site(options: SiteOptions = {}): Promise<Site> {
   const dir = tempDir("timeclock-storage-");
   const dataDir = options.dataDir ?? join(dir, "data");
-  const sim = await startSimulator();
+  const sim = await startSimulator(
+    options.users
+      ? {
+          seed: {
+            admin: SEED_ADMIN,
+            userEmails: [SEED_ADMIN.loginEmail, ...options.users],
+            timeTypes: [SEED_TIME_TYPES.workingHours],
+            projects: [],
+          },
+        }
+      : {},
+  );
   cleanups.push(() => sim.close());
   const configPath = join(dir, "config.json");
   writeFileSync(
@@ -70,13 +89,23 @@ export async function site(options: { dataDir?: string; extra?: object } = {}): 
   };
 }
 
-export function mapBadges(dataDir: string): void {
+export function mapBadges(
+  dataDir: string,
+  badges: { badgeId: string; email: string }[] = [
+    { badgeId: ANNA_BADGE, email: SEED_USERS.anna },
+    { badgeId: BEN_BADGE, email: SEED_USERS.ben },
+  ],
+): void {
   const db = openDatabase(dataDir, { logger: silentLogger() });
-  new BadgeRepository(db, systemClock).putAll([
-    { badgeId: ANNA_BADGE, knownBits: 40, email: SEED_USERS.anna },
-    { badgeId: BEN_BADGE, knownBits: 40, email: SEED_USERS.ben },
-  ]);
+  new BadgeRepository(db, systemClock).putAll(
+    badges.map((b) => ({ ...b, knownBits: 40 as const })),
+  );
   db.close();
+}
+
+/** Runs `work` when the test ends, after the test's own steps. */
+export function atEnd(work: () => Promise<void>): void {
+  cleanups.push(work);
 }
 
 /**

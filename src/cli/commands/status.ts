@@ -32,6 +32,7 @@ function readStatus(db: Db, now: Date, zone: string, running: boolean): StatusIn
     lastBookedAt: outbox.lastBookedAt(),
     openShifts: openShifts(db),
     openReviews: new ReviewList(db).countOpen(),
+    backup: value("backup"),
   };
 }
 
