@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach } from "vitest";
+import { onTestFinished } from "vitest";
 
 /**
  * Real storage faults for tests: a tmpfs that is tiny (a full disk) or remounted read-only. Only
@@ -36,12 +36,13 @@ export interface Tmpfs {
   remountReadWrite(): void;
 }
 
-/** A tmpfs of `size` (e.g. "256k") mounted on a fresh directory, unmounted after the test. */
+/** A tmpfs of `size` (e.g. "256k") mounted on a fresh directory, unmounted when the test ends. */
 export function tmpfs(size: string): Tmpfs {
   const dir = mkdtempSync(join(tmpdir(), "timeclock-tmpfs-"));
   const problem = mount(["-t", "tmpfs", "-o", `size=${size},mode=0755`, "tmpfs", dir]);
   if (problem) throw new Error(`cannot mount a tmpfs on ${dir}: ${problem}`);
-  afterEach(() => {
+  // onTestFinished, not afterEach: a hook registered by a running test must end that test.
+  onTestFinished(() => {
     spawnSync("umount", ["-l", dir]);
     rmSync(dir, { recursive: true, force: true });
   });
