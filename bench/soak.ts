@@ -20,6 +20,7 @@ import {
   type SoakSnapshot,
   soakProblems,
 } from "./soak-checks.js";
+import { storageFaults } from "./soak-storage-faults.js";
 
 /**
  * The crash soak: the real daemon on a socat pty against a simulator whose faults change at run
@@ -48,6 +49,11 @@ function positiveInt(name: string, min: number) {
     }
     return parsed;
   };
+}
+
+/** Taps the daemon could not store (a held write lock, a full disk) and so signalled refused. */
+function storageRefusals(daemon: DaemonProcess): number {
+  return daemon.records.filter((r) => r.msg.startsWith("tap could NOT be stored")).length;
 }
 
 /** Lost answers the daemon later found on the server instead of booking again. */
@@ -169,12 +175,14 @@ async function runSoak(options: SoakOptions): Promise<boolean> {
   const sim = await startSimulator({ seed: seedFor(users) });
   const pty = await startPtyPair(root);
   const host = openSync(pty.hostPath, "w");
-  const dataDir = join(root, "data");
+  const storage = storageFaults(root, random);
+  const dataDir = storage.dataDir;
   const accepted: AcceptedTap[] = [];
   const problems: string[] = [];
   const faultCounts: Record<string, number> = {};
   let earlyKills = 0;
   let adopted = 0;
+  let refusedByStorage = 0;
   let daemon: DaemonProcess | undefined;
   const say = (line: string) => process.stdout.write(`soak: ${line}\n`);
   try {
@@ -224,17 +232,20 @@ async function runSoak(options: SoakOptions): Promise<boolean> {
         const taps = [...fresh, ...leftovers, ...fresh.slice(2)];
         leftovers = staying;
         const killAt = Date.now() + 100 + randomInt(random, 2400);
+        const endStorageFaults = storage.start(run);
         for (const user of taps) {
           if (Date.now() >= killAt) break;
           writeSync(host, rdm6300Frame(user.badgeId));
           await sleep(10 + randomInt(random, 80));
         }
+        await endStorageFaults();
         await sleep(Math.max(0, killAt - Date.now()));
       }
       current.child.kill("SIGKILL");
       await current.closed;
       accepted.push(...acceptedTaps(current, run));
       adopted += adoptions(current);
+      refusedByStorage += storageRefusals(current);
       if (run % 10 === 0)
         say(`${run} kills, ${accepted.length} taps accepted, ${problems.length} problems`);
     }
@@ -253,6 +264,7 @@ async function runSoak(options: SoakOptions): Promise<boolean> {
       problems.push(`the last daemon exited with ${stopped.code ?? stopped.signal} on SIGTERM`);
     accepted.push(...acceptedTaps(final, options.kills + 1));
     adopted += adoptions(final);
+    refusedByStorage += storageRefusals(final);
 
     const booked = finalSnapshot.outbox.filter((r) => r.state === "booked").length;
     // A run in which nothing was accepted or booked would pass every check without testing any.
@@ -266,7 +278,7 @@ async function runSoak(options: SoakOptions): Promise<boolean> {
       .map(([f, n]) => `${f} x${n}`)
       .join(", ");
     say(
-      `seed ${options.seed}, ${options.kills} kills (${earlyKills} during start-up), ${accepted.length} taps accepted, ${booked} entries booked, ${finalSnapshot.remote.length} on the server, ${adopted} adopted after a lost answer, ${sim.state.counters.requests} requests, faults: ${faults || "none"}; ${problems.length === 0 ? "every check passed" : `${problems.length} problems: FAILED`}`,
+      `seed ${options.seed}, ${options.kills} kills (${earlyKills} during start-up), ${accepted.length} taps accepted, ${booked} entries booked, ${finalSnapshot.remote.length} on the server, ${adopted} adopted after a lost answer, ${sim.state.counters.requests} requests, faults: ${faults || "none"}; storage: ${storage.summary()}, ${refusedByStorage} taps refused for it; ${problems.length === 0 ? "every check passed" : `${problems.length} problems: FAILED`}`,
     );
     return problems.length === 0;
   } finally {
@@ -275,6 +287,7 @@ async function runSoak(options: SoakOptions): Promise<boolean> {
     closeSync(host);
     await pty.close();
     await sim.close();
+    storage.close();
     rmSync(root, { recursive: true, force: true });
   }
 }

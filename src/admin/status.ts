@@ -1,5 +1,6 @@
 import type { ReaderStatus } from "../readers/reader.js";
 import { AdminMarks } from "../store/admin-marks.js";
+import type { BackupStatus } from "../store/backup-schedule.js";
 import { BadgeRepository, type UnknownBadge } from "../store/badges.js";
 import { type EntryState, Outbox } from "../store/outbox.js";
 import { type OpenShiftView, openShifts } from "../store/reports.js";
@@ -34,6 +35,8 @@ export interface StatusInputs {
   unknownBadges: (UnknownBadge & { text: string })[];
   /** When an admin last listed the unknown badges; null when never. */
   unknownSeenAt: Date | null;
+  /** Rotating copies in backup.path, as the daemon published them; null when off or not yet run. */
+  backup: BackupStatus | null;
 }
 
 /** Whether the daemon that published `terminal` still runs; the front end knows how to tell. */
@@ -48,7 +51,9 @@ export function readStatus(deps: AdminDeps, running: RunningProbe): StatusInputs
   const published = terminalStatus(db);
   const terminal = published.read("terminal")?.value ?? null;
   const alive = terminal !== null && running(terminal);
-  const current = <Key extends "reader" | "sync" | "clock" | "server-clock">(key: Key) => {
+  const current = <Key extends "reader" | "sync" | "clock" | "server-clock" | "backup">(
+    key: Key,
+  ) => {
     const document = published.read(key);
     if (!document) return null;
     if (alive && terminal && document.updatedAt < terminal.startedAt) return null;
@@ -65,6 +70,7 @@ export function readStatus(deps: AdminDeps, running: RunningProbe): StatusInputs
     sync: current("sync"),
     clock: current("clock"),
     serverClock: current("server-clock"),
+    backup: current("backup"),
     entries: outbox.counts(),
     oldestUnbookedAt: outbox.oldestUnbookedCreatedAt(),
     lastBookedAt: outbox.lastBookedAt(),
@@ -112,7 +118,7 @@ function daemonAttention(inputs: StatusInputs): Attention[] {
     return [
       {
         severity: "critical",
-        message: `the terminal is not running (pid ${daemon.pid} is gone): taps are not read or booked. Start it (systemctl start timeclock) and see why it stopped: journalctl -u timeclock`,
+        message: `the terminal is not running (no process holds its data directory; it last ran as pid ${daemon.pid}): taps are not read or booked. Start it (systemctl start timeclock) and see why it stopped: journalctl -u timeclock`,
       },
     ];
   }
@@ -139,6 +145,9 @@ function liveAttention(inputs: StatusInputs): Attention[] {
       severity: "critical",
       message: `booking is paused: GoodTime refused the login${sync.lastError ? ` (${sync.lastError.message})` : ""}; next try ${sync.pausedUntil ? localTime(new Date(sync.pausedUntil), inputs.zone) : "soon"}. Check the password: timeclock server check`,
     });
+  }
+  if (inputs.backup?.warning) {
+    found.push({ severity: "warning", message: `backup: ${inputs.backup.warning}` });
   }
   return found;
 }

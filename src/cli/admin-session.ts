@@ -22,8 +22,11 @@ export interface AdminSession {
 /**
  * "read": the command only reads (status, queue, lists, exports) and tells the daemon nothing.
  * "write": it changes the store and tells the running daemon at once.
+ * "create": like "write", and it may start a database in a data directory that never held one
+ * (mapping badges before the first start); elsewhere a missing or empty database is an error
+ * with a recovery hint, never a silent fresh start.
  */
-export type StoreAccess = "read" | "write";
+export type StoreAccess = "read" | "write" | "create";
 
 /**
  * Root could open the database, but the -wal and -shm files SQLite creates beside it would then
@@ -91,14 +94,22 @@ export async function withStore<T>(
   const logger = commandLogger(context, loaded);
   const { dataDir } = loaded.config.terminal;
   refuseRootOnForeignDatabase(dataDir);
-  const db = openDatabase(dataDir, { logger: logger.child({ part: "store" }), check: false });
+  const db = openDatabase(dataDir, {
+    logger: logger.child({ part: "store" }),
+    check: false,
+    create: access === "create" ? "if-new" : "never",
+    onCreate: (path) =>
+      context.stderr.write(
+        `timeclock: created a new, empty database ${path} (this data directory held none)\n`,
+      ),
+  });
   try {
     return await work({
       deps: {
         db,
         clock: context.clock ?? systemClock,
         config: loaded.config,
-        daemon: access === "write" ? socketDaemonLink(dataDir) : READ_ONLY_LINK,
+        daemon: access === "read" ? READ_ONLY_LINK : socketDaemonLink(dataDir),
       },
       loaded,
       logger,

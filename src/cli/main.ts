@@ -20,6 +20,7 @@ import { registerRunCommand } from "./commands/run.js";
 import { registerServerCommands } from "./commands/server.js";
 import { registerSimulatorCommands } from "./commands/simulator.js";
 import { registerStatusCommand } from "./commands/status.js";
+import { registerStorageCommands } from "./commands/storage.js";
 import type { CliContext } from "./context.js";
 
 /**
@@ -68,6 +69,7 @@ export function buildProgram(context: CliContext): Command {
   registerReviewCommands(program, context);
   registerAuditCommand(program, context);
   registerExportCommand(program, context);
+  registerStorageCommands(program, context);
   registerServerCommands(program, context);
   registerSimulatorCommands(program, context);
   registerGpioCommands(program, context);

@@ -106,6 +106,13 @@ export function renderStatus(inputs: StatusInputs, attention: readonly Attention
       : "no unknown badge tapped since last listed",
   );
   row("clock", inputs.clock ? clockLine(inputs.clock) : waiting);
+  if (inputs.backup) {
+    const { backup } = inputs;
+    row(
+      "backup",
+      `every ${backup.every} to ${backup.path}; last ${backup.lastAt ? `${localTime(new Date(backup.lastAt), zone)} (${backup.lastFile})` : "none yet"}${backup.nextAt ? `, next ${localTime(new Date(backup.nextAt), zone)}` : ""}`,
+    );
+  }
   row(
     "server clock",
     inputs.serverClock

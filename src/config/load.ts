@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { CommandError, ExitCode } from "../core/exit-codes.js";
-import { describeIssues } from "./problems.js";
+import { describeIssues, formatPath } from "./problems.js";
 import { type Config, configSchema } from "./schema.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/timeclock/config.json";
@@ -62,6 +62,28 @@ export function parseConfig(raw: unknown, file: string): Config {
   const result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new ConfigError(file, describeIssues(raw, result.error.issues));
   return result.data;
+}
+
+/**
+ * A timeclock config nests four levels at most (feedback.keys[0].name). Anything far deeper is
+ * not a config, and validating or quoting it back would recurse once per level.
+ */
+const MAX_CONFIG_DEPTH = 16;
+
+/** The path of the first value nested deeper than `limit`, found without recursion. */
+function pathBelow(root: unknown, limit: number): PropertyKey[] | undefined {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: [] }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    if (item.value === null || typeof item.value !== "object") continue;
+    if (item.path.length >= limit) return item.path;
+    for (const [key, child] of Object.entries(item.value)) {
+      stack.push({
+        value: child,
+        path: [...item.path, Array.isArray(item.value) ? Number(key) : key],
+      });
+    }
+  }
+  return undefined;
 }
 
 function readFirstLine(path: string, what: string, file: string): string {
@@ -165,9 +187,16 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // Windows editors (Notepad) save UTF-8 with a byte order mark, which JSON.parse refuses.
+    raw = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
     throw new ConfigError(path, [`it is not valid JSON: ${(error as Error).message}`]);
+  }
+  const tooDeep = pathBelow(raw, MAX_CONFIG_DEPTH);
+  if (tooDeep !== undefined) {
+    throw new ConfigError(path, [
+      `${formatPath(tooDeep)} nests values more than ${MAX_CONFIG_DEPTH} levels deep; a timeclock config needs 4 at most (see config.example.json)`,
+    ]);
   }
   const config = parseConfig(raw, path);
   const warnings = permissionWarnings(path, config);

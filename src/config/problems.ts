@@ -15,7 +15,13 @@ export function formatPath(path: Path): string {
 }
 
 function quote(value: unknown): string {
-  const text = JSON.stringify(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    // Nesting too deep for the stack, or a value JSON cannot write: say what it is instead.
+    text = Array.isArray(value) ? "[...]" : "{...}";
+  }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

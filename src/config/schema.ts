@@ -3,6 +3,7 @@ import { z } from "zod";
 import { LOG_LEVELS } from "../core/logger.js";
 import { feedbackSchema } from "../gpio/config-schema.js";
 import { readerSchema } from "../readers/config-schema.js";
+import { backupSchema } from "./backup-schema.js";
 
 /**
  * The one source for validation, defaults and the configuration reference. Every key carries a
@@ -258,6 +259,7 @@ export const configSchema = z
     sync: syncSchema.prefault({}),
     feedback: feedbackSchema.prefault({}),
     log: logSchema.prefault({}),
+    backup: backupSchema.prefault({}),
   })
   .describe("timeclock configuration");
 

@@ -3,8 +3,8 @@
  * monitoring and systemd can act on it; the README's table is made from this one (a test compares
  * them). The health commands (`status`, `doctor`, `config check`) answer 0, 1 or 2 as monitoring
  * plugins do; failures use codes after BSD sysexits where one fits, and 80 and up for the admin's
- * own outcomes. `config` is listed in the unit's RestartPreventExitStatus= so a typo does not
- * restart forever.
+ * own outcomes, 90 and up for storage faults. `config` and the storage faults a restart cannot fix
+ * are listed in the unit's RestartPreventExitStatus=, so the service does not restart forever on them.
  */
 export const EXIT_CODES = {
   ok: {
@@ -48,6 +48,11 @@ export const EXIT_CODES = {
     meaning:
       "the database cannot be opened or read (damaged, newer schema, data directory not writable); the message says how to recover",
   },
+  dataDirBusy: {
+    code: 75,
+    meaning:
+      "the data directory is held by another timeclock process (a running daemon, a restore or a recover); try again once it has ended",
+  },
   auth: { code: 77, meaning: "GoodTime refused the login: the API password or login email" },
   config: {
     code: 78,
@@ -74,6 +79,33 @@ export const EXIT_CODES = {
     code: 84,
     meaning: "no LED, buzzer or other device of the command could be opened (`gpio test`)",
   },
+  databaseMissing: {
+    code: 90,
+    meaning:
+      "the database file is missing or empty in a data directory that was in use, or was deleted or replaced while the daemon ran; restore a backup (timeclock restore)",
+  },
+  databaseDamaged: {
+    code: 91,
+    meaning:
+      "the database file is damaged (corrupt, truncated, or not an SQLite file): timeclock recover salvages it",
+  },
+  readOnlyFilesystem: {
+    code: 92,
+    meaning: "the filesystem holding the data directory is mounted read-only",
+  },
+  diskFull: {
+    code: 93,
+    meaning: "the disk holding the data directory is full; the service retries about once a minute",
+  },
+  dataDirUnusable: {
+    code: 94,
+    meaning: "terminal.dataDir is not a directory, or this user may not create or write it",
+  },
+  databaseTooNew: {
+    code: 95,
+    meaning:
+      "the database was written by a newer timeclock (its schema version is higher than this program knows)",
+  },
 } as const satisfies Record<string, { code: number; meaning: string }>;
 
 export type ExitCodeName = keyof typeof EXIT_CODES;
@@ -83,12 +115,34 @@ export const ExitCode = Object.fromEntries(
 ) as { readonly [Name in ExitCodeName]: (typeof EXIT_CODES)[Name]["code"] };
 export type ExitCode = (typeof ExitCode)[ExitCodeName];
 
+/**
+ * What a restart cannot fix: the unit lists these in RestartPreventExitStatus=. Not dataDirBusy
+ * (the other process ends) and not diskFull (space may be freed; the daemon waits a minute first).
+ */
+export const NO_RESTART_EXIT_CODES: readonly ExitCode[] = [
+  ExitCode.config,
+  ExitCode.databaseMissing,
+  ExitCode.databaseDamaged,
+  ExitCode.readOnlyFilesystem,
+  ExitCode.dataDirUnusable,
+  ExitCode.databaseTooNew,
+];
+
+/** What the service (`timeclock run` under systemd) does when it exits with a code. */
+function serviceAction(code: number): string {
+  if ((NO_RESTART_EXIT_CODES as readonly number[]).includes(code)) return "stays stopped";
+  if (code === ExitCode.diskFull) return "shows the fault for a minute, then restarts";
+  if (code === ExitCode.dataDirBusy) return "restarts; comes back once the other process ended";
+  if (code === ExitCode.software) return "restarts after 5 s";
+  return "";
+}
+
 /** The table of every exit code as Markdown, for the README (npm run docs rewrites it). */
 export function exitCodesMarkdown(): string {
   const rows = Object.values(EXIT_CODES)
     .sort((a, b) => a.code - b.code)
-    .map((entry) => `| ${entry.code} | ${entry.meaning} |`);
-  return ["| code | meaning |", "|---|---|", ...rows].join("\n");
+    .map((entry) => `| ${entry.code} | ${entry.meaning} | ${serviceAction(entry.code)} |`);
+  return ["| code | meaning | the service |", "|---|---|---|", ...rows].join("\n");
 }
 
 /** An error that ends a command with a one-line reason and a chosen exit code. */

@@ -1,12 +1,12 @@
-import { constants, existsSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { ConfigError, type LoadedConfig, loadConfig } from "../config/load.js";
 import { BadgeRepository } from "../store/badges.js";
-import { type Db, databasePath, quickCheckProblems, schemaVersion } from "../store/database.js";
+import { inUseSince, markerPath } from "../store/data-dir.js";
+import { checkProblems, type Db, databasePath, schemaVersion } from "../store/database.js";
 import { SCHEMA_VERSION } from "../store/migrations.js";
 import type { ClockState } from "../system/clock-state.js";
 import {
   type Check,
-  canAccess,
   type DoctorDeps,
   type DoctorState,
   type Finding,
@@ -17,6 +17,16 @@ import {
 } from "./types.js";
 
 /** Checks of this machine that need no device: config, data directory, clock. */
+
+/** The errno access(2) answers for `path`, or undefined when access is granted. */
+function accessError(path: string, mode: number): string | undefined {
+  try {
+    accessSync(path, mode);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? String(error);
+  }
+}
 
 function worldReadable(path: string): boolean {
   try {
@@ -91,10 +101,10 @@ export function judgeConfig(loaded: LoadedConfig, selfCommand: string): Finding 
 }
 
 const RECOVER_FIX = (path: string) =>
-  `stop the service (sudo systemctl stop timeclock), copy ${path} aside and try: sqlite3 ${path} ".recover" | sqlite3 recovered.db`;
+  `stop the service (sudo systemctl stop timeclock), then run: timeclock recover (it salvages ${path} into a new file and keeps the old one), and install the result or a backup with: timeclock restore FILE`;
 
 function judgeDatabase(deps: DoctorDeps, state: DoctorState, db: Db, path: string): Finding {
-  const problems = quickCheckProblems(db);
+  const problems = checkProblems(db, "quick_check");
   if (problems.length > 0) {
     return fail(
       `database ${path} is damaged: ${problems.slice(0, 3).join("; ")}`,
@@ -168,13 +178,27 @@ export const dataCheck: Check = {
         "set terminal.dataDir to a directory, e.g. /var/lib/timeclock",
       );
     }
-    if (!canAccess(dir, constants.W_OK | constants.X_OK)) {
+    const refused = accessError(dir, constants.W_OK | constants.X_OK);
+    if (refused === "EROFS") {
+      return fail(
+        `the filesystem holding terminal.dataDir ${dir} is mounted read-only: nothing can be journalled`,
+        `the kernel does this by itself after SD card errors: check "dmesg | grep -i error"; copy the journal off the card (timeclock backup --to /media/usb/timeclock.db), then remount it read-write (sudo mount -o remount,rw /) or replace the card and restore a backup (timeclock restore FILE)`,
+      );
+    }
+    if (refused !== undefined) {
       return fail(
         `terminal.dataDir ${dir} is not writable by this user (uid ${process.getuid?.() ?? "?"})`,
         `run: sudo chown -R timeclock:timeclock ${dir}; and run the doctor as the service user: sudo -u timeclock timeclock doctor`,
       );
     }
     const path = databasePath(dir);
+    const since = inUseSince(dir);
+    if (since !== undefined && !(statSync(path, { throwIfNoEntry: false })?.size ?? 0)) {
+      return fail(
+        `database ${path} is missing or empty, but ${dir} holds a journal since ${since}`,
+        `restore the newest backup: timeclock restore FILE (see backup.path); only to start a new, empty journal on purpose, remove ${markerPath(dir)}`,
+      );
+    }
     if (!existsSync(path)) {
       state.badges = [];
       return ok(`${dir} is writable; no database yet (timeclock run creates ${path})`);

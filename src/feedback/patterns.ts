@@ -11,6 +11,7 @@ export type FeedbackSignal =
   | "unknown-badge"
   | "refused"
   | "reader-fault"
+  | "storage-fault"
   | "self-test";
 
 export type BacklogState = "booked" | "pending" | "stuck";
@@ -57,6 +58,12 @@ export const PATTERNS: Record<Exclude<FeedbackSignal, "reader-fault">, readonly 
     [step({ red: true, buzzer: true }, 150), step({ red: true }, 100)],
     step({}, 200),
   ),
+  /** The journal cannot be written (disk full, read-only, damaged, gone): played until exit. */
+  "storage-fault": [
+    step({ red: true, amber: true, buzzer: true }, 600),
+    step({ amber: false }, 200),
+    ...repeat(4, [step({ red: true, amber: true }, 150)], step({ amber: false }, 150)),
+  ],
   "self-test": [
     step({ green: true, amber: false }, 300),
     step({ red: true, amber: false }, 300),

@@ -1,25 +1,55 @@
-import { mkdirSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { CommandError, ExitCode } from "../core/exit-codes.js";
 import type { Logger } from "../core/logger.js";
+import { inUseSince, markerPath, markInUse, prepareDataDir } from "./data-dir.js";
+import { classifyStorageError, fixes, StoreError } from "./faults.js";
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from "./migrations.js";
+
+export { StoreError } from "./faults.js";
 
 export type Db = Database.Database;
 
 export const DATABASE_FILE = "timeclock.db";
 
-export class StoreError extends CommandError {
-  constructor(message: string) {
-    super(message, ExitCode.storage);
-    this.name = "StoreError";
-  }
+/** How long an admin command waits for the daemon's write lock before it gives up. */
+export const ADMIN_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * How long the daemon waits for another process's write lock. better-sqlite3 is synchronous: while
+ * SQLite waits, the event loop is frozen (reader, LEDs, watchdog). A tap or an admin write holds
+ * the lock for milliseconds, so 250 ms rides over those; a longer hold (a sqlite3 shell in
+ * BEGIN IMMEDIATE, a big import) makes the tap fail at once, refused and logged, and the sync
+ * try again shortly, instead of freezing the terminal for seconds.
+ */
+export const DAEMON_BUSY_TIMEOUT_MS = 250;
+
+/** Switches a connection opened with the admin wait to the daemon's short one. */
+export function useDaemonBusyTimeout(db: Db): void {
+  db.pragma(`busy_timeout = ${DAEMON_BUSY_TIMEOUT_MS}`);
+}
+
+/** SQLite could not get a lock in time: worth a short retry, not a crash. */
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return (
+    typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))
+  );
 }
 
 export interface OpenOptions {
   logger: Logger;
   /** Run PRAGMA quick_check; the daemon does at start, quick admin commands may skip it. */
   check?: boolean;
+  /**
+   * "if-new" (the default) creates the database only in a data directory that was never in use;
+   * "never" opens an existing one only (read-only admin commands).
+   */
+  create?: "if-new" | "never";
+  /** Told when this open created the database. */
+  onCreate?: (path: string) => void;
+  /** Longest wait for another connection's write lock; see ADMIN_BUSY_TIMEOUT_MS. */
+  busyTimeoutMs?: number;
   /** Apply pending migrations up to this version (tests step through them one by one). */
   targetVersion?: number;
   migrations?: readonly Migration[];
@@ -29,7 +59,7 @@ export function databasePath(dataDir: string): string {
   return join(dataDir, DATABASE_FILE);
 }
 
-function applyPragmas(db: Db): void {
+function applyPragmas(db: Db, busyTimeoutMs: number): void {
   // Only takes effect on a new file. Each tap rewrites a handful of B-tree pages; at 1 KiB instead
   // of 4 KiB a page, a tap writes a quarter of the bytes to the SD card.
   db.pragma("page_size = 1024");
@@ -38,7 +68,7 @@ function applyPragmas(db: Db): void {
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
   // The daemon and admin commands share the file; a writer waits briefly instead of failing.
-  db.pragma("busy_timeout = 5000");
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
 }
 
 export function schemaVersion(db: Db): number {
@@ -55,7 +85,8 @@ export function migrate(
   const newest = migrations.at(-1)?.version ?? 0;
   if (current > newest) {
     throw new StoreError(
-      `database schema version ${current} is newer than this program knows (${newest}); install the newer timeclock again or restore a backup`,
+      `database schema version ${current} is newer than this program knows (${newest}); install the newer timeclock again or restore a backup made by this version (timeclock restore FILE)`,
+      "too-new",
     );
   }
   for (const step of migrations) {
@@ -68,48 +99,85 @@ export function migrate(
   }
 }
 
-/** What SQLite's quick_check finds wrong with the file; empty when it is sound. */
-export function quickCheckProblems(db: Db): string[] {
-  const rows = db.pragma("quick_check") as { quick_check: string }[];
-  return rows.map((row) => row.quick_check).filter((line) => line !== "ok");
+/** Problems PRAGMA quick_check (or integrity_check) reports; empty when the file is sound. */
+export function checkProblems(db: Db, pragma: "quick_check" | "integrity_check"): string[] {
+  const rows = db.pragma(pragma) as Record<string, string>[];
+  return rows.map((row) => String(Object.values(row)[0])).filter((line) => line !== "ok");
 }
 
 function quickCheck(db: Db, path: string): void {
-  const problems = quickCheckProblems(db);
+  const problems = checkProblems(db, "quick_check");
   if (problems.length > 0) {
     throw new StoreError(
-      `database ${path} is damaged (${problems.slice(0, 3).join("; ")}). Stop the service, copy the file aside, then try: sqlite3 ${path} ".recover" | sqlite3 recovered.db`,
+      `database ${path} is damaged (${problems.slice(0, 3).join("; ")}); ${fixes.damaged(path)}`,
+      "damaged",
     );
   }
 }
 
-/** Opens (creating if needed) the terminal's database with durable settings and the current schema. */
-export function openDatabase(dataDir: string, options: OpenOptions): Db {
+function fileSize(path: string): number | undefined {
   try {
-    mkdirSync(dataDir, { recursive: true });
+    return statSync(path).size;
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/** A missing or empty database is a fresh start only where no journal was ever kept. */
+function refuseLostDatabase(dataDir: string, path: string, mode: "if-new" | "never"): boolean {
+  const size = fileSize(path);
+  if (size !== undefined && size > 0) return false;
+  const what = size === undefined ? "is missing" : "is empty (0 bytes)";
+  const since = inUseSince(dataDir);
+  if (since !== undefined) {
     throw new StoreError(
-      `cannot create the data directory ${JSON.stringify(dataDir)} (${(error as NodeJS.ErrnoException).code}); set terminal.dataDir to a writable directory`,
+      `database ${path} ${what}, but this data directory holds a journal since ${since} (${markerPath(dataDir)}). Restore the newest backup with: timeclock restore FILE (see backup.path); if a damaged copy was moved aside, salvage it with: timeclock recover --from FILE. Only to start a new, empty journal on purpose, remove ${markerPath(dataDir)}`,
+      "missing",
     );
   }
+  if (mode === "never") {
+    throw new StoreError(
+      `no database in ${dataDir} yet (${path} ${what}): nothing was journalled there. Check terminal.dataDir in the config given with --config; the terminal creates the database when it first starts (timeclock run), and badges add creates it too`,
+      "missing",
+    );
+  }
+  return true;
+}
+
+/**
+ * Opens the terminal's database with durable settings and the current schema, creating it only in
+ * a data directory that never held one (see IN_USE_MARKER). Every fault is a StoreError that
+ * names the cause and the fix.
+ */
+export function openDatabase(dataDir: string, options: OpenOptions): Db {
+  const mode = options.create ?? "if-new";
   const path = databasePath(dataDir);
-  let db: Db;
+  let db: Db | undefined;
   try {
-    db = new Database(path);
-    applyPragmas(db);
+    if (mode === "if-new") prepareDataDir(dataDir);
+    const creating = refuseLostDatabase(dataDir, path, mode);
+    db = new Database(path, { fileMustExist: mode === "never" });
+    applyPragmas(db, options.busyTimeoutMs ?? ADMIN_BUSY_TIMEOUT_MS);
     if (options.check ?? true) quickCheck(db, path);
     migrate(db, options.logger, options.migrations, options.targetVersion ?? SCHEMA_VERSION);
-  } catch (error) {
-    if (error instanceof StoreError) throw error;
-    const code = (error as { code?: string }).code;
-    if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
-      throw new StoreError(
-        `database ${path} is not a readable SQLite file (${code}). Stop the service and move the file aside; the journal cannot be trusted until it is recovered`,
+    try {
+      markInUse(dataDir, new Date());
+    } catch (error) {
+      options.logger.warn(
+        { err: error, marker: markerPath(dataDir) },
+        "could not mark the data directory as in use; a lost database would look like a fresh start",
       );
     }
-    throw new StoreError(`cannot open database ${path}: ${(error as Error).message}`);
+    if (creating) options.onCreate?.(path);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw (
+      classifyStorageError(error, dataDir, path) ??
+      new StoreError(`cannot open database ${path}: ${(error as Error).message}`)
+    );
   }
-  return db;
 }
 
 /**
@@ -118,7 +186,7 @@ export function openDatabase(dataDir: string, options: OpenOptions): Db {
  */
 export function openExistingDatabase(path: string): Db {
   const db = new Database(path, { fileMustExist: true });
-  db.pragma("busy_timeout = 5000");
+  db.pragma(`busy_timeout = ${ADMIN_BUSY_TIMEOUT_MS}`);
   return db;
 }
 

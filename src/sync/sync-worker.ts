@@ -3,6 +3,7 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { GoodTimeError } from "../goodtime/errors.js";
 import type { NewTimeEntry, TimeEntry } from "../goodtime/types.js";
+import { isBusy } from "../store/database.js";
 import type { Outbox, OutboxEntry } from "../store/outbox.js";
 import { type BackoffSettings, backoffDelayMs } from "./backoff.js";
 import { instantsToSend, isSameEntry, lookupWindow } from "./match.js";
@@ -44,6 +45,13 @@ export interface SyncDeps {
 type Outcome = "booked" | "retry" | "refused" | "auth";
 
 /**
+ * After the outbox could not be written (another process holds the write lock, the disk is full),
+ * the worker waits this long before it touches it again: each attempt may wait the daemon's busy
+ * timeout with the event loop frozen, so retrying at once would starve the taps.
+ */
+export const STORE_RETRY_MS = 1_000;
+
+/**
  * Books the outbox into GoodTime. Users are booked in parallel (p-queue), each user's entries in
  * start order. Exactly once: before any request the entry is durably marked ambiguous; only a
  * definite answer clears the mark, and an ambiguous entry is looked up on the server before it is
@@ -60,6 +68,7 @@ export class SyncWorker {
   #authFailures = 0;
   #pumping = false;
   #pumpAgain = false;
+  #storeRetryAt = 0;
 
   constructor(deps: SyncDeps) {
     this.#deps = deps;
@@ -108,11 +117,14 @@ export class SyncWorker {
         this.#fill();
       } while (this.#pumpAgain && this.#running);
     } catch (error) {
-      this.#deps.logger.error(
-        { err: error },
-        "sync could not read the outbox; trying again in a minute",
-      );
-      this.#schedule(60_000);
+      if (isBusy(error)) this.#storeTrouble(error);
+      else {
+        this.#deps.logger.error(
+          { err: error },
+          "sync could not read the outbox; trying again in a minute",
+        );
+        this.#schedule(60_000);
+      }
     } finally {
       this.#pumping = false;
     }
@@ -120,6 +132,11 @@ export class SyncWorker {
 
   #fill(): void {
     if (!this.#running || this.#state.phase === "paused-auth") return;
+    const storeWaitMs = this.#storeRetryAt - this.#deps.clock.monotonicMs();
+    if (storeWaitMs > 0) {
+      this.#schedule(storeWaitMs);
+      return;
+    }
     const free = this.#deps.settings.concurrency - this.#inFlight.size;
     if (free <= 0) return;
     const now = this.#deps.clock.now();
@@ -134,6 +151,10 @@ export class SyncWorker {
         try {
           const outcome = await this.#book(entry);
           this.#afterOutcome(outcome);
+        } catch (error) {
+          // The outbox row keeps what was durably known (an entry marked sending stays ambiguous
+          // and is looked up before it is sent again), so trying later loses and doubles nothing.
+          this.#storeTrouble(error);
         } finally {
           this.#inFlight.delete(entry.email);
           if (this.#running) void this.#pump();
@@ -259,6 +280,17 @@ export class SyncWorker {
     outbox.markRetry(entry.id, info, new Date(now.getTime() + delay), ambiguous, now);
     log.warn({ code: info.code, retryInMs: delay, ambiguous }, "booking failed; will retry");
     return "retry";
+  }
+
+  #storeTrouble(error: unknown): void {
+    this.#storeRetryAt = this.#deps.clock.monotonicMs() + STORE_RETRY_MS;
+    this.#deps.logger.warn(
+      { err: error, retryInMs: STORE_RETRY_MS },
+      isBusy(error)
+        ? "outbox busy (another process holds the database's write lock); booking tries again shortly"
+        : "outbox could not be written; booking tries again shortly",
+    );
+    this.#schedule(STORE_RETRY_MS);
   }
 
   #noteBooked(): void {

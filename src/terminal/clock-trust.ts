@@ -34,6 +34,8 @@ export class ClockTrust {
   readonly bootId: string;
   #state: ClockState;
   #timer: NodeJS.Timeout | undefined;
+  /** A re-anchoring that another process's write lock kept from running; the next poll retries. */
+  #reanchorDue = false;
 
   private constructor(deps: ClockTrustDeps, probe: ClockProbe, state: ClockState) {
     this.#deps = deps;
@@ -72,7 +74,7 @@ export class ClockTrust {
     }
     this.#apply(this.#state);
     this.#timer = setInterval(() => {
-      if (this.#state.synchronized) return;
+      if (this.#state.synchronized && !this.#reanchorDue) return;
       this.#probe.read().then(
         (next) => this.#apply(next),
         (error) => this.#log.warn({ err: error }, "clock probe failed"),
@@ -87,12 +89,21 @@ export class ClockTrust {
     this.#state = next;
     status.publish("clock", { ...next, checkedAt: clock.now().toISOString() });
     if (!next.synchronized) return;
-    const result = reanchorHeldEntries(
-      db,
-      this.bootId,
-      clock.now().getTime() - clock.monotonicMs(),
-      clock.now(),
-    );
+    let result: ReturnType<typeof reanchorHeldEntries>;
+    try {
+      result = reanchorHeldEntries(
+        db,
+        this.bootId,
+        clock.now().getTime() - clock.monotonicMs(),
+        clock.now(),
+      );
+      this.#reanchorDue = false;
+    } catch (error) {
+      // Another process holding the write lock must not crash the daemon: the next poll retries.
+      this.#reanchorDue = true;
+      this.#log.warn({ err: error }, "could not re-anchor held entries yet; trying again shortly");
+      return;
+    }
     if (becameSynced) this.#log.info("system clock synchronised");
     if (result.released + result.reviewed > 0) {
       this.#log.info(result, "entries held for the clock were re-anchored or sent to review");

@@ -8,7 +8,15 @@ import { createClientFromConfig } from "../goodtime/from-config.js";
 import { createFunctionKeys } from "../gpio/keys.js";
 import { createReader } from "../readers/create-reader.js";
 import type { Reader } from "../readers/reader.js";
-import { assertAnswers, type Db, openDatabase } from "../store/database.js";
+import { scheduleBackups } from "../store/backup-schedule.js";
+import {
+  assertAnswers,
+  type Db,
+  databasePath,
+  openDatabase,
+  useDaemonBusyTimeout,
+} from "../store/database.js";
+import type { StoreError } from "../store/faults.js";
 import { Outbox } from "../store/outbox.js";
 import { SyncWorker } from "../sync/sync-worker.js";
 import type { ClockProbe } from "../system/clock-state.js";
@@ -19,6 +27,7 @@ import { intentForKey } from "./keys.js";
 import { ReaderHealth } from "./reader-health.js";
 import { ServerClockCheck } from "./server-clock.js";
 import { StatusPublisher, type TerminalDocument } from "./status-documents.js";
+import { guardStore, STORE_CHECK_MS } from "./store-guard.js";
 import { Terminal } from "./terminal.js";
 
 export interface DaemonDeps {
@@ -38,6 +47,8 @@ export interface Daemon {
   readonly db: Db;
   /** Resolves when the reader's source ended for good (standard input closed), with why. */
   readonly ended: Promise<string>;
+  /** Settles when the database file was deleted or replaced: the daemon must stop. */
+  readonly storeLost: Promise<StoreError>;
   stop(): Promise<void>;
 }
 
@@ -105,6 +116,13 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     logger: logger.child({ part: "store" }),
     check: true,
   });
+  useDaemonBusyTimeout(db);
+  const guard = guardStore({
+    path: databasePath(config.terminal.dataDir),
+    logger,
+    feedback,
+    ownTimerMs: notifier.watchdogIntervalMs === undefined ? STORE_CHECK_MS : undefined,
+  });
   const status = new StatusPublisher(db, clock, logger);
   const identity: TerminalDocument = {
     pid: process.pid,
@@ -132,6 +150,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     onEntryQueued: () => sync?.wake(),
     clockReading: () => ({ synced: clockTrust.synchronized, bootId: clockTrust.bootId }),
     source: readerSource(loaded),
+    beforeTap: guard.assertIntact,
   });
   const core = terminal;
 
@@ -171,6 +190,15 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     },
   });
 
+  const backups = scheduleBackups({
+    config: config.backup,
+    dataDir: config.terminal.dataDir,
+    configPath: loaded.path,
+    cliPath: process.argv[1] ?? "",
+    clock,
+    logger,
+    onStatus: (backup) => status.publish("backup", backup),
+  });
   sync?.start();
   core.refreshBacklog();
   feedback.signal("self-test");
@@ -182,6 +210,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     watchdogTimer = setInterval(() => {
       // Only a loop that still runs and a database that still answers earn the ping.
       try {
+        if (!guard.check()) return;
         assertAnswers(db);
         void notifier.watchdog();
       } catch (error) {
@@ -197,6 +226,8 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   const stop = async () => {
     await notifier.stopping();
     clearInterval(watchdogTimer);
+    guard.stop();
+    backups.stop();
     const steps: [string, () => Promise<void> | void][] = [
       ["reader", () => reader.stop()],
       ["reader health", () => readerHealth.stop()],
@@ -217,5 +248,5 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     }
     logger.info("terminal stopped");
   };
-  return { terminal: core, reader, sync, db, ended, stop };
+  return { terminal: core, reader, sync, db, ended, storeLost: guard.lost, stop };
 }

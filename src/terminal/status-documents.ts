@@ -1,6 +1,7 @@
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { ReaderStatus } from "../readers/reader.js";
+import type { BackupStatus } from "../store/backup-schedule.js";
 import type { Db } from "../store/database.js";
 import { RuntimeStatus } from "../store/runtime-status.js";
 import type { SyncState } from "../sync/sync-worker.js";
@@ -26,6 +27,7 @@ export interface TerminalStatusDocuments {
   sync: SyncDocument;
   clock: ClockDocument;
   "server-clock": ServerClockSkew;
+  backup: BackupStatus;
 }
 
 export type StatusKey = keyof TerminalStatusDocuments;

@@ -5,7 +5,8 @@ import type { Logger } from "../core/logger.js";
 import type { BacklogState, Feedback, FeedbackSignal } from "../feedback/feedback.js";
 import type { PairingSettings, TapIntent } from "../pairing/pairing.js";
 import type { BadgeRead } from "../readers/reader.js";
-import type { Db } from "../store/database.js";
+import { type Db, databasePath } from "../store/database.js";
+import { classifyStorageError } from "../store/faults.js";
 import { type RecordedTap, TapJournal } from "../store/journal.js";
 import { Outbox } from "../store/outbox.js";
 
@@ -26,6 +27,8 @@ export interface TerminalDeps {
   clockReading: () => ClockReading;
   /** Where reads come from, for the journal (e.g. "serial:/dev/serial0"). */
   source: string;
+  /** Throws when the journal must not be written any more (its file was deleted or replaced). */
+  beforeTap?: () => void;
   newId?: () => string;
 }
 
@@ -76,6 +79,7 @@ export class Terminal {
     const intent = this.#takeIntent(time.monoMs);
     let tap: RecordedTap;
     try {
+      this.#deps.beforeTap?.();
       tap = this.#journal.record(
         { ...read, source: this.#deps.source },
         time,
@@ -85,8 +89,10 @@ export class Terminal {
       );
     } catch (error) {
       // Nothing was stored, so the employee must not be told the tap counted.
+      const dir = config.terminal.dataDir;
+      const fault = classifyStorageError(error, dir, databasePath(dir));
       this.#log.error(
-        { err: error, badge: read.badgeId },
+        { err: error, badge: read.badgeId, fault: fault?.fault, fix: fault?.message },
         "tap could NOT be stored; signalled as refused",
       );
       feedback.signal("refused");

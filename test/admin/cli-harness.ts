@@ -29,9 +29,14 @@ export interface HarnessOptions {
   now?: string;
   password?: string | null;
   timeZone?: string;
+  /** Leave the data directory without a database, as on a fresh install. Default: false. */
+  fresh?: boolean;
 }
 
-/** A temp config and data directory; the database is a real SQLite file in it. */
+/**
+ * A temp config and data directory; the database is a real SQLite file in it, created up front as
+ * the terminal creates it at its first start (unless `fresh`).
+ */
 export function harness(options: HarnessOptions = {}): Harness {
   const dir = tempDir("timeclock-admin-");
   const dataDir = join(dir, "data");
@@ -49,6 +54,7 @@ export function harness(options: HarnessOptions = {}): Harness {
     }),
     { mode: 0o600 },
   );
+  if (!options.fresh) openDatabase(dataDir, { logger: silentLogger() }).close();
   const clock = new FakeClock(options.now ?? "2026-03-10T12:00:00Z");
   const env: NodeJS.ProcessEnv =
     options.password === null ? {} : { TIMECLOCK_API_PASSWORD: options.password ?? "12345678" };

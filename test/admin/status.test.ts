@@ -26,6 +26,7 @@ function healthy(): StatusInputs {
     openReviews: 0,
     unknownBadges: [],
     unknownSeenAt: null,
+    backup: null,
   };
 }
 
@@ -93,7 +94,7 @@ describe("assessStatus", () => {
         if (s.daemon) s.daemon.running = false;
       },
       "critical",
-      "not running (pid 42 is gone)",
+      "not running (no process holds its data directory; it last ran as pid 42)",
     ],
     [
       "reader reconnecting",

@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { chownSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { ExitCode } from "../../src/core/exit-codes.js";
 import { AdminEventLog } from "../../src/store/admin-events.js";
 import { BadgeRepository } from "../../src/store/badges.js";
+import { lockDataDir } from "../../src/store/lock.js";
 import { Outbox } from "../../src/store/outbox.js";
 import type { RuntimeStatus } from "../../src/store/runtime-status.js";
 import {
@@ -84,6 +84,8 @@ describe("timeclock status", () => {
 
   it("shows the running terminal with the most urgent thing first", async () => {
     const { h, db, tap } = seeded();
+    const lock = await lockDataDir(h.dataDir, "test: a running daemon");
+    onTestFinished(() => lock.release());
     const status = terminalStatus(db);
     publishHealthy(status, h.clock.now());
     status.write(
@@ -107,15 +109,17 @@ describe("timeclock status", () => {
     expect(result.stdout).toContain("clock        synchronised (chrony)");
   });
 
-  it("notices that the daemon's process is gone", async () => {
+  it("tells a killed daemon from a live one by the data directory's lock, not by a reused pid", async () => {
     const { h, db } = seeded();
-    const gone = spawnSync("true").pid;
-    publishHealthy(terminalStatus(db), h.clock.now(), gone);
+    // The daemon was SIGKILLed and its pid now belongs to a live process: this test's own.
+    publishHealthy(terminalStatus(db), h.clock.now(), process.pid);
     const result = await h.cli("status", "--json");
     const json = JSON.parse(result.stdout);
-    expect(json.daemon).toMatchObject({ pid: gone, running: false });
+    expect(json.daemon).toMatchObject({ pid: process.pid, running: false });
     expect(json.attention[0]).toMatchObject({ severity: "critical" });
-    expect(json.attention[0].message).toContain(`pid ${gone} is gone`);
+    expect(json.attention[0].message).toContain(
+      `the terminal is not running (no process holds its data directory; it last ran as pid ${process.pid})`,
+    );
     expect(json.entries).toEqual({
       held: 0,
       pending: 1,

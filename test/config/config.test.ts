@@ -157,4 +157,44 @@ describe("config", () => {
     writeFileSync(join(dir, "c.json"), "{ nope");
     expect(() => loadConfig(join(dir, "c.json"), {})).toThrow(/is not valid JSON/);
   });
+
+  it("loads a file saved with a UTF-8 byte order mark", () => {
+    const path = writeConfig(minimal);
+    writeFileSync(path, `\uFEFF${readFileSync(path, "utf8")}`);
+    expect(loadConfig(path, {}).config.entry.timeTypeId).toBe("tt-1");
+  });
+
+  it.each([
+    ["an array", `{"terminal": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`, "terminal[0][0]"],
+    ["an object", `{"entry": ${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}}`, "entry.a.a"],
+    ["the whole file", `${"[".repeat(100_000)}${"]".repeat(100_000)}`, "[0][0]"],
+  ])(
+    "refuses %s nested 100,000 levels deep as a config error, without overflowing the stack",
+    (_, text, where) => {
+      const dir = mkdtempSync(join(tmpdir(), "timeclock-config-"));
+      writeFileSync(join(dir, "c.json"), text);
+      let error: unknown;
+      try {
+        loadConfig(join(dir, "c.json"), {});
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^${where.replace(/[[\].]/g, "\\$&")}.* nests values more than 16 levels deep`,
+          ),
+        ),
+      ]);
+    },
+  );
+
+  it("quotes a deeply nested value in a validation problem without overflowing the stack", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(problemsOf({ ...minimal, terminal: { name: deep } })).toEqual([
+      expect.stringMatching(/^terminal.name = \[\.\.\.\]: /),
+    ]);
+  });
 });

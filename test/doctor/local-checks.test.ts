@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import { databasePath, openDatabase } from "../../src/store/database.js";
 import { SCHEMA_VERSION } from "../../src/store/migrations.js";
 import type { ClockProbe, ClockState } from "../../src/system/clock-state.js";
 import { FakeClock } from "../fakes/clock.js";
+import { tmpfs, tmpfsProblem } from "../helpers/tmpfs.js";
 import { depsWith, NOW, scratchDir, stateWith } from "./helpers.js";
 
 describe("clock check", () => {
@@ -155,13 +156,40 @@ describe("data directory and database check", () => {
     });
   });
 
+  it("fails a missing database in a directory that held a journal, with the restore command", () => {
+    const dir = scratchDir();
+    openDatabase(dir, { logger: silentLogger() }).close();
+    rmSync(databasePath(dir));
+    expect(dataCheck.run(depsWith(), withData(dir))).toMatchObject({
+      status: "fail",
+      finding: expect.stringContaining("is missing or empty"),
+      fix: expect.stringContaining("timeclock restore FILE"),
+    });
+  });
+
+  it.skipIf(tmpfsProblem)(
+    `names a read-only filesystem and how to remount it, not chown${tmpfsProblem ? ` (skipped: ${tmpfsProblem})` : ""}`,
+    () => {
+      const fs = tmpfs("256k");
+      openDatabase(fs.dir, { logger: silentLogger() }).close();
+      fs.remountReadOnly();
+      const found = dataCheck.run(depsWith(), withData(fs.dir));
+      expect(found).toMatchObject({
+        status: "fail",
+        finding: expect.stringContaining("mounted read-only"),
+        fix: expect.stringContaining("mount -o remount,rw"),
+      });
+      expect(JSON.stringify(found)).not.toContain("chown");
+    },
+  );
+
   it("fails a file that is not a database, with the recovery command", () => {
     const dir = scratchDir();
     writeFileSync(databasePath(dir), "this is not SQLite ".repeat(300));
     expect(dataCheck.run(depsWith(), withData(dir))).toMatchObject({
       status: "fail",
       finding: expect.stringContaining("(SQLITE_NOTADB)"),
-      fix: expect.stringContaining(".recover"),
+      fix: expect.stringContaining("timeclock recover"),
     });
   });
 });

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { ExitCode } from "../../src/core/exit-codes.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { databasePath, openDatabase, schemaVersion } from "../../src/store/database.js";
 import { MIGRATIONS, type Migration } from "../../src/store/migrations.js";
@@ -61,7 +62,10 @@ describe("database", () => {
       "this is not a database at all, just some text that is long enough".repeat(100),
     );
     expect(() => openDatabase(dir, { logger })).toThrow(
-      /is not a readable SQLite file.*move the file aside/,
+      expect.objectContaining({
+        exitCode: ExitCode.databaseDamaged,
+        message: expect.stringMatching(/is damaged \(SQLITE_NOTADB.*timeclock recover/),
+      }),
     );
   });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG_PATH, PASSWORD_CREDENTIAL } from "../../src/config/load.js";
 import { configSchema } from "../../src/config/schema.js";
-import { ExitCode } from "../../src/core/exit-codes.js";
+import { NO_RESTART_EXIT_CODES } from "../../src/core/exit-codes.js";
 import { hasCommand } from "../system/helpers.js";
 import { parseUnit } from "./unit-file.js";
 
@@ -43,9 +43,11 @@ function verify(unitText: string) {
 }
 
 describe("timeclock.service agrees with the program", () => {
-  it("restarts on failure except on the config error exit code", () => {
+  it("restarts on failure except on the exit codes a restart cannot fix", () => {
     expect(setting("Service.Restart")).toEqual(["always"]);
-    expect(setting("Service.RestartPreventExitStatus")).toEqual([String(ExitCode.config)]);
+    expect(setting("Service.RestartPreventExitStatus")).toEqual([
+      NO_RESTART_EXIT_CODES.map(String).join(" "),
+    ]);
   });
 
   it("runs the installed wrapper with the default config path", () => {

@@ -76,7 +76,7 @@ export function registerBadgeCommands(program: Command, context: CliContext): vo
     .option("--check", CHECK_HELP)
     .addOption(digitsOption())
     .action(async (badge: string, email: string, options: MappingOptions, command: Command) => {
-      await withStore(command, context, "write", async (session) => {
+      await withStore(command, context, "create", async (session) => {
         const result = await addBadge(session.deps, {
           badge,
           email,
@@ -201,7 +201,7 @@ export function registerBadgeCommands(program: Command, context: CliContext): vo
           ExitCode.noInput,
         );
       }
-      await withStore(command, context, "write", async (session) => {
+      await withStore(command, context, "create", async (session) => {
         const result = await importBadges(session.deps, {
           text,
           source: file,

@@ -3,10 +3,13 @@ import type { LoadedConfig } from "../../config/load.js";
 import { systemClock } from "../../core/clock.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../../core/logger.js";
-import { createFeedback } from "../../feedback/feedback.js";
+import { createFeedback, type Feedback } from "../../feedback/feedback.js";
+import { StoreError } from "../../store/faults.js";
+import { type DataDirLock, lockDataDir } from "../../store/lock.js";
 import { createClockProbe } from "../../system/clock-state.js";
 import { createSystemdNotifier } from "../../system/sd-notify.js";
 import { startDaemon } from "../../terminal/daemon.js";
+import { showStorageFault } from "../../terminal/fault-display.js";
 import { type CliContext, loadConfigFor } from "../context.js";
 import { untilStopSignal } from "../signals.js";
 
@@ -23,7 +26,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
   program
     .command("run")
     .description(
-      "run the terminal in the foreground: read badges, journal taps, book shifts (what the systemd service runs); logs JSON lines on stdout. Stops on SIGTERM or SIGINT, and with the stdin reader at the end of its input, exiting 0",
+      "run the terminal in the foreground: read badges, journal taps, book shifts (what the systemd service runs); logs JSON lines on stdout. Stops on SIGTERM or SIGINT, and with the stdin reader at the end of its input, exiting 0; exits 75 at once when another timeclock process holds the data directory",
     )
     .action(async (_options, command: Command) => {
       const loaded = loadConfigFor(command, context);
@@ -35,25 +38,52 @@ export function registerRunCommand(program: Command, context: CliContext): void 
       });
       for (const warning of loaded.warnings) logger.warn(warning);
       const clock = systemClock;
-      const feedback = await createFeedback(loaded.config.feedback, { logger, clock });
-      const daemon = await startDaemon(loaded, {
-        clock,
-        logger,
-        feedback,
-        clockProbe: createClockProbe(),
-        notifier: createSystemdNotifier({ env: context.env, logger }),
-        stdin: process.stdin,
-      });
-      const why = await Promise.race([
-        untilStopSignal().then((signal) => ({ signal })),
-        daemon.ended.then((detail) => ({ detail })),
-      ]);
-      logger.info(why, "signal" in why ? "stopping" : "input ended; stopping");
-      const backstop = setTimeout(() => {
-        logger.fatal("stop took too long; exiting anyway");
-        process.exit(ExitCode.software);
-      }, HARD_EXIT_MS);
-      backstop.unref();
-      await daemon.stop();
+      const notifier = createSystemdNotifier({ env: context.env, logger });
+      const openFeedback = () => createFeedback(loaded.config.feedback, { logger, clock });
+      let lock: DataDirLock | undefined;
+      let feedback: Feedback | undefined;
+      let shown = false;
+      try {
+        // First of all, before the GPIO lines and the reader: a second copy must touch neither.
+        lock = await lockDataDir(loaded.config.terminal.dataDir, "run");
+        feedback = await openFeedback();
+        const daemon = await startDaemon(loaded, {
+          clock,
+          logger,
+          feedback,
+          clockProbe: createClockProbe(),
+          notifier,
+          stdin: process.stdin,
+        });
+        const why = await Promise.race([
+          untilStopSignal().then((signal) => ({ signal })),
+          daemon.ended.then((detail) => ({ detail })),
+          daemon.storeLost.then((fault) => ({ fault })),
+        ]);
+        if ("fault" in why) {
+          logger.info({ fault: why.fault.fault }, "stopping");
+          shown = true;
+          await showStorageFault(why.fault, { feedback, logger, notifier });
+        } else {
+          logger.info(why, "signal" in why ? "stopping" : "input ended; stopping");
+        }
+        const backstop = setTimeout(() => {
+          logger.fatal("stop took too long; exiting anyway");
+          process.exit(ExitCode.software);
+        }, HARD_EXIT_MS);
+        backstop.unref();
+        await daemon.stop();
+        if ("fault" in why) throw why.fault;
+      } catch (error) {
+        // A second copy leaves the LEDs to the first; every other storage fault is shown on them.
+        if (error instanceof StoreError && error.fault !== "busy" && !shown) {
+          feedback ??= await openFeedback();
+          await showStorageFault(error, { feedback, logger, notifier });
+          await feedback.close();
+        }
+        throw error;
+      } finally {
+        lock?.release();
+      }
     });
 }

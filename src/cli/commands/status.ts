@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { assessStatus, readStatus, type StatusLevel, statusLevel } from "../../admin/index.js";
 import { ExitCode, ExitStatus } from "../../core/exit-codes.js";
-import type { TerminalDocument } from "../../terminal/status-documents.js";
+import { isDataDirLocked } from "../../store/lock.js";
 import { withStore } from "../admin-session.js";
 import type { CliContext } from "../context.js";
 import { renderJson } from "../output.js";
@@ -13,16 +13,6 @@ const EXIT_BY_LEVEL: Record<StatusLevel, ExitCode> = {
   critical: ExitCode.critical,
 };
 
-/** Signal 0 checks that a process exists without touching it; EPERM means it exists as another user. */
-function isRunning(terminal: TerminalDocument): boolean {
-  try {
-    process.kill(terminal.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 export function registerStatusCommand(program: Command, context: CliContext): void {
   program
     .command("status")
@@ -31,8 +21,11 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
     )
     .option("--json", "print JSON (instants in UTC), with level ok, warning or critical")
     .action(async (options: { json?: boolean }, command: Command) => {
-      const level = await withStore(command, context, "read", ({ deps }) => {
-        const inputs = readStatus(deps, isRunning);
+      const level = await withStore(command, context, "read", async ({ deps }) => {
+        // From the data directory's lock, not the published pid: after a SIGKILL or a power cut
+        // that pid may belong to another process by now.
+        const running = await isDataDirLocked(deps.config.terminal.dataDir);
+        const inputs = readStatus(deps, () => running);
         const attention = assessStatus(inputs);
         const level = statusLevel(attention);
         context.stdout.write(
