@@ -4,7 +4,14 @@ import got, { type Got, RequestError, TimeoutError } from "got";
 import type { z } from "zod";
 import { type Clock, systemClock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
-import { errorForStatus, errorForTransport, type HttpAnswer } from "./classify.js";
+import {
+  type CallKind,
+  errorForStatus,
+  errorForTransport,
+  errorForUnusable,
+  type HttpAnswer,
+  isWebPage,
+} from "./classify.js";
 import { cleanedError, GoodTimeError } from "./errors.js";
 import { extractLoginToken, type LoginToken } from "./login-token.js";
 import { formatInstant, parseInstant } from "./time-format.js";
@@ -52,11 +59,15 @@ interface Call {
   searchParams?: Record<string, string>;
   json?: unknown;
   authed: boolean;
-  /** False for calls that change data, whose outcome is unknown once the body has been sent. */
-  idempotent: boolean;
+  /** A write changes data: its outcome is unknown once the body has been sent. */
+  kind: CallKind;
+  /** Whether it names a user or an entry that the service may say does not exist (404). */
+  namesSubject: boolean;
 }
 
 const USER_AGENT = "timeclock (GoodTime badge terminal)";
+const READ = { method: "GET", kind: "read", namesSubject: false } as const;
+const WRITE = { kind: "write", namesSubject: true, authed: true } as const;
 /** Log in again this long before the token's `exp`, so no call races the expiry. */
 const EXPIRY_MARGIN_MS = 30_000;
 /**
@@ -97,13 +108,13 @@ export class GoodTimeClient {
 
   async hello(): Promise<string> {
     const path = "/api/hello/sayhello";
-    return (await this.#call({ method: "GET", path, authed: false, idempotent: true })).trim();
+    return (await this.#call({ ...READ, path, authed: false })).trim();
   }
 
   /** Logs in if needed, then proves the token is accepted. */
   async securedHello(): Promise<string> {
     const path = "/api/hello/securedSayhello";
-    return (await this.#call({ method: "GET", path, authed: true, idempotent: true })).trim();
+    return (await this.#call({ ...READ, path, authed: true })).trim();
   }
 
   /** Logs in now, replacing any token held. */
@@ -123,11 +134,9 @@ export class GoodTimeClient {
 
   /** All projects, or those assigned to one user. */
   async projects(userEmail?: string): Promise<Project[]> {
-    const path =
-      userEmail === undefined
-        ? this.#timePath("projects")
-        : this.#timePath(`projects/${encodeURIComponent(userEmail)}`);
-    return this.#getJson(path, namedListSchema);
+    if (userEmail === undefined) return this.#getJson(this.#timePath("projects"), namedListSchema);
+    const path = this.#timePath(`projects/${encodeURIComponent(userEmail)}`);
+    return this.#getJson(path, namedListSchema, { namesSubject: true });
   }
 
   /** Entries of one user whose start lies in [from, to). */
@@ -140,7 +149,10 @@ export class GoodTimeClient {
     };
     const endpoint = this.#endpoint("GET", path);
     if (this.#options.apiVersion === "v1.1") {
-      const entries = await this.#getJson(path, entryListV11Schema, searchParams);
+      const entries = await this.#getJson(path, entryListV11Schema, {
+        searchParams,
+        namesSubject: true,
+      });
       return entries.map((entry) => ({
         id: entry.id,
         start: this.#parse(entry.starttime, endpoint),
@@ -150,7 +162,10 @@ export class GoodTimeClient {
         projectId: entry.projectid ?? null,
       }));
     }
-    const entries = await this.#getJson(path, entryListV21Schema, searchParams);
+    const entries = await this.#getJson(path, entryListV21Schema, {
+      searchParams,
+      namesSubject: true,
+    });
     return entries.map((entry) => ({
       id: entry.id,
       start: this.#parse(entry.starttime, endpoint),
@@ -175,15 +190,15 @@ export class GoodTimeClient {
       ...(v21 && entry.comment !== undefined ? { comment: entry.comment } : {}),
     };
     const path = this.#timePath("createtimeentry");
-    const body = await this.#call({ method: "POST", path, json, authed: true, idempotent: false });
-    const created = this.#decode(body, this.#endpoint("POST", path), createdSchema);
+    const body = await this.#call({ ...WRITE, method: "POST", path, json });
+    const created = this.#decode(body, this.#endpoint("POST", path), "write", createdSchema);
     this.#logger.info({ entryId: created.id, userEmail: entry.userEmail }, "time entry created");
     return { id: created.id };
   }
 
   async deleteTimeEntry(id: string): Promise<void> {
     const path = this.#timePath(`deletetimeentry/${encodeURIComponent(id)}`);
-    await this.#call({ method: "DELETE", path, authed: true, idempotent: false });
+    await this.#call({ ...WRITE, method: "DELETE", path });
     this.#logger.info({ entryId: id }, "time entry deleted");
   }
 
@@ -210,38 +225,49 @@ export class GoodTimeClient {
     try {
       return parseInstant(text, this.#options.timeFormat, this.#options.timeZone);
     } catch (error) {
-      throw badResponse(endpoint, (error as Error).message);
+      throw errorForUnusable(endpoint, "read", (error as Error).message, "GT_BAD_RESPONSE");
     }
   }
 
   async #getJson<T extends z.ZodType>(
     path: string,
     schema: T,
-    searchParams?: Record<string, string>,
+    options: { searchParams?: Record<string, string>; namesSubject?: boolean } = {},
   ): Promise<z.output<T>> {
     const body = await this.#call({
-      method: "GET",
+      ...READ,
       path,
       authed: true,
-      idempotent: true,
-      ...(searchParams ? { searchParams } : {}),
+      namesSubject: options.namesSubject ?? false,
+      ...(options.searchParams ? { searchParams: options.searchParams } : {}),
     });
-    return this.#decode(body, this.#endpoint("GET", path), schema);
+    return this.#decode(body, this.#endpoint("GET", path), "read", schema);
   }
 
-  #decode<T extends z.ZodType>(body: string, endpoint: string, schema: T): z.output<T> {
+  #decode<T extends z.ZodType>(
+    body: string,
+    endpoint: string,
+    call: CallKind,
+    schema: T,
+  ): z.output<T> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch {
       const start = this.#scrub(body.trim().slice(0, 60));
-      throw badResponse(endpoint, `the answer is not JSON (it starts ${JSON.stringify(start)})`);
+      throw errorForUnusable(
+        endpoint,
+        call,
+        `the answer is not JSON (it starts ${JSON.stringify(start)})`,
+        "GT_BAD_RESPONSE",
+      );
     }
     const result = schema.safeParse(parsed);
     if (!result.success) {
       const issue = result.error.issues[0];
       const where = issue?.path.length ? issue.path.join(".") : "the answer";
-      throw badResponse(endpoint, `${where}: ${issue?.message ?? "unexpected shape"}`);
+      const problem = `${where}: ${issue?.message ?? "unexpected shape"}`;
+      throw errorForUnusable(endpoint, call, problem, "GT_BAD_RESPONSE");
     }
     return result.data;
   }
@@ -257,8 +283,9 @@ export class GoodTimeClient {
         answer = await this.#exchange(call, endpoint, await this.#freshTokenReplacing(used));
       }
       if (answer.status < 200 || answer.status >= 300) {
-        throw errorForStatus(answer, this.#statusContext(endpoint, false));
+        throw errorForStatus(answer, this.#statusContext(endpoint, call));
       }
+      if (isWebPage(answer)) throw notApi(endpoint, call.kind, answer.status);
       return answer.body;
     });
   }
@@ -284,6 +311,7 @@ export class GoodTimeClient {
         status,
         // Error bodies end up in messages; a server echoing credentials must not leak them.
         body: ok ? response.body : this.#scrub(response.body),
+        contentType: response.headers["content-type"],
         retryAfter: response.headers["retry-after"],
         location: response.headers.location,
       };
@@ -300,7 +328,7 @@ export class GoodTimeClient {
           timeoutMs: this.#options.timeoutMs,
         },
         endpoint,
-        call.idempotent,
+        call.kind !== "write",
       );
     }
   }
@@ -335,14 +363,22 @@ export class GoodTimeClient {
     const { loginEmail, apiPassword } = this.#options;
     const json = { loginemail: loginEmail, apipassword: apiPassword };
     // Repeating a login is harmless, so a lost answer is retryable rather than ambiguous.
-    const call: Call = { method: "POST", path, json, authed: false, idempotent: true };
+    const call: Call = {
+      method: "POST",
+      path,
+      json,
+      authed: false,
+      kind: "login",
+      namesSubject: false,
+    };
     const answer = await this.#exchange(call, endpoint, undefined);
     if (answer.status < 200 || answer.status >= 300) {
-      throw errorForStatus(answer, this.#statusContext(endpoint, true));
+      throw errorForStatus(answer, this.#statusContext(endpoint, call));
     }
+    if (isWebPage(answer)) throw notApi(endpoint, "login", answer.status);
     const extracted = extractLoginToken(answer.body);
     if ("problem" in extracted) {
-      throw badResponse(endpoint, `${extracted.problem}; check server.baseUrl`);
+      throw errorForUnusable(endpoint, "login", extracted.problem, "GT_BAD_RESPONSE");
     }
     this.#token = extracted;
     this.#logger.info(
@@ -352,8 +388,14 @@ export class GoodTimeClient {
     return extracted.token;
   }
 
-  #statusContext(endpoint: string, login: boolean) {
-    return { endpoint, login, loginEmail: this.#options.loginEmail, now: this.#clock.now() };
+  #statusContext(endpoint: string, call: Call) {
+    return {
+      endpoint,
+      call: call.kind,
+      namesSubject: call.namesSubject,
+      loginEmail: this.#options.loginEmail,
+      now: this.#clock.now(),
+    };
   }
 
   #reportServerDate(header: string | undefined): void {
@@ -387,9 +429,12 @@ export class GoodTimeClient {
   }
 }
 
-function badResponse(endpoint: string, problem: string): GoodTimeError {
-  return new GoodTimeError(
-    `GoodTime answered ${endpoint} with something the terminal cannot use: ${problem}.`,
-    { endpoint, kind: "refused", code: "GT_BAD_RESPONSE" },
+/** A 2xx web page where the API should answer: a captive portal, a proxy, a website. */
+function notApi(endpoint: string, call: CallKind, status: number): GoodTimeError {
+  return errorForUnusable(
+    endpoint,
+    call,
+    `a web page (${status}) instead of the API: a captive portal or proxy login on this network, or server.baseUrl names a website`,
+    "GT_NOT_API",
   );
 }

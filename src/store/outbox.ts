@@ -170,19 +170,21 @@ export class Outbox {
     ).run(serverId, toDbTime(now), toDbTime(now), id);
   }
 
-  /** Another attempt later; `ambiguous` says whether the failed one may have reached the server. */
+  /**
+   * Another attempt later. The ambiguous mark stays as it is: a failed attempt is no definite
+   * answer, so an entry that was ever sent is still looked up before it is sent again.
+   */
   markRetry(
     id: string,
     error: { message: string; code: string },
     nextAttemptAt: Date,
-    ambiguous: boolean,
     now: Date,
   ): void {
     statement(
       this.#db,
-      `UPDATE entries SET state = 'pending', ambiguous = ?, next_attempt_at = ?, last_error = ?, last_error_code = ?,
+      `UPDATE entries SET state = 'pending', next_attempt_at = ?, last_error = ?, last_error_code = ?,
            updated_at = ? WHERE id = ?`,
-    ).run(ambiguous ? 1 : 0, toDbTime(nextAttemptAt), error.message, error.code, toDbTime(now), id);
+    ).run(toDbTime(nextAttemptAt), error.message, error.code, toDbTime(now), id);
   }
 
   /** Parks an entry the server refused for good, with its reason, for an admin. */

@@ -63,7 +63,6 @@ describe("outbox", () => {
       "a1",
       { message: "timeout", code: "GT_TIMEOUT_AFTER_SEND" },
       new Date(clock.now().getTime() + 5000),
-      true,
       clock.now(),
     );
     expect(outbox.get("a1")).toMatchObject({ state: "pending", ambiguous: true });
