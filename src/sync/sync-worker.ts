@@ -5,7 +5,7 @@ import { GoodTimeError } from "../goodtime/errors.js";
 import type { NewTimeEntry, TimeEntry } from "../goodtime/types.js";
 import type { Outbox, OutboxEntry } from "../store/outbox.js";
 import { type BackoffSettings, backoffDelayMs } from "./backoff.js";
-import { instantsToSend, isSameEntry, lookupWindow } from "./match.js";
+import { instantsToSend, isSameEntry, lookupTarget, lookupWindow } from "./match.js";
 import { type PauseCause, SyncPause } from "./pause.js";
 
 /** The two calls the sync needs; GoodTimeClient provides them. */
@@ -225,15 +225,16 @@ export class SyncWorker {
           return { kind: "booked" };
         }
       }
-      outbox.markSending(entry.id, clock.now());
-      requestSent = true;
-      const created = await client.createTimeEntry({
+      const sent: NewTimeEntry = {
         userEmail: entry.email,
         ...instantsToSend(entry),
         timeTypeId: entry.timeTypeId,
         projectId: entry.projectId,
         ...(this.#deps.settings.sendComment && entry.comment ? { comment: entry.comment } : {}),
-      });
+      };
+      outbox.markSending(entry.id, sent, clock.now());
+      requestSent = true;
+      const created = await client.createTimeEntry(sent);
       outbox.markBooked(entry.id, created.id, clock.now());
       this.#noteBooked();
       log.info({ serverId: created.id, start: entry.start, end: entry.end }, "entry booked");
@@ -243,13 +244,17 @@ export class SyncWorker {
     }
   }
 
-  /** The entry on the server that an earlier request for `entry` may have created. */
+  /**
+   * The entry on the server that an earlier request for `entry` may have created: looked for as it
+   * was sent (an admin may have changed the entry since), or as it stands when nothing was recorded.
+   */
   async #lookUp(entry: OutboxEntry): Promise<TimeEntry | undefined> {
+    const target = lookupTarget(entry);
     let remote: TimeEntry[];
     try {
       remote = await this.#deps.client.timeEntries({
-        userEmail: entry.email,
-        ...lookupWindow(entry),
+        userEmail: target.email,
+        ...lookupWindow(target),
       });
     } catch (error) {
       // The service's own "no such user": nothing of that user can be on the server.
@@ -262,7 +267,7 @@ export class SyncWorker {
       }
       throw error;
     }
-    return remote.find((candidate) => isSameEntry(entry, candidate));
+    return remote.find((candidate) => isSameEntry(target, candidate));
   }
 
   /**

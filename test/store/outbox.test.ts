@@ -26,6 +26,15 @@ function setup() {
   return { db, add, outbox: new Outbox(db), clock: new FakeClock("2026-01-02T00:00:00Z") };
 }
 
+const SENT = {
+  userEmail: "anna",
+  start: new Date("2026-01-01T08:00:00.000Z"),
+  end: new Date("2026-01-01T08:30:00.000Z"),
+  timeTypeId: "work",
+  projectId: null,
+  comment: "front-door",
+};
+
 describe("outbox", () => {
   it("offers each user's earliest unbooked entry only", () => {
     const { add, outbox, clock } = setup();
@@ -57,8 +66,14 @@ describe("outbox", () => {
   it("marks an entry ambiguous before sending and clears it only on an answer", () => {
     const { add, outbox, clock } = setup();
     add("a1", "anna", 8);
-    outbox.markSending("a1", clock.now());
-    expect(outbox.get("a1")).toMatchObject({ state: "sending", ambiguous: true, attempts: 1 });
+    expect(outbox.get("a1")?.sentAs).toBeNull();
+    outbox.markSending("a1", SENT, clock.now());
+    expect(outbox.get("a1")).toMatchObject({
+      state: "sending",
+      ambiguous: true,
+      attempts: 1,
+      sentAs: SENT,
+    });
     outbox.markRetry(
       "a1",
       { message: "timeout", code: "GT_TIMEOUT_AFTER_SEND" },
@@ -76,6 +91,16 @@ describe("outbox", () => {
       serverId: "srv-1",
     });
     expect(outbox.counts()).toMatchObject({ booked: 1, pending: 0 });
+  });
+
+  it("keeps the ambiguous mark and what was sent through an admin's retry", () => {
+    const { db, add, outbox, clock } = setup();
+    add("a1", "anna", 8);
+    outbox.markSending("a1", SENT, clock.now());
+    // A refused entry that may be on the server: restored from a backup taken while it was sent.
+    db.prepare("UPDATE entries SET state = 'refused' WHERE id = 'a1'").run();
+    expect(outbox.retry("all-refused", clock.now())).toBe(1);
+    expect(outbox.get("a1")).toMatchObject({ state: "pending", ambiguous: true, sentAs: SENT });
   });
 
   it("retries and discards refused entries for an admin", () => {

@@ -9,7 +9,7 @@ import {
   type Simulator,
   startSimulator,
 } from "../../src/simulator/index.js";
-import { openDatabase } from "../../src/store/database.js";
+import { type Db, openDatabase } from "../../src/store/database.js";
 import { Outbox } from "../../src/store/outbox.js";
 import { type SyncState, SyncWorker } from "../../src/sync/sync-worker.js";
 import { clientFor } from "../goodtime/support.js";
@@ -24,6 +24,7 @@ afterEach(async () => {
 
 interface Rig {
   sim: Simulator;
+  db: Db;
   outbox: Outbox;
   worker: SyncWorker;
   states: SyncState[];
@@ -61,7 +62,7 @@ async function rig(
     onState: (state) => states.push(state),
   });
   cleanups.push(() => worker.stop());
-  return { sim, outbox, worker, states, client };
+  return { sim, db, outbox, worker, states, client };
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
@@ -196,6 +197,31 @@ describe("sync worker against the simulator", () => {
       expect(sim.state.requests().some((r) => r.path.includes("timeentries"))).toBe(true);
     },
   );
+
+  it("looks an entry up as it was sent, after an admin changed its user, and adopts it", async () => {
+    const [entry] = shiftsFor([SEED_USERS.anna], 1, WORK);
+    if (!entry) throw new Error("fixture");
+    const { sim, outbox, worker, client, db } = await rig([entry]);
+    const sent = {
+      userEmail: SEED_USERS.anna,
+      start: entry.start,
+      end: entry.end,
+      timeTypeId: WORK,
+      projectId: null,
+      comment: "sent before the crash",
+    };
+    outbox.markSending(entry.id, sent, new Date());
+    // The request reached GoodTime; then the terminal died, and an admin mapped the badge anew.
+    const { id } = await client.createTimeEntry(sent);
+    db.prepare("UPDATE entries SET email = ?, comment = 'edited' WHERE id = ?").run(
+      SEED_USERS.ben,
+      entry.id,
+    );
+    worker.start();
+    await until(allBooked(outbox), "the entry settled");
+    expect(outbox.get(entry.id)).toMatchObject({ state: "booked", serverId: id, ambiguous: false });
+    expect(sim.state.entries()).toHaveLength(1);
+  });
 
   it("parks an entry the server refuses, with its reason, and goes on with the user's later ones", async () => {
     const entries = shiftsFor([SEED_USERS.anna], 3, WORK);
