@@ -79,7 +79,7 @@ function liveAttention(inputs: StatusInputs): Attention[] {
   if (sync?.phase === "paused-endpoint") {
     found.push({
       severity: "critical",
-      message: `booking is paused: GoodTime's address does not answer as the API (${sync.pauseReason ?? sync.lastError?.message ?? "no reason published"}); next try ${sync.pausedUntil ? localTime(new Date(sync.pausedUntil), inputs.zone) : "soon"}. Taps are stored and nothing is lost; check the network (a captive portal?) and server.baseUrl: timeclock server check`,
+      message: `booking is paused until GoodTime answers as its API again (${sync.pauseReason ?? sync.lastError?.message ?? "no reason published"}); next try ${sync.pausedUntil ? localTime(new Date(sync.pausedUntil), inputs.zone) : "soon"}. Taps are stored and nothing is lost; check the network (a captive portal?) and server.baseUrl: timeclock server check`,
     });
   }
   if (sync?.phase === "paused-auth") {

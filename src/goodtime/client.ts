@@ -4,6 +4,7 @@ import got, { type Got, RequestError, TimeoutError } from "got";
 import type { z } from "zod";
 import { type Clock, systemClock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
+import { SecretScrubber } from "../core/secrets.js";
 import {
   type CallKind,
   errorForStatus,
@@ -49,6 +50,11 @@ export interface GoodTimeClientOptions {
   onServerDate?: (serverDate: Date, localDate: Date) => void;
   /** Source of "now" for token expiry, Retry-After dates and onServerDate; default the system clock. */
   clock?: Clock;
+  /**
+   * Hides the password and every token received in every spelling; shared with the logger so
+   * that its lines are scrubbed too. Default: one of the client's own.
+   */
+  secrets?: SecretScrubber;
 }
 
 type Method = "GET" | "POST" | "DELETE";
@@ -87,6 +93,7 @@ export class GoodTimeClient {
     https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   };
   readonly #got: Got;
+  readonly #secrets: SecretScrubber;
   #token: LoginToken | undefined;
   #loggingIn: Promise<string> | undefined;
 
@@ -94,6 +101,8 @@ export class GoodTimeClient {
     this.#options = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, "") };
     this.#logger = options.logger.child({ part: "goodtime" });
     this.#clock = options.clock ?? systemClock;
+    this.#secrets = options.secrets ?? new SecretScrubber();
+    this.#secrets.setPassword(options.apiPassword);
     // The sync owns retries, so got never retries on its own; redirects would hide a moved service.
     this.#got = got.extend({
       retry: { limit: 0 },
@@ -254,7 +263,8 @@ export class GoodTimeClient {
     try {
       parsed = JSON.parse(body);
     } catch {
-      const start = this.#scrub(body.trim().slice(0, 60));
+      // Scrubbed before it is cut, so that no secret is cut in two and half of it kept.
+      const start = this.#scrub(body.trim()).slice(0, 60);
       throw errorForUnusable(
         endpoint,
         call,
@@ -380,6 +390,7 @@ export class GoodTimeClient {
     if ("problem" in extracted) {
       throw errorForUnusable(endpoint, "login", extracted.problem, "GT_BAD_RESPONSE");
     }
+    this.#secrets.addToken(extracted.token);
     this.#token = extracted;
     this.#logger.info(
       { loginEmail, expiresAt: extracted.expiresAt?.toISOString() ?? null },
@@ -421,11 +432,7 @@ export class GoodTimeClient {
   }
 
   #scrub(text: string): string {
-    let clean = text;
-    for (const secret of [this.#options.apiPassword, this.#token?.token]) {
-      if (secret) clean = clean.split(secret).join("[redacted]");
-    }
-    return clean;
+    return this.#secrets.scrub(text);
   }
 }
 

@@ -85,18 +85,20 @@ export function checkCannedAnswer(answer: CannedAnswer): void {
   }
 }
 
-/** The request as a raw HTTP dump: request line, headers, blank line, body. */
+/**
+ * The request as a firewall's log shows it: the body first (what it objected to), then the
+ * request line and the headers as received.
+ */
 function requestDump(request: EchoedRequest): string {
   const lines = [`${request.method} ${request.target} HTTP/1.1`];
   for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
     lines.push(`${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}`);
   }
-  return `${lines.join("\r\n")}\r\n\r\n${request.body}`;
+  return `${request.body}\r\n\r\n${lines.join("\r\n")}`;
 }
 
 function echoReply(status: number, encoding: EchoEncoding, request: EchoedRequest): Reply {
-  // The body first: a client that shortens what it keeps must still meet the password.
-  const dump = `${request.body}\r\n${requestDump(request)}`;
+  const dump = requestDump(request);
   const prefix = "the request was refused by the web application firewall; it read";
   switch (encoding) {
     case "text":

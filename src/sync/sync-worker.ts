@@ -298,7 +298,7 @@ export class SyncWorker {
         { code: info.code, reason: known.message },
         known.kind === "auth"
           ? "GoodTime refused the credentials; booking paused, nothing is dropped"
-          : "GoodTime's address does not answer as the API; booking paused, nothing is dropped",
+          : "the answer is about GoodTime's endpoint, not this entry; booking paused, nothing is dropped",
       );
       return { kind: "pause", cause: known.kind, error: known };
     }

@@ -1,6 +1,7 @@
 import type { LoadedConfig } from "../config/load.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
+import type { SecretScrubber } from "../core/secrets.js";
 import type { Feedback } from "../feedback/feedback.js";
 import { createClientFromConfig } from "../goodtime/from-config.js";
 import { createFunctionKeys } from "../gpio/keys.js";
@@ -30,6 +31,8 @@ export interface DaemonDeps {
   feedback: Feedback;
   /** For the stdin reader. */
   stdin?: NodeJS.ReadableStream;
+  /** Shared with the logger: the client adds each token, so log lines hide it too. */
+  secrets?: SecretScrubber;
 }
 
 export interface Daemon {
@@ -115,6 +118,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   } else {
     const client = createClientFromConfig(loaded, logger.child({ part: "goodtime" }), {
       onServerDate: (server, local) => serverClock.observe(server, local),
+      ...(deps.secrets ? { secrets: deps.secrets } : {}),
     });
     sync = new SyncWorker({
       outbox: new Outbox(db),

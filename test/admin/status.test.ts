@@ -89,7 +89,7 @@ describe("assessStatus", () => {
         };
       },
       "critical",
-      "booking is paused: GoodTime's address does not answer as the API (a captive portal's page answered POST /api/login); next try 2026-03-10 13:05 +01:00. Taps are stored and nothing is lost",
+      "booking is paused until GoodTime answers as its API again (a captive portal's page answered POST /api/login); next try 2026-03-10 13:05 +01:00. Taps are stored and nothing is lost",
     ],
     [
       "no credentials",

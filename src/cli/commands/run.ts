@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { LoadedConfig } from "../../config/load.js";
 import { systemClock } from "../../core/clock.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../../core/logger.js";
+import { SecretScrubber } from "../../core/secrets.js";
 import { createFeedback } from "../../feedback/feedback.js";
 import { createClockProbe } from "../../system/clock-state.js";
 import { createSystemdNotifier } from "../../system/sd-notify.js";
@@ -12,10 +13,18 @@ import { untilStopSignal } from "../signals.js";
 /** Past this, a stop that hangs (a wedged device, a request that ignores its timeout) is cut short. */
 const HARD_EXIT_MS = 15_000;
 
-export function loggerFor(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Logger {
+export function loggerFor(
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
+  secrets?: SecretScrubber,
+): Logger {
   const fromEnv = env.TIMECLOCK_LOG_LEVEL as LogLevel | undefined;
   const level = fromEnv && LOG_LEVELS.includes(fromEnv) ? fromEnv : loaded.config.log.level;
-  return createLogger({ level, redactBadges: loaded.config.log.redactBadges });
+  return createLogger({
+    level,
+    redactBadges: loaded.config.log.redactBadges,
+    ...(secrets ? { secrets } : {}),
+  });
 }
 
 export function registerRunCommand(program: Command, context: CliContext): void {
@@ -26,7 +35,9 @@ export function registerRunCommand(program: Command, context: CliContext): void 
     )
     .action(async (_options, command: Command) => {
       const loaded = loadConfigFor(command, context);
-      const logger = loggerFor(loaded, context.env);
+      // One scrubber for the log and the client: the client adds each token it receives.
+      const secrets = new SecretScrubber(loaded.apiPassword);
+      const logger = loggerFor(loaded, context.env, secrets);
       for (const warning of loaded.warnings) logger.warn(warning);
       const clock = systemClock;
       const feedback = await createFeedback(loaded.config.feedback, { logger, clock });
@@ -37,6 +48,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
         clockProbe: createClockProbe(),
         notifier: createSystemdNotifier({ env: context.env, logger }),
         stdin: process.stdin,
+        secrets,
       });
       const signal = await untilStopSignal();
       logger.info({ signal }, "stopping");
