@@ -82,6 +82,14 @@ const EXPIRY_MARGIN_MS = 30_000;
  * connection would end ambiguous, so only fresh connections are reused.
  */
 const IDLE_SOCKET_MS = 4000;
+/**
+ * The longest answer read. The terminal's own reads are a token and one user's entries in a
+ * three-minute window (a few KiB); even the users or projects list of an account with thousands
+ * of people stays far below this. got keeps a whole answer in memory, and a 10 MB answer was
+ * measured to cost 170 MB of RSS, more than a Pi Zero can spare: a captive portal, a proxy or a
+ * broken server must not be able to send more than this.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The GoodTime REST API. One instance per terminal; it keeps the token in memory only. */
 export class GoodTimeClient {
@@ -306,13 +314,21 @@ export class GoodTimeClient {
       const { authHeader, authScheme } = this.#options;
       headers[authHeader.toLowerCase()] = authScheme ? `${authScheme} ${token}` : token;
     }
+    const request = this.#got(this.#options.baseUrl + call.path, {
+      method: call.method,
+      headers,
+      ...(call.json === undefined ? {} : { json: call.json }),
+      ...(call.searchParams ? { searchParams: call.searchParams } : {}),
+    });
+    let tooLarge = false;
+    // Counted after decompression, so a small gzip bomb is stopped as early as a big answer.
+    request.on("downloadProgress", ({ transferred, total }) => {
+      if (transferred <= MAX_BODY_BYTES && (total ?? 0) <= MAX_BODY_BYTES) return;
+      tooLarge = true;
+      request.cancel();
+    });
     try {
-      const response = await this.#got(this.#options.baseUrl + call.path, {
-        method: call.method,
-        headers,
-        ...(call.json === undefined ? {} : { json: call.json }),
-        ...(call.searchParams ? { searchParams: call.searchParams } : {}),
-      });
+      const response = await request;
       this.#reportServerDate(response.headers.date);
       const status = response.statusCode;
       this.#logger.debug({ endpoint, status }, "GoodTime answered");
@@ -326,6 +342,10 @@ export class GoodTimeClient {
         location: response.headers.location,
       };
     } catch (error) {
+      if (tooLarge) {
+        const problem = `its answer is larger than ${MAX_BODY_BYTES} bytes, more than any answer of the API, and was not read`;
+        throw errorForUnusable(endpoint, call.kind, problem, "GT_RESPONSE_TOO_LARGE");
+      }
       if (!(error instanceof RequestError)) throw error;
       this.#logger.debug({ endpoint, code: error.code }, "GoodTime request failed");
       throw errorForTransport(
