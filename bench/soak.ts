@@ -20,6 +20,7 @@ import {
   type SoakSnapshot,
   soakProblems,
 } from "./soak-checks.js";
+import { injectServerFaults } from "./soak-server-faults.js";
 
 /**
  * The crash soak: the real daemon on a socat pty against a simulator whose faults change at run
@@ -201,6 +202,7 @@ async function runSoak(options: SoakOptions): Promise<boolean> {
           APPLY[fault](sim, 1 + randomInt(random, 3));
           faultCounts[fault] = (faultCounts[fault] ?? 0) + 1;
         }
+        injectServerFaults(sim, random, faultCounts);
       }
       daemon = new DaemonProcess(configPath, env);
       const current = daemon;
