@@ -139,6 +139,14 @@ export class GoodTimeClient {
     await this.#guarded(() => this.#sharedLogin());
   }
 
+  /**
+   * Logs in unless a token is held that is not about to expire. Called before a write is marked
+   * as sent, so that a login that fails (a portal, a wrong address) leaves no entry in doubt.
+   */
+  async loggedIn(): Promise<void> {
+    await this.#guarded(() => this.#validToken());
+  }
+
   async timeTypes(): Promise<TimeType[]> {
     const name = this.#options.apiVersion === "v2.1" ? "timetypes" : "timecategories";
     return this.#getJson(this.#timePath(name), namedListSchema);

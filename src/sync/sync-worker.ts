@@ -8,8 +8,10 @@ import { type BackoffSettings, backoffDelayMs } from "./backoff.js";
 import { instantsToSend, isSameEntry, lookupTarget, lookupWindow } from "./match.js";
 import { type PauseCause, SyncPause } from "./pause.js";
 
-/** The two calls the sync needs; GoodTimeClient provides them. */
+/** The calls the sync needs; GoodTimeClient provides them. */
 export interface BookingClient {
+  /** Makes sure a token is held, logging in if need be. */
+  loggedIn(): Promise<void>;
   createTimeEntry(entry: NewTimeEntry): Promise<{ id: string }>;
   timeEntries(query: { userEmail: string; from: Date; to: Date }): Promise<TimeEntry[]>;
 }
@@ -232,6 +234,8 @@ export class SyncWorker {
         projectId: entry.projectId,
         ...(this.#deps.settings.sendComment && entry.comment ? { comment: entry.comment } : {}),
       };
+      // A login that fails here leaves the entry as it was, not in doubt.
+      await client.loggedIn();
       outbox.markSending(entry.id, sent, clock.now());
       requestSent = true;
       const created = await client.createTimeEntry(sent);

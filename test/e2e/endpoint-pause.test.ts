@@ -45,15 +45,27 @@ describe("an answer about the endpoint, through the real daemon", () => {
         () => site.sim.state.requests().filter((r) => r.path === "/api/login").length >= 3,
         "three tries of the login",
       );
-      expect(site.outbox().map((entry) => entry.state)).toEqual(["pending", "pending", "pending"]);
-      const paused = await status();
+      // Nothing was sent: the login failed first, so no entry is in doubt either.
+      expect(site.outbox().map(({ state, ambiguous }) => ({ state, ambiguous }))).toEqual(
+        Array(3).fill({ state: "pending", ambiguous: false }),
+      );
+      // Between two tries the sync is briefly "booking"; wait for the next pause.
+      let paused = await status();
+      await until(async () => {
+        paused = await status();
+        return paused.sync.phase === "paused-endpoint";
+      }, "the sync paused again");
       expect(paused.sync.pauseReason).toMatch(/POST \/goodtime-rs\/api\/login/);
       const pauseLines = paused.attention.filter((a) => a.message.startsWith("booking is paused"));
       expect(pauseLines).toHaveLength(1);
       expect(pauseLines[0]?.severity).toBe("critical");
-      const human = await site.cli("status");
-      expect(human.stdout).toMatch(/^CRITICAL: booking is paused/m);
-      expect(human.stdout).toContain("nothing is lost");
+      let human = "";
+      await until(async () => {
+        human = (await site.cli("status")).stdout;
+        return human.includes("paused-endpoint");
+      }, "the human status of the pause");
+      expect(human).toMatch(/^CRITICAL: booking is paused/m);
+      expect(human).toContain("nothing is lost");
 
       site.sim.faults.clear();
       await until(
