@@ -4,6 +4,7 @@ import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { type Row, renderTable } from "../src/cli/output.js";
+import { type BadgeImportResult, measureBadgeImport } from "./badge-import.js";
 import { type DrainResult, idleMemory, runDrain } from "./drain.js";
 import { benchUsers } from "./fixtures.js";
 import { seededRandom } from "./random.js";
@@ -21,6 +22,8 @@ interface Plan {
   drainEntries: number;
   concurrencies: number[];
   latencyMs: number;
+  /** Lines of the badge CSVs imported, smallest first. */
+  importRows: number[];
 }
 
 const FULL: Plan = {
@@ -31,6 +34,7 @@ const FULL: Plan = {
   drainEntries: 10_000,
   concurrencies: [2, 4, 8],
   latencyMs: 20,
+  importRows: [10_000, 100_000],
 };
 
 const QUICK: Plan = {
@@ -39,6 +43,7 @@ const QUICK: Plan = {
   warmupTaps: 20,
   historyTaps: 20_000,
   drainEntries: 600,
+  importRows: [1_000, 10_000],
 };
 
 interface Target {
@@ -101,6 +106,16 @@ function walRows(runs: readonly WalPages[]): Row[] {
   ];
 }
 
+function importRows(runs: readonly BadgeImportResult[]): Row[] {
+  return runs.map((r) => ({
+    rows: r.rows,
+    "add s": round(r.addSeconds, 2),
+    "update s": round(r.updateSeconds, 2),
+    "rows/s": Math.round(r.addRowsPerSecond),
+    "µs/row": round((r.addSeconds / r.rows) * 1e6, 1),
+  }));
+}
+
 function drainRows(drains: readonly DrainResult[]): Row[] {
   return drains.map((d) => ({
     concurrency: d.concurrency,
@@ -122,7 +137,7 @@ async function main(): Promise<void> {
   const program = new Command()
     .name("bench")
     .description(
-      "measure tap-to-feedback latency, backlog drain throughput, memory and disk writes; prints a table and writes bench/results/latest.json",
+      "measure tap-to-feedback latency, backlog drain throughput, memory, disk writes and badge imports; prints a table and writes bench/results/latest.json",
     )
     .option("--quick", "small counts for a smoke run (figures are not comparable)", false)
     .option(
@@ -171,6 +186,11 @@ async function main(): Promise<void> {
         }),
       );
     }
+    const imports: BadgeImportResult[] = [];
+    for (const rows of plan.importRows) {
+      log(`badges import of ${rows} lines`);
+      imports.push(await measureBadgeImport(root, rows));
+    }
     const drain2 = drains.find((d) => d.concurrency === 2) ?? drains[0];
     const targets: Target[] = [];
     const [empty, full] = taps as [TapLatencyResult, TapLatencyResult];
@@ -206,6 +226,27 @@ async function main(): Promise<void> {
         met: drain2.fractionOfBound >= 0.9,
       });
     }
+    const [smallImport, largeImport] = imports;
+    if (smallImport && largeImport) {
+      const growth = largeImport.addSeconds / smallImport.addSeconds;
+      const linear = largeImport.rows / smallImport.rows;
+      targets.push(
+        {
+          figure: `badges import of ${smallImport.rows} lines`,
+          value: round(smallImport.addSeconds, 2),
+          unit: "s",
+          target: "< 10",
+          met: smallImport.addSeconds < 10,
+        },
+        {
+          figure: `badges import time, ${largeImport.rows} over ${smallImport.rows} lines (${linear}x the lines)`,
+          value: round(growth, 1),
+          unit: "x",
+          target: `<= ${linear * 1.5} (linear)`,
+          met: growth <= linear * 1.5,
+        },
+      );
+    }
     const rssAfter = Math.max(...drains.map((d) => d.rssAfterBytes));
     targets.push(
       {
@@ -233,6 +274,7 @@ async function main(): Promise<void> {
       wal,
       idle,
       drains,
+      imports,
       targets,
     };
     process.stdout.write(
@@ -243,6 +285,8 @@ async function main(): Promise<void> {
     process.stdout.write(renderTable(walRows(wal)));
     process.stdout.write(`\nbacklog drain (real daemon against the simulator)\n`);
     process.stdout.write(renderTable(drainRows(drains)));
+    process.stdout.write("\nbadges import (the real command in-process, real SQLite file)\n");
+    process.stdout.write(renderTable(importRows(imports)));
     process.stdout.write(
       `\ntargets${options.quick ? " (quick run: counts too small to judge)" : ""}\n`,
     );

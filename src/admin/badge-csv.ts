@@ -1,12 +1,9 @@
-import { type BadgeIdentity, sameBadge } from "../badges/badge-id.js";
-import {
-  badgeText,
-  type DigitForm,
-  normaliseEmail,
-  optionalText,
-  parseAdminBadge,
-} from "./badge-rules.js";
+import type { BadgeIdentity } from "../badges/badge-id.js";
+import { BadgeIndex } from "../badges/badge-index.js";
+import { type DigitForm, readTypedBadge } from "./badge-input.js";
+import { badgeText, normaliseEmail, optionalText } from "./badge-rules.js";
 import { parseCsv, renderCsv } from "./csv.js";
+import { isAdminError } from "./errors.js";
 
 export const BADGE_CSV_COLUMNS = ["badge", "email", "name", "timeTypeId", "projectId"] as const;
 
@@ -38,8 +35,32 @@ function headerProblem(fields: readonly string[]): string | null {
   return `the header is ${JSON.stringify(fields.join(","))}; the first line must be ${HEADER}`;
 }
 
-/** Validates a badge CSV completely, so that an import can report every bad line at once. */
-export function readBadgeCsv(text: string, digits?: DigitForm): BadgeCsvResult {
+type FiledRow = BadgeIdentity & { row: BadgeCsvRow };
+
+/** The badge of one line, or the line's problem; ten plain digits are read as `readTypedBadge` says. */
+function lineBadge(
+  written: string,
+  digits: DigitForm | undefined,
+  seen: BadgeIndex<BadgeIdentity>,
+): { ok: true; badge: BadgeIdentity } | { ok: false; reason: string } {
+  try {
+    return { ok: true, badge: readTypedBadge(written, digits, seen).identity };
+  } catch (error) {
+    if (isAdminError(error)) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+/**
+ * Validates a badge CSV completely, so that an import can report every bad line at once. `seen`
+ * holds the badges the terminal knows, which settle how ten plain digits are read. Linear in the
+ * file: each line's duplicate check is a few index probes.
+ */
+export function readBadgeCsv(
+  text: string,
+  digits: DigitForm | undefined,
+  seen: BadgeIndex<BadgeIdentity>,
+): BadgeCsvResult {
   const parsed = parseCsv(text);
   if (!parsed.ok) return { rows: [], problems: [`line ${parsed.line}: ${parsed.reason}`] };
   const [header, ...records] = parsed.records;
@@ -49,6 +70,7 @@ export function readBadgeCsv(text: string, digits?: DigitForm): BadgeCsvResult {
   if (problem) return { rows: [], problems: [`line ${header.line}: ${problem}`] };
 
   const rows: BadgeCsvRow[] = [];
+  const filed = new BadgeIndex<FiledRow>();
   const problems: string[] = [];
   for (const { line, fields } of records) {
     const lineProblems: string[] = [];
@@ -59,19 +81,19 @@ export function readBadgeCsv(text: string, digits?: DigitForm): BadgeCsvResult {
       continue;
     }
     const [written = "", emailText = "", name, timeTypeId, projectId] = fields;
-    const badge = parseAdminBadge(written, digits);
+    const badge = lineBadge(written, digits, seen);
     if (!badge.ok) lineProblems.push(badge.reason);
     const email = normaliseEmail(emailText);
     if (!email.ok) lineProblems.push(email.reason);
     if (badge.ok) {
-      const identity: BadgeIdentity = { badgeId: badge.id, knownBits: badge.knownBits };
-      const earlier = rows.find((row) => sameBadge(row.badge, identity));
+      const identity = badge.badge;
+      const earlier = filed.matching(identity)[0]?.row;
       if (earlier) {
         lineProblems.push(
           `badge ${JSON.stringify(written)} is the same badge as ${JSON.stringify(earlier.written)} on line ${earlier.line}; each badge may appear once`,
         );
       } else if (email.ok) {
-        rows.push({
+        const row = {
           line,
           written,
           badge: identity,
@@ -79,7 +101,9 @@ export function readBadgeCsv(text: string, digits?: DigitForm): BadgeCsvResult {
           name: optionalText(name),
           timeTypeId: optionalText(timeTypeId),
           projectId: optionalText(projectId),
-        });
+        };
+        rows.push(row);
+        filed.add({ ...identity, row });
       }
     }
     if (lineProblems.length > 0) problems.push(`line ${line}: ${lineProblems.join("; ")}`);
@@ -98,8 +122,9 @@ export interface BadgeCsvFields {
 
 /**
  * The mapping as a CSV that `readBadgeCsv` reads back unchanged. Partial IDs of the low 32 bits are
- * written as the 10-digit card decimal and full IDs that are all digits carry 0x, so digits "dec10"
- * reads every plain 10-digit badge of such a file right.
+ * written as the 10-digit card decimal and full IDs that are all digits carry 0x, so every plain
+ * 10-digit badge of such a file is a card decimal: the terminal that wrote it knows them as such,
+ * and `--digits dec10` says so to any other.
  */
 export function renderBadgeCsv(badges: readonly BadgeCsvFields[]): string {
   return renderCsv([

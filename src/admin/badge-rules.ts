@@ -1,33 +1,10 @@
 import { z } from "zod";
-import {
-  type BadgeIdentity,
-  type BadgeIdResult,
-  type KnownBits,
-  parseBadgeAs,
-  parseBadgeInput,
-  sameBadge,
-} from "../badges/badge-id.js";
+import type { BadgeIdentity, KnownBits } from "../badges/badge-id.js";
 
 /**
  * The rules an admin's badge mapping must pass before it is stored, free of I/O so that the
  * command line and the CSV import apply the same ones.
  */
-
-/** How to read ten plain digits, which are valid both as hex and as the decimal printed on cards. */
-export const DIGIT_FORMS = ["dec10", "hex10"] as const;
-export type DigitForm = (typeof DIGIT_FORMS)[number];
-
-const TEN_DIGITS = /^\s*[0-9]{10}\s*$/;
-
-/**
- * Ten plain digits read both as the canonical hex ID and as the decimal printed on cards. An admin
- * types what the terminal shows (logs, `badges unknown`), which is the canonical hex, so that is the
- * reading unless `--digits dec10` says the number came off the card.
- */
-export function parseAdminBadge(input: string, digits: DigitForm = "hex10"): BadgeIdResult {
-  if (TEN_DIGITS.test(input)) return parseBadgeAs(input.trim(), digits);
-  return parseBadgeInput(input);
-}
 
 const emailShape = z.email();
 
@@ -52,22 +29,9 @@ export function optionalText(input: string | undefined): string | null {
 }
 
 /**
- * A partial ID (decimal or facility,card) names the full badge when exactly one full ID already
- * known to the terminal (mapped, or seen at the reader) agrees with its known bits.
+ * A badge as admins write it: the hex ID (with 0x when it is all digits, so it cannot read as a
+ * card decimal), a partial ID of 32 bits as the card decimal, of 24 bits as facility,card.
  */
-export function resolvePartial(
-  badge: BadgeIdentity,
-  knownFullIds: readonly string[],
-): BadgeIdentity {
-  if (badge.knownBits === 40) return badge;
-  const matches = new Set(
-    knownFullIds.filter((badgeId) => sameBadge(badge, { badgeId, knownBits: 40 })),
-  );
-  const [only] = matches;
-  return matches.size === 1 && only ? { badgeId: only, knownBits: 40 } : badge;
-}
-
-/** The form of a badge that `parseAdminBadge` reads back as the same badge. */
 export function badgeText(badge: BadgeIdentity): string {
   const value = BigInt(`0x${badge.badgeId}`);
   const bits: KnownBits = badge.knownBits;
@@ -83,6 +47,12 @@ export interface ServerCatalog {
   timeTypeIds: ReadonlySet<string>;
   projectIds: ReadonlySet<string>;
 }
+
+/** The catalog, or why the server could not be asked (then the mapping is saved unchecked). */
+export type CatalogResult = { ok: true; catalog: ServerCatalog } | { ok: false; warning: string };
+
+/** Asks the server for its catalog; the CLI and the console each bring their own client. */
+export type CatalogSource = () => Promise<CatalogResult>;
 
 export interface MappingFields {
   email: string;

@@ -1,8 +1,8 @@
 import { DateTime } from "luxon";
 import type { OutboxEntry } from "../store/outbox.js";
+import type { TapView } from "../store/reports.js";
 import { badgeText } from "./badge-rules.js";
 import { renderCsv } from "./csv.js";
-import type { TapView } from "./store-reads.js";
 
 /**
  * The payroll export: what the terminal recorded, readable without GoodTime. Each instant is given

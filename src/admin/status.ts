@@ -1,29 +1,84 @@
 import type { ReaderStatus } from "../readers/reader.js";
-import type { EntryState } from "../store/outbox.js";
-import type { SyncState } from "../sync/sync-worker.js";
-import type { ClockState } from "../system/clock-state.js";
+import { AdminMarks } from "../store/admin-marks.js";
+import { BadgeRepository, type UnknownBadge } from "../store/badges.js";
+import { type EntryState, Outbox } from "../store/outbox.js";
+import { type OpenShiftView, openShifts } from "../store/reports.js";
+import { ReviewList } from "../store/reviews.js";
 import { MAX_SKEW_MS, type ServerClockSkew } from "../terminal/server-clock.js";
+import {
+  type ClockDocument,
+  type SyncDocument,
+  type TerminalDocument,
+  terminalStatus,
+} from "../terminal/status-documents.js";
+import { badgeText } from "./badge-rules.js";
+import type { AdminDeps } from "./deps.js";
 import { ageText, localTime } from "./format.js";
-import type { OpenShiftView } from "./store-reads.js";
 
 /** What `timeclock status` reads: the daemon's published documents and the store's counts. */
 export interface StatusInputs {
   now: Date;
   /** terminal.timeZone, for local times. */
   zone: string;
-  daemon: { pid: number; startedAt: string; name: string; running: boolean } | null;
+  daemon: (TerminalDocument & { running: boolean }) | null;
   reader: ReaderStatus | null;
-  sync: SyncState | { phase: "no-credentials"; detail?: string } | null;
-  clock: (ClockState & { checkedAt?: string }) | null;
+  sync: SyncDocument | null;
+  clock: ClockDocument | null;
   serverClock: ServerClockSkew | null;
   entries: Record<EntryState, number>;
   oldestUnbookedAt: Date | null;
   lastBookedAt: Date | null;
   openShifts: OpenShiftView[];
   openReviews: number;
+  /** Unknown badges tapped since an admin last listed them (`badges unknown`), newest first. */
+  unknownBadges: (UnknownBadge & { text: string })[];
+  /** When an admin last listed the unknown badges; null when never. */
+  unknownSeenAt: Date | null;
+}
+
+/** Whether the daemon that published `terminal` still runs; the front end knows how to tell. */
+export type RunningProbe = (terminal: TerminalDocument) => boolean;
+
+/**
+ * Gathers what status shows. A document published before the running daemon started is from an
+ * earlier run and is not shown as this one's.
+ */
+export function readStatus(deps: AdminDeps, running: RunningProbe): StatusInputs {
+  const { db, clock, config } = deps;
+  const published = terminalStatus(db);
+  const terminal = published.read("terminal")?.value ?? null;
+  const alive = terminal !== null && running(terminal);
+  const current = <Key extends "reader" | "sync" | "clock" | "server-clock">(key: Key) => {
+    const document = published.read(key);
+    if (!document) return null;
+    if (alive && terminal && document.updatedAt < terminal.startedAt) return null;
+    return document.value;
+  };
+  const outbox = new Outbox(db);
+  const unknownSeenAt = new AdminMarks(db).get("unknown-badges-seen");
+  const unknown = new BadgeRepository(db, clock).unknown(unknownSeenAt ?? undefined);
+  return {
+    now: clock.now(),
+    zone: config.terminal.timeZone,
+    daemon: terminal ? { ...terminal, running: alive } : null,
+    reader: current("reader"),
+    sync: current("sync"),
+    clock: current("clock"),
+    serverClock: current("server-clock"),
+    entries: outbox.counts(),
+    oldestUnbookedAt: outbox.oldestUnbookedCreatedAt(),
+    lastBookedAt: outbox.lastBookedAt(),
+    openShifts: openShifts(db),
+    openReviews: new ReviewList(db).countOpen(),
+    unknownBadges: unknown.map((badge) => ({ ...badge, text: badgeText(badge) })),
+    unknownSeenAt,
+  };
 }
 
 export type Severity = "critical" | "warning" | "notice";
+
+/** The one word for monitoring: the most severe attention item, notices aside. */
+export type StatusLevel = "ok" | "warning" | "critical";
 
 export interface Attention {
   severity: Severity;
@@ -34,6 +89,9 @@ export interface Attention {
 export const BACKLOG_WARN_MS = 60 * 60_000;
 
 const SEVERITY_ORDER: readonly Severity[] = ["critical", "warning", "notice"];
+
+/** Unknown badges named in the attention line; the rest are counted. */
+const UNKNOWN_NAMED = 3;
 
 function seconds(ms: number): string {
   const sign = ms < 0 ? "-" : "+";
@@ -114,6 +172,23 @@ export function assessStatus(inputs: StatusInputs): Attention[] {
       message: `the terminal's clock differs from GoodTime's by ${seconds(serverClock.skewMs)} (more than 2 min); check NTP: timedatectl status`,
     });
   }
+  const unknown = inputs.unknownBadges;
+  if (unknown.length > 0) {
+    const named = unknown
+      .slice(0, UNKNOWN_NAMED)
+      .map(
+        (badge) =>
+          `${badge.text} (${badge.taps}×, last ${localTime(new Date(badge.lastAt), zone)})`,
+      )
+      .join(", ");
+    const more =
+      unknown.length > UNKNOWN_NAMED ? ` and ${unknown.length - UNKNOWN_NAMED} more` : "";
+    const since = inputs.unknownSeenAt ? ` since ${localTime(inputs.unknownSeenAt, zone)}` : "";
+    found.push({
+      severity: "warning",
+      message: `${unknown.length} unknown ${unknown.length === 1 ? "badge was" : "badges were"} tapped${since} and refused: ${named}${more}. Map them (timeclock badges add); timeclock badges unknown lists them all and marks them seen`,
+    });
+  }
   if (openReviews > 0) {
     found.push({
       severity: "warning",
@@ -141,83 +216,8 @@ export function assessStatus(inputs: StatusInputs): Attention[] {
   );
 }
 
-function readerLine(reader: ReaderStatus, zone: string): string {
-  const counters = Object.entries(reader.counters)
-    .map(([name, value]) => `${name} ${value}`)
-    .join(", ");
-  const lastRead = reader.lastReadAt
-    ? `last read ${localTime(new Date(reader.lastReadAt), zone)}`
-    : "no read yet";
-  return `${reader.type}${reader.device ? ` ${reader.device}` : ""}: ${reader.state}; ${lastRead}${counters ? `; ${counters}` : ""}`;
-}
-
-function syncLine(sync: NonNullable<StatusInputs["sync"]>, zone: string): string {
-  if (sync.phase === "no-credentials")
-    return `no credentials${sync.detail ? `: ${sync.detail}` : ""}`;
-  const parts: string[] = [sync.phase];
-  if (sync.pausedUntil) parts.push(`paused until ${localTime(new Date(sync.pausedUntil), zone)}`);
-  if (sync.lastError) parts.push(`last error ${sync.lastError.message} [${sync.lastError.code}]`);
-  return parts.join("; ");
-}
-
-function clockLine(clock: NonNullable<StatusInputs["clock"]>): string {
-  if (clock.synchronized && clock.source === "none") {
-    return "trusted without proof: no time service can tell here (terminal.clockTrust auto)";
-  }
-  if (clock.synchronized && clock.source === "config")
-    return 'trusted by terminal.clockTrust "system"';
-  return clock.synchronized
-    ? `synchronised (${clock.source})`
-    : `NOT synchronised (${clock.source})${clock.detail ? `: ${clock.detail}` : ""}`;
-}
-
-/** The human summary: what needs attention first, then every part on one line. */
-export function renderStatus(inputs: StatusInputs, attention: readonly Attention[]): string {
-  const { now, zone, daemon, entries } = inputs;
-  const lines: string[] = [];
-  if (attention.length === 0) lines.push("OK: nothing needs attention");
-  for (const item of attention) lines.push(`${item.severity.toUpperCase()}: ${item.message}`);
-  lines.push("");
-  const stale = daemon?.running ? "" : " (as last published)";
-  const row = (label: string, text: string) => lines.push(`${label.padEnd(13)}${text}`);
-  row(
-    "terminal",
-    daemon
-      ? `${daemon.name}, pid ${daemon.pid} ${daemon.running ? "running" : "NOT running"}, started ${localTime(new Date(daemon.startedAt), zone)}`
-      : "never started",
-  );
-  row("reader", inputs.reader ? `${readerLine(inputs.reader, zone)}${stale}` : "unknown");
-  row("sync", inputs.sync ? `${syncLine(inputs.sync, zone)}${stale}` : "unknown");
-  const counts = (Object.entries(entries) as [EntryState, number][])
-    .map(([state, n]) => `${state} ${n}`)
-    .join(", ");
-  row("entries", counts);
-  row(
-    "unbooked",
-    inputs.oldestUnbookedAt
-      ? `oldest waits ${ageText(now.getTime() - inputs.oldestUnbookedAt.getTime())} (since ${localTime(inputs.oldestUnbookedAt, zone)})`
-      : "none",
-  );
-  row(
-    "last booked",
-    inputs.lastBookedAt
-      ? `${localTime(inputs.lastBookedAt, zone)} (${ageText(now.getTime() - inputs.lastBookedAt.getTime())} ago)`
-      : "never",
-  );
-  row("open shifts", `${inputs.openShifts.length}`);
-  for (const shift of inputs.openShifts) {
-    const who = shift.badgeName ? `${shift.email} (${shift.badgeName})` : shift.email;
-    lines.push(
-      `${"".padEnd(13)}${who} since ${localTime(shift.start, zone)}${shift.startSynced ? "" : " (clock not synchronised)"}`,
-    );
-  }
-  row("reviews", `${inputs.openReviews} open`);
-  row("clock", inputs.clock ? clockLine(inputs.clock) : "unknown");
-  row(
-    "server clock",
-    inputs.serverClock
-      ? `${seconds(inputs.serverClock.skewMs)} against GoodTime${Math.abs(inputs.serverClock.skewMs) > MAX_SKEW_MS ? " (beyond 2 min)" : ""}, seen ${localTime(new Date(inputs.serverClock.observedAt), zone)}`
-      : "not compared yet",
-  );
-  return `${lines.join("\n")}\n`;
+export function statusLevel(attention: readonly Attention[]): StatusLevel {
+  if (attention.some((item) => item.severity === "critical")) return "critical";
+  if (attention.some((item) => item.severity === "warning")) return "warning";
+  return "ok";
 }

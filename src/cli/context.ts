@@ -1,3 +1,5 @@
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_CONFIG_PATH, type LoadedConfig, loadConfig } from "../config/load.js";
 import type { Clock } from "../core/clock.js";
@@ -34,4 +36,21 @@ export function commandLogger(context: CliContext, loaded: LoadedConfig): Logger
   const wanted = context.env.TIMECLOCK_LOG_LEVEL;
   const level = LOG_LEVELS.find((name) => name === wanted) ?? ("silent" satisfies LogLevel);
   return createLogger({ level, redactBadges: loaded.config.log.redactBadges }, context.stderr);
+}
+
+/**
+ * How to run this program again, for messages that give a whole command line: the installed
+ * wrapper (/opt/timeclock/bin/timeclock) when this runs from an install, else node and the script.
+ */
+export function selfCommand(argv: readonly string[] = process.argv): string {
+  const script = argv[1];
+  if (script === undefined) return "timeclock";
+  let real = script;
+  try {
+    real = realpathSync(script);
+  } catch {
+    return "timeclock";
+  }
+  const wrapper = join(dirname(real), "..", "..", "bin", "timeclock");
+  return existsSync(wrapper) ? wrapper : `${process.execPath} ${real}`;
 }

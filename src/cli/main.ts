@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-import { realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
+import { AdminError } from "../admin/index.js";
 import { DEFAULT_CONFIG_PATH } from "../config/load.js";
-import { CommandError, ExitCode } from "../core/exit-codes.js";
+import { CommandError, ExitCode, ExitStatus } from "../core/exit-codes.js";
+import { reportAdminError } from "./admin-errors.js";
+import { registerAuditCommand } from "./commands/audit.js";
 import { registerBadgeCommands } from "./commands/badges.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDemoCommand } from "./commands/demo.js";
@@ -17,6 +21,33 @@ import { registerServerCommands } from "./commands/server.js";
 import { registerSimulatorCommands } from "./commands/simulator.js";
 import { registerStatusCommand } from "./commands/status.js";
 import type { CliContext } from "./context.js";
+
+/**
+ * The version of the package this program belongs to: the nearest package.json named timeclock
+ * above this file (dist/, an install under /opt/timeclock, or the benchmarks' build).
+ */
+export function programVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      const { name, version } = JSON.parse(readFileSync(manifest, "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (name === "timeclock" && version) return version;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return "unknown";
+    dir = parent;
+  }
+}
+
+/** `--version` works on the program and on every command, as admins type it where they are. */
+function addVersionEverywhere(command: Command, version: string): void {
+  command.version(`timeclock ${version}`, "-V, --version", "print the version and exit");
+  for (const sub of command.commands) addVersionEverywhere(sub, version);
+}
 
 export function buildProgram(context: CliContext): Command {
   const program = new Command("timeclock")
@@ -35,12 +66,14 @@ export function buildProgram(context: CliContext): Command {
   registerStatusCommand(program, context);
   registerQueueCommands(program, context);
   registerReviewCommands(program, context);
+  registerAuditCommand(program, context);
   registerExportCommand(program, context);
   registerServerCommands(program, context);
   registerSimulatorCommands(program, context);
   registerGpioCommands(program, context);
   registerDoctorCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
+  addVersionEverywhere(program, programVersion());
   return program;
 }
 
@@ -55,14 +88,16 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       if (error.exitCode === 0) return ExitCode.ok;
       return ExitCode.usage;
     }
+    if (error instanceof ExitStatus) return error.exitCode;
     if (error instanceof CommandError) {
       context.stderr.write(`timeclock: ${error.message}\n`);
       return error.exitCode;
     }
+    if (error instanceof AdminError) return reportAdminError(error, context.stderr);
     context.stderr.write(
       `timeclock: unexpected error: ${(error as Error).stack ?? String(error)}\n`,
     );
-    return ExitCode.failure;
+    return ExitCode.software;
   }
 }
 

@@ -21,3 +21,48 @@ export function renderTable(rows: readonly Row[], columns?: readonly string[]): 
 export function renderJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
+
+/** Terminal width that every human report fits, whatever the terminal. */
+export const REPORT_WIDTH = 80;
+
+/**
+ * Breaks text into lines of at most `width` characters at spaces; a word longer than a line is
+ * cut, never dropped.
+ */
+export function wrap(text: string, width = REPORT_WIDTH): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let rest = word;
+    while (rest.length > width) {
+      if (line !== "") lines.push(line);
+      lines.push(rest.slice(0, width));
+      rest = rest.slice(width);
+      line = "";
+    }
+    if (rest === "") continue;
+    if (line === "") line = rest;
+    else if (line.length + 1 + rest.length <= width) line += ` ${rest}`;
+    else {
+      lines.push(line);
+      line = rest;
+    }
+  }
+  if (line !== "" || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/**
+ * `prefix` and the text wrapped after it within `width`, continuation lines indented by `indent`
+ * (by default as far as the prefix reaches, so the text stands in one column).
+ */
+export function wrapAfter(
+  prefix: string,
+  text: string,
+  width = REPORT_WIDTH,
+  indent = " ".repeat(prefix.length),
+): string[] {
+  const [first = "", ...rest] = wrap(text, width - prefix.length);
+  const more = wrap(rest.join(" "), width - indent.length).filter((line) => line !== "");
+  return [`${prefix}${first}`, ...more.map((line) => `${indent}${line}`)];
+}

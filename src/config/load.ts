@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { CommandError, ExitCode } from "../core/exit-codes.js";
 import { describeIssues } from "./problems.js";
 import { type Config, configSchema } from "./schema.js";
@@ -27,7 +27,18 @@ export type PasswordSource =
   | "systemd credential apipassword"
   | "server.apiPasswordFile"
   | "server.apiPassword"
+  | "credential source beside the config"
   | "none";
+
+/**
+ * Where the installed unit's credential comes from: LoadCredential=apipassword:/etc/timeclock/
+ * apipassword, the file beside the config. The service reads a copy systemd hands it; an admin
+ * command outside the service reads the source itself when it may (as root), so that it books,
+ * checks and diagnoses with the same password the service uses.
+ */
+export function credentialSourcePath(configPath: string): string {
+  return join(dirname(configPath), PASSWORD_CREDENTIAL);
+}
 
 export interface LoadedConfig {
   path: string;
@@ -39,6 +50,11 @@ export interface LoadedConfig {
   passwordProblem: string | undefined;
   /** Problems worth a warning that do not stop the terminal. */
   warnings: string[];
+  /**
+   * The credential's source file when it exists but this process may not read it (only root may):
+   * the command has to run the way the service does to get the password.
+   */
+  unreadableCredential?: string;
 }
 
 /** Validates parsed JSON; `file` only names the source in errors. */
@@ -67,11 +83,33 @@ function readFirstLine(path: string, what: string, file: string): string {
   return line;
 }
 
+type ResolvedPassword = {
+  apiPassword: string | undefined;
+  passwordSource: PasswordSource;
+  unreadableCredential?: string;
+};
+
+/** The installed credential source, when no other source gave a password. */
+function fromCredentialSource(file: string): ResolvedPassword {
+  const source = credentialSourcePath(file);
+  try {
+    const text = readFileSync(source, "utf8");
+    const line = text.split(/\r?\n/, 1)[0]?.trim() ?? "";
+    if (line) return { apiPassword: line, passwordSource: "credential source beside the config" };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "EPERM") {
+      return { apiPassword: undefined, passwordSource: "none", unreadableCredential: source };
+    }
+  }
+  return { apiPassword: undefined, passwordSource: "none" };
+}
+
 export function resolvePassword(
   config: Config,
   env: NodeJS.ProcessEnv,
   file: string,
-): { apiPassword: string | undefined; passwordSource: PasswordSource } {
+): ResolvedPassword {
   const fromEnv = env[PASSWORD_ENV];
   if (fromEnv) return { apiPassword: fromEnv, passwordSource: `environment ${PASSWORD_ENV}` };
   const credentials = env.CREDENTIALS_DIRECTORY;
@@ -96,7 +134,7 @@ export function resolvePassword(
   if (config.server.apiPassword) {
     return { apiPassword: config.server.apiPassword, passwordSource: "server.apiPassword" };
   }
-  return { apiPassword: undefined, passwordSource: "none" };
+  return fromCredentialSource(file);
 }
 
 function permissionWarnings(path: string, config: Config): string[] {
@@ -136,9 +174,11 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
   try {
     const password = resolvePassword(config, env, path);
     const passwordProblem =
-      password.apiPassword === undefined
-        ? `no API password: set ${PASSWORD_ENV}, the systemd credential ${PASSWORD_CREDENTIAL}, server.apiPasswordFile or server.apiPassword`
-        : undefined;
+      password.apiPassword !== undefined
+        ? undefined
+        : password.unreadableCredential !== undefined
+          ? `no API password for this user (uid ${process.getuid?.() ?? "?"}): it is the systemd credential ${PASSWORD_CREDENTIAL}, whose source ${password.unreadableCredential} only root may read; the service gets a copy from systemd`
+          : `no API password: set ${PASSWORD_ENV}, the systemd credential ${PASSWORD_CREDENTIAL}, server.apiPasswordFile or server.apiPassword`;
     return { path, config, ...password, passwordProblem, warnings };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

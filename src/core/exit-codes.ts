@@ -1,17 +1,99 @@
 /**
- * Process exit codes, after BSD sysexits so that scripts and systemd can tell failures apart.
- * `config` is listed in the unit's RestartPreventExitStatus= so a typo does not restart forever.
+ * Process exit codes: the one table. Each code has one meaning in every command, so that scripts,
+ * monitoring and systemd can act on it; the README's table is made from this one (a test compares
+ * them). The health commands (`status`, `doctor`, `config check`) answer 0, 1 or 2 as monitoring
+ * plugins do; failures use codes after BSD sysexits where one fits, and 80 and up for the admin's
+ * own outcomes. `config` is listed in the unit's RestartPreventExitStatus= so a typo does not
+ * restart forever.
  */
-export const ExitCode = {
-  ok: 0,
-  failure: 1,
-  usage: 64,
-  refused: 65,
-  network: 69,
-  auth: 77,
-  config: 78,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+export const EXIT_CODES = {
+  ok: {
+    code: 0,
+    meaning: "done; for `status`, `doctor` and `config check`: all is well",
+  },
+  warning: {
+    code: 1,
+    meaning:
+      "`status`, `doctor`, `config check`: something needs attention soon (a refused entry, an unsynchronised clock, a world-readable password), but the terminal works",
+  },
+  critical: {
+    code: 2,
+    meaning:
+      "`status`, `doctor`, `config check`: the terminal does not do its job (not running, reader down, no API password, booking paused); doctor: a check failed",
+  },
+  usage: {
+    code: 64,
+    meaning:
+      "the command line is wrong: an unknown option, a bad value, a 10-digit badge without --digits when the terminal cannot tell which reading is meant",
+  },
+  refused: {
+    code: 65,
+    meaning: "GoodTime refused the request of a `server` command: it understood and said no",
+  },
+  noInput: {
+    code: 66,
+    meaning: "a file named on the command line cannot be read (missing, no permission)",
+  },
+  network: {
+    code: 69,
+    meaning:
+      "GoodTime cannot be reached, does not answer as its API (a captive portal, a wrong server.baseUrl, a failing service), or its answer was lost",
+  },
+  software: {
+    code: 70,
+    meaning: "an unexpected error, a bug: please report it with the message and the log",
+  },
+  cannotWrite: {
+    code: 73,
+    meaning: "an output file (`--out`) cannot be written",
+  },
+  storage: {
+    code: 74,
+    meaning:
+      "the database cannot be opened or read (damaged, newer schema, data directory not writable); the message says how to recover",
+  },
+  auth: { code: 77, meaning: "GoodTime refused the login: the API password or login email" },
+  config: {
+    code: 78,
+    meaning:
+      "the configuration is invalid or unreadable; the service does not restart on it: fix the file, then start it",
+  },
+  badInput: {
+    code: 80,
+    meaning:
+      "the input was refused as a whole and nothing was written: bad lines in a badge CSV, or values `--check` found unknown to GoodTime",
+  },
+  notFound: { code: 81, meaning: "no such entry, review or badge mapping" },
+  conflict: {
+    code: 82,
+    meaning:
+      "not possible in the current state: the entry is not refused or already booked, the review is resolved, a badge matches several mappings, or someone changed it meanwhile",
+  },
+  wrongUser: {
+    code: 83,
+    meaning:
+      "run as root on a database that belongs to the service user; run it as that user: sudo -u timeclock timeclock ...",
+  },
+  noDevice: {
+    code: 84,
+    meaning: "no LED, buzzer or other device of the command could be opened (`gpio test`)",
+  },
+} as const satisfies Record<string, { code: number; meaning: string }>;
+
+export type ExitCodeName = keyof typeof EXIT_CODES;
+
+export const ExitCode = Object.fromEntries(
+  Object.entries(EXIT_CODES).map(([name, entry]) => [name, entry.code]),
+) as { readonly [Name in ExitCodeName]: (typeof EXIT_CODES)[Name]["code"] };
+export type ExitCode = (typeof ExitCode)[ExitCodeName];
+
+/** The table of every exit code as Markdown, for the README (npm run docs rewrites it). */
+export function exitCodesMarkdown(): string {
+  const rows = Object.values(EXIT_CODES)
+    .sort((a, b) => a.code - b.code)
+    .map((entry) => `| ${entry.code} | ${entry.meaning} |`);
+  return ["| code | meaning |", "|---|---|", ...rows].join("\n");
+}
 
 /** An error that ends a command with a one-line reason and a chosen exit code. */
 export class CommandError extends Error {
@@ -21,5 +103,13 @@ export class CommandError extends Error {
   ) {
     super(message);
     this.name = "CommandError";
+  }
+}
+
+/** Ends a command with a code and no message: it has said everything on stdout (`status`). */
+export class ExitStatus extends Error {
+  constructor(readonly exitCode: ExitCode) {
+    super(`exit status ${exitCode}`);
+    this.name = "ExitStatus";
   }
 }

@@ -1,7 +1,7 @@
 import { constants, existsSync, statSync } from "node:fs";
-import { ConfigError, loadConfig } from "../config/load.js";
+import { ConfigError, type LoadedConfig, loadConfig } from "../config/load.js";
 import { BadgeRepository } from "../store/badges.js";
-import { type Db, databasePath, schemaVersion } from "../store/database.js";
+import { type Db, databasePath, quickCheckProblems, schemaVersion } from "../store/database.js";
 import { SCHEMA_VERSION } from "../store/migrations.js";
 import type { ClockState } from "../system/clock-state.js";
 import {
@@ -41,37 +41,60 @@ export const configCheck: Check = {
         `edit ${error.file} (timeclock config schema lists every key), then run: timeclock --config ${path} config check`,
       );
     }
-    const { config, passwordSource, passwordProblem } = state.loaded;
-    if (passwordProblem !== undefined) {
-      return fail(
-        `config ${path} is valid, but ${passwordProblem}`,
-        `give the API password (GoodTime: Settings, tab Security) as the systemd credential apipassword, or in a file named by server.apiPasswordFile that only the timeclock user can read`,
-      );
-    }
-    const exposed = [
-      config.server.apiPassword !== undefined && worldReadable(path) ? path : undefined,
-      passwordSource === "server.apiPasswordFile" &&
-      config.server.apiPasswordFile !== undefined &&
-      worldReadable(config.server.apiPasswordFile)
-        ? config.server.apiPasswordFile
-        : undefined,
-    ].filter((file): file is string => file !== undefined);
-    if (exposed.length > 0) {
-      return warn(
-        `config ${path} is valid; the API password comes from ${passwordSource}, but ${exposed.join(" and ")} holding it is readable by every user`,
-        `run: chmod o-r ${exposed.join(" ")} (or move the password to the systemd credential apipassword)`,
-      );
-    }
-    return ok(`config ${path} is valid; the API password comes from ${passwordSource}`);
+    return judgeConfig(state.loaded, deps.selfCommand);
   },
 };
+
+/** The unit's user and group, which own the data directory and get the credential. */
+const SERVICE_USER = "timeclock";
+
+/**
+ * The exact line that runs a command of this program the way the service runs: as its user and
+ * groups, with the credential systemd hands the service.
+ */
+export function asServiceCommand(
+  credentialFile: string,
+  selfCommand: string,
+  args: string,
+): string {
+  return `sudo systemd-run --pipe --wait --quiet --collect --uid=${SERVICE_USER} --gid=${SERVICE_USER} -p SupplementaryGroups="dialout gpio input" -p LoadCredential=apipassword:${credentialFile} ${selfCommand} ${args}`;
+}
+
+/**
+ * What a loaded configuration means for the terminal: its password source, and whether anyone
+ * can read the password. One judgement for `doctor` and `config check`, so that they agree.
+ */
+export function judgeConfig(loaded: LoadedConfig, selfCommand: string): Finding {
+  const { config, path, passwordSource, passwordProblem } = loaded;
+  if (passwordProblem !== undefined) {
+    const fix =
+      loaded.unreadableCredential !== undefined
+        ? `run it as the service gets the password: ${asServiceCommand(loaded.unreadableCredential, selfCommand, `doctor --config ${path}`)}`
+        : `give the API password (GoodTime: Settings, tab Security) as the systemd credential apipassword, or in a file named by server.apiPasswordFile that only the timeclock user can read`;
+    return fail(`config ${path} is valid, but ${passwordProblem}`, fix);
+  }
+  const exposed = [
+    config.server.apiPassword !== undefined && worldReadable(path) ? path : undefined,
+    passwordSource === "server.apiPasswordFile" &&
+    config.server.apiPasswordFile !== undefined &&
+    worldReadable(config.server.apiPasswordFile)
+      ? config.server.apiPasswordFile
+      : undefined,
+  ].filter((file): file is string => file !== undefined);
+  if (exposed.length > 0) {
+    return warn(
+      `config ${path} is valid; the API password comes from ${passwordSource}, but ${exposed.join(" and ")} holding it is readable by every user`,
+      `run: chmod o-r ${exposed.join(" ")} (or move the password to the systemd credential apipassword)`,
+    );
+  }
+  return ok(`config ${path} is valid; the API password comes from ${passwordSource}`);
+}
 
 const RECOVER_FIX = (path: string) =>
   `stop the service (sudo systemctl stop timeclock), copy ${path} aside and try: sqlite3 ${path} ".recover" | sqlite3 recovered.db`;
 
 function judgeDatabase(deps: DoctorDeps, state: DoctorState, db: Db, path: string): Finding {
-  const rows = db.pragma("quick_check") as { quick_check: string }[];
-  const problems = rows.map((row) => row.quick_check).filter((line) => line !== "ok");
+  const problems = quickCheckProblems(db);
   if (problems.length > 0) {
     return fail(
       `database ${path} is damaged: ${problems.slice(0, 3).join("; ")}`,

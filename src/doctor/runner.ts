@@ -85,7 +85,8 @@ export async function runDoctor(
   return results;
 }
 
-/** 1 when any check failed, else 0: warnings alone do not fail the run. */
-export function doctorExitCode(results: readonly CheckResult[]): 0 | 1 {
-  return results.some((result) => result.status === "fail") ? 1 : 0;
+/** "critical" when any check failed, "warning" when any warned, else "ok": what `status` says too. */
+export function doctorLevel(results: readonly CheckResult[]): "ok" | "warning" | "critical" {
+  if (results.some((result) => result.status === "fail")) return "critical";
+  return results.some((result) => result.status === "warn") ? "warning" : "ok";
 }

@@ -1,5 +1,5 @@
 import { badgeText } from "../admin/badge-rules.js";
-import type { LoadedConfig, PasswordSource } from "../config/load.js";
+import { credentialSourcePath, type LoadedConfig, type PasswordSource } from "../config/load.js";
 import type { GoodTimeClient } from "../goodtime/client.js";
 import { GoodTimeError } from "../goodtime/errors.js";
 import type { Badge } from "../store/badges.js";
@@ -19,6 +19,8 @@ export function describePasswordSource(loaded: LoadedConfig): string {
       return `server.apiPasswordFile (${loaded.config.server.apiPasswordFile})`;
     case "server.apiPassword":
       return `server.apiPassword in ${loaded.path}`;
+    case "credential source beside the config":
+      return `the credential's source ${credentialSourcePath(loaded.path)} (read directly, as root)`;
     case "none":
       return "no source (none is configured)";
   }

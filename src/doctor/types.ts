@@ -39,6 +39,8 @@ export interface DoctorDeps {
   openDb: (path: string) => Db;
   /** Book, read back and delete a test entry (`--write-test`). */
   writeTest: boolean;
+  /** How to run this program again, for a fix that says exactly which line to run. */
+  selfCommand: string;
 }
 
 /** What earlier checks learned, for later ones. */

@@ -83,8 +83,11 @@ export interface ReviewDraft {
   reason: string;
 }
 
+/** Why a tap was ignored, as a stable code beside the reason in words. */
+export type IgnoreCode = "too-soon" | "no-open-shift";
+
 export type PairingDecision =
-  | { kind: "ignored"; reason: string; state: UserState }
+  | { kind: "ignored"; code: IgnoreCode; reason: string; state: UserState }
   | { kind: "clock-in"; state: UserState; review: ReviewDraft | null }
   | { kind: "clock-out"; state: UserState; entry: EntryDraft; next: OpenShift | null };
 
@@ -162,6 +165,7 @@ export function decideTap(
     if (sinceLast >= 0 && sinceLast < settings.minGapSeconds * 1000) {
       return {
         kind: "ignored",
+        code: "too-soon",
         reason: `too soon: ${formatSeconds(sinceLast)} after this user's last accepted tap (pairing.minGapSeconds is ${settings.minGapSeconds})`,
         state,
       };
@@ -171,7 +175,12 @@ export function decideTap(
   const shift = state.openShift;
   if (!shift) {
     if (intent?.kind === "out") {
-      return { kind: "ignored", reason: "the out key was pressed but no shift is open", state };
+      return {
+        kind: "ignored",
+        code: "no-open-shift",
+        reason: "the out key was pressed but no shift is open",
+        state,
+      };
     }
     return clockIn(input, null, intent?.timeTypeId);
   }

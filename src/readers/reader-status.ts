@@ -75,6 +75,12 @@ export class ReaderRuntime {
     this.#summary.log("warn", fields, msg);
   }
 
+  /** The source is gone for good: reported as stopped, then as the end of all reads. */
+  end(detail: string): void {
+    this.setState("stopped", detail);
+    this.#deps.events.onEnd?.(detail);
+  }
+
   count(counter: string, by = 1): void {
     this.#status.counters[counter] = (this.#status.counters[counter] ?? 0) + by;
   }

@@ -27,6 +27,8 @@ export interface ReaderStatus {
 export interface ReaderEvents {
   onBadge(read: BadgeRead): void;
   onStatus?(status: ReaderStatus): void;
+  /** The source ended for good and no badge can come any more (standard input was closed). */
+  onEnd?(detail: string): void;
 }
 
 export interface Reader {

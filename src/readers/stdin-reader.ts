@@ -11,7 +11,7 @@ export class StdinReader implements Reader {
   readonly #onEnd = () => {
     this.#runtime.handle(this.#decoder.reset());
     this.#detach();
-    this.#runtime.setState("stopped", "standard input ended; no more badges will be read");
+    this.#runtime.end("standard input ended; no more badges will be read");
   };
   readonly #onError = (error: Error) => {
     this.#detach();

@@ -1,4 +1,4 @@
-import { type Db, toDbTime } from "./database.js";
+import { type Db, statement, toDbTime } from "./database.js";
 
 export interface AdminEvent {
   id: number;
@@ -28,18 +28,30 @@ export class AdminEventLog {
   }
 
   append(action: string, subject: string, detail: unknown, now: Date): number {
-    const result = this.#db
-      .prepare("INSERT INTO admin_events (at, action, subject, detail) VALUES (?, ?, ?, ?)")
-      .run(toDbTime(now), action, subject, detail === undefined ? null : JSON.stringify(detail));
+    const result = statement(
+      this.#db,
+      "INSERT INTO admin_events (at, action, subject, detail) VALUES (?, ?, ?, ?)",
+    ).run(toDbTime(now), action, subject, detail === undefined ? null : JSON.stringify(detail));
     return Number(result.lastInsertRowid);
   }
 
-  /** Newest first. */
-  list(limit = 100): AdminEvent[] {
-    const rows = this.#db
-      .prepare("SELECT * FROM admin_events ORDER BY id DESC LIMIT ?")
-      .all(limit) as EventRow[];
-    return rows.map((row) => ({
+  /**
+   * The newest `limit` events (at or after `since`, about `subject` when given), returned oldest
+   * first so that they read as a story.
+   */
+  list(query: { since?: Date; subject?: string; limit?: number } = {}): AdminEvent[] {
+    const rows = statement(
+      this.#db,
+      `SELECT * FROM admin_events
+         WHERE at >= ? AND (? IS NULL OR subject = ?)
+         ORDER BY id DESC LIMIT ?`,
+    ).all(
+      query.since ? toDbTime(query.since) : "",
+      query.subject ?? null,
+      query.subject ?? null,
+      query.limit ?? 100,
+    ) as EventRow[];
+    return rows.reverse().map((row) => ({
       ...row,
       detail: row.detail === null ? null : (JSON.parse(row.detail) as unknown),
     }));

@@ -1,3 +1,5 @@
+import type { KnownBits } from "../badges/badge-id.js";
+import { BadgeIndex } from "../badges/badge-index.js";
 import type { Clock } from "../core/clock.js";
 import { type Db, statement, toDbTime } from "./database.js";
 
@@ -22,7 +24,7 @@ export type BadgeLookup =
 
 export interface UnknownBadge {
   badgeId: string;
-  knownBits: number;
+  knownBits: KnownBits;
   taps: number;
   firstAt: string;
   lastAt: string;
@@ -136,28 +138,35 @@ export class BadgeRepository {
     return statement(this.#db, "DELETE FROM badges WHERE badge_id = ?").run(badgeId).changes > 0;
   }
 
-  /** Badges that were tapped and refused because nobody owns them, and are still not mapped. */
-  unknown(): UnknownBadge[] {
+  /**
+   * Badges tapped and refused because nobody owned them at the time, most recent first, whether or
+   * not they are mapped now; with `since`, only those tapped after it.
+   */
+  tappedUnknown(since?: Date): UnknownBadge[] {
     const rows = statement(
       this.#db,
       `SELECT badge_id, known_bits, count(*) AS taps, min(wall_at) AS first_at, max(wall_at) AS last_at
-         FROM taps WHERE outcome = 'refused' AND reason LIKE 'unknown badge%'
-         GROUP BY badge_id, known_bits ORDER BY last_at DESC`,
-    ).all() as {
+         FROM taps WHERE reason_code = 'unknown-badge'
+         GROUP BY badge_id, known_bits HAVING max(wall_at) > ? ORDER BY last_at DESC`,
+    ).all(since ? toDbTime(since) : "") as {
       badge_id: string;
-      known_bits: number;
+      known_bits: KnownBits;
       taps: number;
       first_at: string;
       last_at: string;
     }[];
-    return rows
-      .filter((row) => this.lookup(row.badge_id, row.known_bits).kind === "unknown")
-      .map((row) => ({
-        badgeId: row.badge_id,
-        knownBits: row.known_bits,
-        taps: row.taps,
-        firstAt: row.first_at,
-        lastAt: row.last_at,
-      }));
+    return rows.map((row) => ({
+      badgeId: row.badge_id,
+      knownBits: row.known_bits,
+      taps: row.taps,
+      firstAt: row.first_at,
+      lastAt: row.last_at,
+    }));
+  }
+
+  /** Badges tapped as unknown that are still not mapped (see `tappedUnknown`). */
+  unknown(since?: Date): UnknownBadge[] {
+    const mapped = new BadgeIndex(this.list());
+    return this.tappedUnknown(since).filter((badge) => mapped.matching(badge).length === 0);
   }
 }

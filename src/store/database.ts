@@ -11,7 +11,7 @@ export const DATABASE_FILE = "timeclock.db";
 
 export class StoreError extends CommandError {
   constructor(message: string) {
-    super(message, ExitCode.failure);
+    super(message, ExitCode.storage);
     this.name = "StoreError";
   }
 }
@@ -68,9 +68,14 @@ export function migrate(
   }
 }
 
-function quickCheck(db: Db, path: string): void {
+/** What SQLite's quick_check finds wrong with the file; empty when it is sound. */
+export function quickCheckProblems(db: Db): string[] {
   const rows = db.pragma("quick_check") as { quick_check: string }[];
-  const problems = rows.map((row) => row.quick_check).filter((line) => line !== "ok");
+  return rows.map((row) => row.quick_check).filter((line) => line !== "ok");
+}
+
+function quickCheck(db: Db, path: string): void {
+  const problems = quickCheckProblems(db);
   if (problems.length > 0) {
     throw new StoreError(
       `database ${path} is damaged (${problems.slice(0, 3).join("; ")}). Stop the service, copy the file aside, then try: sqlite3 ${path} ".recover" | sqlite3 recovered.db`,
@@ -105,6 +110,29 @@ export function openDatabase(dataDir: string, options: OpenOptions): Db {
     throw new StoreError(`cannot open database ${path}: ${(error as Error).message}`);
   }
   return db;
+}
+
+/**
+ * Opens a database file that must exist, without creating, migrating or changing it: for
+ * inspecting one (doctor), whatever its schema version.
+ */
+export function openExistingDatabase(path: string): Db {
+  const db = new Database(path, { fileMustExist: true });
+  db.pragma("busy_timeout = 5000");
+  return db;
+}
+
+/**
+ * Runs `work` as one write transaction, taken at once (BEGIN IMMEDIATE), so that what it reads is
+ * what it writes over: the daemon's taps wait on its lock instead of slipping in between.
+ */
+export function writeTransaction<T>(db: Db, work: () => T): T {
+  return db.transaction(work).immediate();
+}
+
+/** Throws unless the database answers a trivial query: the watchdog's proof of life. */
+export function assertAnswers(db: Db): void {
+  statement(db, "SELECT 1").get();
 }
 
 const statements = new WeakMap<Db, Map<string, Database.Statement>>();

@@ -3,6 +3,7 @@ import {
   type BadgeOwner,
   decideTap,
   type EntryDraft,
+  type IgnoreCode,
   type OpenShift,
   type PairingSettings,
   type TapIntent,
@@ -12,6 +13,7 @@ import {
 import { BadgeRepository } from "./badges.js";
 import { type Db, fromDbTime, statement, toDbTime } from "./database.js";
 import { Outbox } from "./outbox.js";
+import { addReview } from "./reviews.js";
 
 export interface TapRead {
   badgeId: string;
@@ -22,10 +24,17 @@ export interface TapRead {
 
 export type TapOutcome = "clock-in" | "clock-out" | "ignored" | "refused";
 
+/**
+ * Why a tap was refused or ignored, stored beside the reason in words so that reports and the
+ * admin commands select by code, never by the wording.
+ */
+export type TapReasonCode = "unknown-badge" | "ambiguous-badge" | IgnoreCode;
+
 export interface RecordedTap {
   tapId: number;
   outcome: TapOutcome;
   reason: string | null;
+  reasonCode: TapReasonCode | null;
   email: string | null;
   badgeName: string | null;
   entry: EntryDraft | null;
@@ -98,15 +107,17 @@ export class TapJournal {
     ).id;
     const lookup = this.#badges.lookup(read.badgeId, read.knownBits);
     if (lookup.kind !== "found") {
+      const reasonCode = lookup.kind === "unknown" ? "unknown-badge" : "ambiguous-badge";
       const reason =
         lookup.kind === "unknown"
           ? "unknown badge: not mapped to any user (timeclock badges add)"
           : `ambiguous badge: the bits this reader sees match ${lookup.badges.length} mapped badges (timeclock badges list); map the badge by its full 10-hex ID`;
-      this.#insertTap(tapId, read, time, "refused", reason, null, null);
+      this.#insertTap(tapId, read, time, "refused", { reason, code: reasonCode }, null, null);
       return {
         tapId,
         outcome: "refused",
         reason,
+        reasonCode,
         email: null,
         badgeName: null,
         entry: null,
@@ -129,11 +140,13 @@ export class TapJournal {
     );
 
     if (decision.kind === "ignored") {
-      this.#insertTap(tapId, read, time, "ignored", decision.reason, owner.email, null);
+      const why = { reason: decision.reason, code: decision.code };
+      this.#insertTap(tapId, read, time, "ignored", why, owner.email, null);
       return {
         tapId,
         outcome: "ignored",
         reason: decision.reason,
+        reasonCode: decision.code,
         email: owner.email,
         badgeName: badge.name,
         entry: null,
@@ -144,12 +157,27 @@ export class TapJournal {
     this.#insertTap(tapId, read, time, decision.kind, null, owner.email, entry?.id ?? null);
     if (entry) this.#outbox.enqueue(entry, entry.held ? "held" : "pending", time.at);
     const review = decision.kind === "clock-in" ? decision.review : null;
-    if (review) this.#insertReview(review.email, review.shift, review.reason, time.at);
+    if (review) {
+      const { shift } = review;
+      addReview(this.#db, {
+        email: review.email,
+        badgeId: shift.badgeId,
+        badgeName: shift.badgeName,
+        startTapId: shift.startTapId,
+        start: shift.start.at,
+        timeTypeId: shift.timeTypeId,
+        projectId: shift.projectId,
+        reason: review.reason,
+        createdAt: time.at,
+        entryId: null,
+      });
+    }
     this.#saveState(owner.email, tapId, decision.state);
     return {
       tapId,
       outcome: decision.kind,
       reason: review?.reason ?? null,
+      reasonCode: null,
       email: owner.email,
       badgeName: badge.name,
       entry,
@@ -228,15 +256,15 @@ export class TapJournal {
     read: TapRead,
     time: TapTime,
     outcome: TapOutcome,
-    reason: string | null,
+    why: { reason: string; code: TapReasonCode } | null,
     email: string | null,
     entryId: string | null,
   ): void {
     statement(
       this.#db,
       `INSERT INTO taps (id, badge_id, known_bits, raw, source, wall_at, mono_ms, boot_id, clock_synced,
-           outcome, reason, email, entry_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           outcome, reason, reason_code, email, entry_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       read.badgeId,
@@ -248,28 +276,10 @@ export class TapJournal {
       time.bootId,
       time.synced ? 1 : 0,
       outcome,
-      reason,
+      why?.reason ?? null,
+      why?.code ?? null,
       email,
       entryId,
-    );
-  }
-
-  #insertReview(email: string, shift: OpenShift, reason: string, now: Date): void {
-    statement(
-      this.#db,
-      `INSERT INTO reviews (email, badge_id, start_tap_id, start_at, time_type_id, project_id, badge_name,
-           reason, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      email,
-      shift.badgeId,
-      shift.startTapId,
-      toDbTime(shift.start.at),
-      shift.timeTypeId,
-      shift.projectId,
-      shift.badgeName,
-      reason,
-      toDbTime(now),
     );
   }
 }

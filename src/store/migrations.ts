@@ -141,6 +141,42 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 3,
     description:
+      "tap reasons as codes, admin overrides of an entry's user, time type and project, and the admin's marks",
+    sql: `
+      ALTER TABLE taps ADD COLUMN reason_code TEXT;
+      -- Taps journalled before this version carry only the English reason; it is read once here,
+      -- with the journal's update guard lifted for these statements alone.
+      DROP TRIGGER taps_no_update;
+      UPDATE taps SET reason_code = 'unknown-badge'
+        WHERE outcome = 'refused' AND reason LIKE 'unknown badge%';
+      UPDATE taps SET reason_code = 'ambiguous-badge'
+        WHERE outcome = 'refused' AND reason LIKE 'ambiguous badge%';
+      UPDATE taps SET reason_code = 'too-soon' WHERE outcome = 'ignored' AND reason LIKE 'too soon%';
+      UPDATE taps SET reason_code = 'no-open-shift'
+        WHERE outcome = 'ignored' AND reason LIKE 'the out key%';
+      CREATE TRIGGER taps_no_update BEFORE UPDATE ON taps
+        BEGIN SELECT RAISE(ABORT, 'the tap journal is append-only'); END;
+      CREATE INDEX taps_unknown_badges ON taps (badge_id, known_bits, wall_at)
+        WHERE reason_code = 'unknown-badge';
+      DROP INDEX taps_refused_badges;
+
+      -- fields: JSON of what the admin set, e.g. {"email": "...", "projectId": null}; a key that is
+      -- absent was not overridden.
+      CREATE TABLE entry_overrides (
+        entry_id TEXT PRIMARY KEY REFERENCES entries (id),
+        fields   TEXT NOT NULL,
+        set_at   TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE admin_marks (
+        name TEXT PRIMARY KEY,
+        at   TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 4,
+    description:
       "what was last sent for each entry (sent_as), so that a lookup matches what may be on the server",
     sql: `
       ALTER TABLE entries ADD COLUMN sent_as TEXT;

@@ -231,15 +231,25 @@ export class Outbox {
     ).run(error.message, error.code, toDbTime(now), id);
   }
 
-  /** Puts refused entries back in line; returns how many. */
-  retry(ids: readonly string[] | "all-refused", now: Date): number {
-    const sql =
-      "UPDATE entries SET state = 'pending', next_attempt_at = NULL, updated_at = ? WHERE state = 'refused'";
-    if (ids === "all-refused") return statement(this.#db, sql).run(toDbTime(now)).changes;
-    const one = statement(this.#db, `${sql} AND id = ?`);
-    return this.#db.transaction(() =>
-      ids.reduce((n, id) => n + one.run(toDbTime(now), id).changes, 0),
-    )();
+  /**
+   * Books an entry with other fields: an admin's retry or edit. A refused entry goes back in line;
+   * a held one stays held for the clock. `ambiguous` is left as it is: whatever may have reached
+   * the server is still looked up before the entry is sent again.
+   */
+  reassign(
+    id: string,
+    fields: Pick<OutboxEntry, "email" | "timeTypeId" | "projectId">,
+    now: Date,
+  ): boolean {
+    return (
+      statement(
+        this.#db,
+        `UPDATE entries SET email = ?, time_type_id = ?, project_id = ?,
+             state = CASE state WHEN 'refused' THEN 'pending' ELSE state END,
+             next_attempt_at = NULL, updated_at = ?
+           WHERE id = ? AND state IN ('held', 'pending', 'refused')`,
+      ).run(fields.email, fields.timeTypeId, fields.projectId, toDbTime(now), id).changes > 0
+    );
   }
 
   discard(id: string, now: Date): boolean {

@@ -1,4 +1,5 @@
 import { type Db, fromDbTime, toDbTime } from "./database.js";
+import { addReview } from "./reviews.js";
 
 interface HeldRow {
   id: string;
@@ -63,21 +64,18 @@ export function reanchorHeldEntries(
       }
       const reason =
         "the terminal restarted before its clock was ever synchronised, so this shift's times cannot be trusted; book it with explicit times or discard it";
-      db.prepare(
-        `INSERT INTO reviews (email, badge_id, start_tap_id, start_at, time_type_id, project_id, badge_name, reason,
-           created_at, entry_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        row.email,
-        row.badge_id,
-        row.start_tap_id,
-        row.start_wall,
-        row.time_type_id,
-        row.project_id,
-        row.badge_name,
+      addReview(db, {
+        email: row.email,
+        badgeId: row.badge_id,
+        badgeName: row.badge_name,
+        startTapId: row.start_tap_id,
+        start: fromDbTime(row.start_wall),
+        timeTypeId: row.time_type_id,
+        projectId: row.project_id,
         reason,
-        toDbTime(now),
-        row.id,
-      );
+        createdAt: now,
+        entryId: row.id,
+      });
       db.prepare(
         "UPDATE entries SET state = 'discarded', last_error = ?, updated_at = ? WHERE id = ?",
       ).run(`moved to review: ${reason}`, toDbTime(now), row.id);

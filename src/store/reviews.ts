@@ -1,4 +1,4 @@
-import { type Db, fromDbTime, toDbTime } from "./database.js";
+import { type Db, fromDbTime, statement, toDbTime } from "./database.js";
 import { type NewEntry, Outbox } from "./outbox.js";
 
 export type ReviewResolution = "booked" | "discarded";
@@ -56,6 +56,42 @@ function toReview(row: ReviewRow): Review {
     note: row.note,
     entryId: row.entry_id,
   };
+}
+
+/** A review as the journal or the re-anchoring of held entries opens it. */
+export type NewReview = Pick<
+  Review,
+  | "email"
+  | "badgeId"
+  | "badgeName"
+  | "startTapId"
+  | "start"
+  | "timeTypeId"
+  | "projectId"
+  | "reason"
+  | "createdAt"
+  | "entryId"
+>;
+
+/** Opens a review; the one place a review is written, inside the caller's transaction. */
+export function addReview(db: Db, review: NewReview): void {
+  statement(
+    db,
+    `INSERT INTO reviews (email, badge_id, start_tap_id, start_at, time_type_id, project_id, badge_name,
+         reason, created_at, entry_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    review.email,
+    review.badgeId,
+    review.startTapId,
+    toDbTime(review.start),
+    review.timeTypeId,
+    review.projectId,
+    review.badgeName,
+    review.reason,
+    toDbTime(review.createdAt),
+    review.entryId,
+  );
 }
 
 /** The review list: written by the journal, resolved by an admin. */

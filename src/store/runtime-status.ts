@@ -1,26 +1,34 @@
-import { type Db, toDbTime } from "./database.js";
+import { type Db, statement, toDbTime } from "./database.js";
 
 /**
  * Small JSON documents the daemon publishes for admin commands running in other processes
- * (`timeclock status`): reader state, sync state, clock state.
+ * (`timeclock status`). The store only keeps them; which documents exist and what each holds is
+ * the `Documents` map the caller names (the terminal's is `TerminalStatusDocuments`), so a
+ * writer and a reader agree on the type of every key at compile time.
  */
-export class RuntimeStatus {
+export class RuntimeStatus<Documents extends object> {
   readonly #db: Db;
 
   constructor(db: Db) {
     this.#db = db;
   }
 
-  write(key: string, value: unknown, now: Date): void {
-    this.#db
-      .prepare("INSERT OR REPLACE INTO runtime_status (key, value, updated_at) VALUES (?, ?, ?)")
-      .run(key, JSON.stringify(value), toDbTime(now));
+  write<Key extends keyof Documents & string>(key: Key, value: Documents[Key], now: Date): void {
+    statement(
+      this.#db,
+      "INSERT OR REPLACE INTO runtime_status (key, value, updated_at) VALUES (?, ?, ?)",
+    ).run(key, JSON.stringify(value), toDbTime(now));
   }
 
-  read<T>(key: string): { value: T; updatedAt: string } | undefined {
-    const row = this.#db
-      .prepare("SELECT value, updated_at FROM runtime_status WHERE key = ?")
-      .get(key) as { value: string; updated_at: string } | undefined;
-    return row ? { value: JSON.parse(row.value) as T, updatedAt: row.updated_at } : undefined;
+  read<Key extends keyof Documents & string>(
+    key: Key,
+  ): { value: Documents[Key]; updatedAt: string } | undefined {
+    const row = statement(
+      this.#db,
+      "SELECT value, updated_at FROM runtime_status WHERE key = ?",
+    ).get(key) as { value: string; updated_at: string } | undefined;
+    return row
+      ? { value: JSON.parse(row.value) as Documents[Key], updatedAt: row.updated_at }
+      : undefined;
   }
 }

@@ -1,33 +1,68 @@
 import { describe, expect, it } from "vitest";
-import {
-  badgeText,
-  checkAgainstServer,
-  normaliseEmail,
-  parseAdminBadge,
-  resolvePartial,
-} from "../../src/admin/badge-rules.js";
+import { readTypedBadge, resolvePartial } from "../../src/admin/badge-input.js";
+import { badgeText, checkAgainstServer, normaliseEmail } from "../../src/admin/badge-rules.js";
+import { AdminError } from "../../src/admin/errors.js";
 import type { BadgeIdentity } from "../../src/badges/badge-id.js";
+import { BadgeIndex } from "../../src/badges/badge-index.js";
+
+const full = (badgeId: string): BadgeIdentity => ({ badgeId, knownBits: 40 });
+const seenOf = (...badges: BadgeIdentity[]) => new BadgeIndex<BadgeIdentity>(badges);
 
 describe("badge rules", () => {
   it.each([
-    ["0f-00-a1-b2-c3", undefined, { id: "0F00A1B2C3", knownBits: 40 }],
-    ["0010597059", "dec10", { id: "0000A1B2C3", knownBits: 32 }],
-    ["0010597059", "hex10", { id: "0010597059", knownBits: 40 }],
-    ["161,45763", "dec10", { id: "0000A1B2C3", knownBits: 24 }],
-    ["0x0012345678", "dec10", { id: "0012345678", knownBits: 40 }],
+    ["0f-00-a1-b2-c3", undefined, { badgeId: "0F00A1B2C3", knownBits: 40 }],
+    ["0010597059", "dec10", { badgeId: "0000A1B2C3", knownBits: 32 }],
+    ["0010597059", "hex10", { badgeId: "0010597059", knownBits: 40 }],
+    ["161,45763", "dec10", { badgeId: "0000A1B2C3", knownBits: 24 }],
+    ["0x0012345678", undefined, { badgeId: "0012345678", knownBits: 40 }],
+    // Above 4294967295 ten digits cannot be a card decimal: only the hex reading is left.
+    ["5000000000", undefined, { badgeId: "5000000000", knownBits: 40 }],
   ] as const)("reads %j with digits %j", (input, digits, expected) => {
-    expect(parseAdminBadge(input, digits)).toEqual({ ok: true, ...expected });
+    expect(readTypedBadge(input, digits, seenOf())).toEqual({ identity: expected, note: null });
   });
 
-  it("reads ten plain digits as the canonical hex ID unless told they are the card decimal", () => {
-    expect(parseAdminBadge("0010597059")).toEqual({ ok: true, id: "0010597059", knownBits: 40 });
-    expect(parseAdminBadge("0010597059", "dec10")).toEqual({
-      ok: true,
-      id: "0000A1B2C3",
-      knownBits: 32,
-    });
-    const ghost = parseAdminBadge("0000000000");
-    expect(!ghost.ok && ghost.reason).toContain("ghost");
+  it.each([
+    // seen, typed, the reading taken, the word the note uses
+    [[full("0F00A1B2C3")], "0010597059", { badgeId: "0000A1B2C3", knownBits: 32 }, "card decimal"],
+    [
+      [{ badgeId: "0000A1B2C3", knownBits: 32 }],
+      "0010597059",
+      { badgeId: "0000A1B2C3", knownBits: 32 },
+      "card decimal",
+    ],
+    [[full("0010597059")], "0010597059", { badgeId: "0010597059", knownBits: 40 }, "hex ID"],
+  ] as const)(
+    "with %j seen, reads %j the one way the terminal knows and says so",
+    (seen, typed, expected, word) => {
+      const read = readTypedBadge(typed, undefined, seenOf(...seen));
+      expect(read.identity).toEqual(expected);
+      expect(read.note).toContain(`read as the ${word}`);
+      expect(read.note).toContain("the hex ID 0010597059");
+      expect(read.note).toContain("…00A1B2C3 (low 32 bits)");
+    },
+  );
+
+  it.each([
+    ["neither", []],
+    ["both", [full("0010597059"), full("0F00A1B2C3")]],
+  ] as const)("asks for --digits when the terminal knows %s, showing both readings", (_, seen) => {
+    let error: unknown;
+    try {
+      readTypedBadge("0010597059", undefined, seenOf(...seen));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(AdminError);
+    expect(error).toMatchObject({ code: "ADM_DIGITS_NEEDED" });
+    const message = (error as Error).message;
+    expect(message).toContain("as the hex ID 0010597059");
+    expect(message).toContain("the decimal printed on the card, …00A1B2C3 (low 32 bits)");
+    expect(message).toContain("--digits dec10");
+  });
+
+  it("refuses a ghost ID whatever the digits", () => {
+    expect(() => readTypedBadge("0000000000", undefined, seenOf())).toThrow(/ghost/);
+    expect(() => readTypedBadge("0000000000", "dec10", seenOf())).toThrow(/ghost/);
   });
 
   it.each([
@@ -37,7 +72,7 @@ describe("badge rules", () => {
     ["0000A1B2C3", 24, "161,45763"],
   ] as const)("writes %s (%i bits) as %j, which reads back", (badgeId, knownBits, text) => {
     expect(badgeText({ badgeId, knownBits })).toBe(text);
-    expect(parseAdminBadge(text, "dec10")).toEqual({ ok: true, id: badgeId, knownBits });
+    expect(readTypedBadge(text, "dec10", seenOf()).identity).toEqual({ badgeId, knownBits });
   });
 
   it.each([
@@ -47,7 +82,7 @@ describe("badge rules", () => {
     [{ badgeId: "0000A1B2C3", knownBits: 32 }, [], "0000A1B2C3"],
     [{ badgeId: "0F00A1B2C3", knownBits: 40 }, ["1100A1B2C3"], "0F00A1B2C3"],
   ] as const)("resolves %j among %j to %s", (badge, known, expected) => {
-    const resolved = resolvePartial(badge as BadgeIdentity, known);
+    const resolved = resolvePartial(badge as BadgeIdentity, seenOf(...known.map(full)));
     expect(resolved.badgeId).toBe(expected);
     expect(resolved.knownBits).toBe(expected === badge.badgeId ? badge.knownBits : 40);
   });

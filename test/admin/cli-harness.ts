@@ -70,6 +70,14 @@ export function harness(options: HarnessOptions = {}): Harness {
   };
 }
 
+/** stderr without the note that no terminal runs to be told of a change (no daemon in these tests). */
+export function withoutNote(stderr: string): string {
+  return stderr
+    .split("\n")
+    .filter((line) => !line.startsWith("note: the terminal is not running"))
+    .join("\n");
+}
+
 /** `timeclock badges list --json`, parsed. */
 export async function badgeListJson(h: Harness) {
   const result = await h.cli("badges", "list", "--json");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assessStatus, renderStatus, type StatusInputs } from "../../src/admin/status.js";
+import { assessStatus, type StatusInputs, statusLevel } from "../../src/admin/status.js";
+import { renderStatus } from "../../src/cli/status-text.js";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 
@@ -22,20 +23,66 @@ function healthy(): StatusInputs {
       pausedUntil: null,
       pauseReason: null,
     },
-    clock: { synchronized: true, source: "chrony", bootId: "b" },
+    clock: { synchronized: true, source: "chrony", bootId: "b", checkedAt: "2026-03-10T11:00:00Z" },
     serverClock: { skewMs: 1500, ok: true, observedAt: "2026-03-10T11:59:00Z" },
     entries: { held: 0, pending: 1, sending: 0, booked: 4, refused: 0, discarded: 0 },
     oldestUnbookedAt: new Date("2026-03-10T11:50:00Z"),
     lastBookedAt: new Date("2026-03-10T11:00:00Z"),
     openShifts: [],
     openReviews: 0,
+    unknownBadges: [],
+    unknownSeenAt: null,
   };
 }
 
 describe("assessStatus", () => {
   it("finds nothing in a healthy terminal", () => {
     expect(assessStatus(healthy())).toEqual([]);
+    expect(statusLevel([])).toBe("ok");
     expect(renderStatus(healthy(), [])).toMatch(/^OK: nothing needs attention\n/);
+  });
+
+  it.each([
+    [["notice"], "ok"],
+    [["warning", "notice"], "warning"],
+    [["critical", "warning"], "critical"],
+  ] as const)("rates %j as %s", (severities, level) => {
+    expect(statusLevel(severities.map((severity) => ({ severity, message: "x" })))).toBe(level);
+  });
+
+  it("fits every line in 80 columns, however long the parts' texts", () => {
+    const inputs = healthy();
+    if (inputs.reader) {
+      inputs.reader.device =
+        "/dev/serial/by-id/usb-Prolific_Technology_Inc._USB-Serial_Controller-if00-port0";
+      inputs.reader.counters = {
+        reads: 123456,
+        duplicatesSuppressed: 98765,
+        framesDropped: 4321,
+        noiseBytes: 99999,
+        reopens: 12,
+      };
+    }
+    inputs.sync = {
+      phase: "idle",
+      lastBookedAt: null,
+      lastError: { at: NOW.toISOString(), code: "GT_REFUSED", message: "x".repeat(150) },
+      pausedUntil: null,
+      pauseReason: null,
+    };
+    inputs.openShifts = [
+      {
+        email: "a.very.long.login.email.address@a-rather-long-company-domain.example.com",
+        badgeName: "Anna Maria Schmidt-Oberhauser",
+        start: NOW,
+        startSynced: false,
+      },
+    ];
+    inputs.entries.refused = 3;
+    const text = renderStatus(inputs, assessStatus(inputs));
+    const lines = text.split("\n");
+    expect(lines.filter((line) => line.length > 80)).toEqual([]);
+    expect(text.replace(/\s+/g, "")).toContain("x".repeat(150));
   });
 
   it.each<[string, (s: StatusInputs) => void, string, string]>([
@@ -103,7 +150,13 @@ describe("assessStatus", () => {
     [
       "clock",
       (s) => {
-        s.clock = { synchronized: false, source: "none", bootId: "b", detail: "no NTP" };
+        s.clock = {
+          synchronized: false,
+          source: "none",
+          bootId: "b",
+          detail: "no NTP",
+          checkedAt: NOW.toISOString(),
+        };
         s.entries.held = 1;
       },
       "warning",
@@ -118,6 +171,24 @@ describe("assessStatus", () => {
       "differs from GoodTime's by -185 s",
     ],
     ["reviews", (s) => (s.openReviews = 1), "warning", "1 shift waits for review"],
+    [
+      "unknown badges",
+      (s) => {
+        s.unknownSeenAt = new Date("2026-03-10T08:00:00Z");
+        s.unknownBadges = ["0E00000001", "0E00000002", "0E00000003", "0E00000004"].map(
+          (badgeId, i) => ({
+            badgeId,
+            knownBits: 40,
+            taps: i + 1,
+            firstAt: "2026-03-10T09:00:00Z",
+            lastAt: "2026-03-10T10:00:00Z",
+            text: badgeId,
+          }),
+        );
+      },
+      "warning",
+      "4 unknown badges were tapped since 2026-03-10 09:00 +01:00 and refused: 0E00000001 (1×, last 2026-03-10 11:00 +01:00), 0E00000002 (2×",
+    ],
     [
       "a booking error",
       (s) => {
@@ -164,8 +235,8 @@ describe("assessStatus", () => {
       "notice",
     ]);
     expect(found[0]?.message).toContain("not running");
-    expect(renderStatus(inputs, found)).toContain(
-      "serial /dev/serial0: failed; last read 2026-03-10 12:00 +01:00; reads 3 (as last published)",
+    expect(renderStatus(inputs, found).replace(/\s+/g, " ")).toContain(
+      "reader serial /dev/serial0: failed; last read 2026-03-10 12:00 +01:00; reads 3 (as last published)",
     );
   });
 });

@@ -177,7 +177,7 @@ describe("timeclock export", () => {
       "--out",
       path,
     );
-    expect(result.code).toBe(ExitCode.usage);
+    expect(result.code).toBe(ExitCode.cannotWrite);
     expect(result.stderr).toContain('out.csv" (ENOENT)');
   });
 });

@@ -6,7 +6,11 @@ import { ExitCode } from "../../src/core/exit-codes.js";
 import { AdminEventLog } from "../../src/store/admin-events.js";
 import { BadgeRepository } from "../../src/store/badges.js";
 import { Outbox } from "../../src/store/outbox.js";
-import { RuntimeStatus } from "../../src/store/runtime-status.js";
+import type { RuntimeStatus } from "../../src/store/runtime-status.js";
+import {
+  type TerminalStatusDocuments,
+  terminalStatus,
+} from "../../src/terminal/status-documents.js";
 import { harness } from "../admin/cli-harness.js";
 import { tapper } from "../admin/seed.js";
 
@@ -47,7 +51,11 @@ function seeded() {
   return { h, db, tap, outbox, ids: ids as { anna: string; ben: string; clara: string } };
 }
 
-function publishHealthy(status: RuntimeStatus, now: Date, pid = process.pid) {
+function publishHealthy(
+  status: RuntimeStatus<TerminalStatusDocuments>,
+  now: Date,
+  pid = process.pid,
+) {
   status.write("terminal", { pid, startedAt: "2026-03-10T06:00:00Z", name: "door" }, now);
   status.write(
     "reader",
@@ -56,23 +64,27 @@ function publishHealthy(status: RuntimeStatus, now: Date, pid = process.pid) {
   );
   status.write(
     "sync",
-    { phase: "idle", lastBookedAt: null, lastError: null, pausedUntil: null },
+    { phase: "idle", lastBookedAt: null, lastError: null, pausedUntil: null, pauseReason: null },
     now,
   );
-  status.write("clock", { synchronized: true, source: "chrony", bootId: "b", checkedAt: now }, now);
+  status.write(
+    "clock",
+    { synchronized: true, source: "chrony", bootId: "b", checkedAt: now.toISOString() },
+    now,
+  );
 }
 
 describe("timeclock status", () => {
   it("says so when the terminal never ran on this database", async () => {
     const h = harness();
     const result = await h.cli("status");
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(ExitCode.critical);
     expect(result.stdout).toMatch(/^CRITICAL: the terminal has never run on this database/);
   });
 
   it("shows the running terminal with the most urgent thing first", async () => {
     const { h, db, tap } = seeded();
-    const status = new RuntimeStatus(db);
+    const status = terminalStatus(db);
     publishHealthy(status, h.clock.now());
     status.write(
       "reader",
@@ -81,7 +93,7 @@ describe("timeclock status", () => {
     );
     tap(ANNA);
     const result = await h.cli("status");
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(ExitCode.critical);
     const lines = result.stdout.split("\n");
     expect(lines[0]).toBe("CRITICAL: reader /dev/ttyAMA0 is reconnecting: badges are not read");
     expect(lines[1]).toMatch(/^WARNING: 1 entry was refused by GoodTime/);
@@ -98,7 +110,7 @@ describe("timeclock status", () => {
   it("notices that the daemon's process is gone", async () => {
     const { h, db } = seeded();
     const gone = spawnSync("true").pid;
-    publishHealthy(new RuntimeStatus(db), h.clock.now(), gone);
+    publishHealthy(terminalStatus(db), h.clock.now(), gone);
     const result = await h.cli("status", "--json");
     const json = JSON.parse(result.stdout);
     expect(json.daemon).toMatchObject({ pid: gone, running: false });
@@ -122,16 +134,15 @@ describe("timeclock queue", () => {
     const result = await h.cli("queue");
     expect(result.code).toBe(0);
     const [header, ...rows] = result.stdout.trim().split("\n");
-    expect(header).toMatch(/^id +user +shift +state +attempts +lastError$/);
+    expect(header).toMatch(/^id +user +shift +state +attempts +project$/);
     expect(rows).toEqual([
       expect.stringMatching(
         new RegExp(`^${ids.anna} +anna@example.com +2026-03-10 08:00–16:03 +pending +0 +-$`),
       ),
       expect.stringMatching(
-        new RegExp(
-          `^${ids.ben} +ben@example.com +2026-03-10 08:01–16:04 +refused +0 +422 time type`,
-        ),
+        new RegExp(`^${ids.ben} +ben@example.com +2026-03-10 08:01–16:04 +refused +0 +-$`),
       ),
+      "    last error: 422 time type not allowed for this user [GT_REFUSED]",
       "(shift times in Europe/Berlin)",
     ]);
   });
@@ -163,7 +174,7 @@ describe("timeclock retry and discard", () => {
     const result = await h.cli("retry", ids.ben);
     expect(result).toMatchObject({ code: 0, stdout: "1 entry put back in line to be booked\n" });
     expect(outbox.get(ids.ben)?.state).toBe("pending");
-    expect(new AdminEventLog(db).list()[0]).toMatchObject({
+    expect(new AdminEventLog(db).list().at(-1)).toMatchObject({
       action: "entry.retry",
       subject: ids.ben,
     });
@@ -178,20 +189,20 @@ describe("timeclock retry and discard", () => {
   });
 
   it.each([
-    [["retry", "nope"], ExitCode.refused, 'entry "nope" does not exist'],
+    [["retry", "nope"], ExitCode.notFound, 'entry "nope" does not exist'],
     [
       ["retry", "@anna"],
-      ExitCode.refused,
+      ExitCode.conflict,
       "is pending, not refused; only refused entries can be retried",
     ],
     [["retry"], ExitCode.usage, "name one entry id or give --all-refused"],
     [["retry", "@ben", "--all-refused"], ExitCode.usage, "not both"],
     [["discard", "@anna"], ExitCode.usage, "required option '--reason <text>' not specified"],
     [["discard", "@anna", "--reason", "  "], ExitCode.usage, "--reason is empty"],
-    [["discard", "nope", "--reason", "x"], ExitCode.refused, 'entry "nope" does not exist'],
+    [["discard", "nope", "--reason", "x"], ExitCode.notFound, 'entry "nope" does not exist'],
     [
       ["discard", "@clara", "--reason", "x"],
-      ExitCode.refused,
+      ExitCode.conflict,
       "is booked and cannot be discarded: it is already booked in GoodTime as srv-7; delete it there with timeclock server delete srv-7",
     ],
   ])("refuses %j", async (argv, code, message) => {
@@ -209,13 +220,13 @@ describe("timeclock retry and discard", () => {
     const result = await h.cli("discard", ids.ben, "--reason", "booked by hand in GoodTime");
     expect(result).toMatchObject({ code: 0 });
     expect(outbox.get(ids.ben)).toMatchObject({ state: "discarded", email: "ben@example.com" });
-    expect(new AdminEventLog(db).list()[0]).toMatchObject({
+    expect(new AdminEventLog(db).list().at(-1)).toMatchObject({
       action: "entry.discard",
       subject: ids.ben,
       detail: { reason: "booked by hand in GoodTime", previousState: "refused" },
     });
     const again = await h.cli("discard", ids.ben, "--reason", "again");
-    expect(again.code).toBe(ExitCode.refused);
+    expect(again.code).toBe(ExitCode.conflict);
     expect(again.stderr).toContain("is discarded and cannot be discarded: it is already discarded");
   });
 });
@@ -248,7 +259,7 @@ describe("running as root", () => {
       expect((await h.cli("queue")).code).toBe(0);
       chownSync(join(h.dataDir, "timeclock.db"), 65534, 65534);
       const result = await h.cli("badges", "add", "0F00A1B2C3", "anna@example.com");
-      expect(result.code).toBe(ExitCode.refused);
+      expect(result.code).toBe(ExitCode.wrongUser);
       expect(result.stderr).toContain("belongs to uid 65534 but this command runs as root");
       expect(result.stderr).toContain("sudo -u timeclock timeclock");
     },

@@ -41,7 +41,7 @@ describe("timeclock doctor against a simulator on loopback", () => {
     expect(JSON.stringify(run.results)).not.toContain(SEED_ADMIN.apiPassword);
   });
 
-  it("prints a readable report with a fix under each failure and exits 1", async () => {
+  it("prints a readable report with a fix under each failure and exits 2", async () => {
     const s = await site({ reader: { path: "/dev/timeclock-no-such-reader" } });
     const stdout = new PassThrough();
     const text: string[] = [];
@@ -52,7 +52,7 @@ describe("timeclock doctor against a simulator on loopback", () => {
       stdout,
       stderr,
     });
-    expect(code).toBe(1);
+    expect(code).toBe(ExitCode.critical);
     const lines = text.join("").split("\n");
     const failure = lines.findIndex((line) => line.startsWith("fail  reader device"));
     expect(lines[failure]).toContain(
@@ -65,7 +65,7 @@ describe("timeclock doctor against a simulator on loopback", () => {
   it("fails the credentials with a fix naming the password source, and skips what needs a login", async () => {
     const s = await site();
     const run = await doctor(s, [], { TIMECLOCK_API_PASSWORD: "wrong-password" });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(ExitCode.critical);
     expect(run.byName["server reachable"]?.status).toBe("ok");
     expect(run.byName.credentials).toMatchObject({
       status: "fail",
@@ -104,7 +104,7 @@ describe("timeclock doctor against a simulator on loopback", () => {
     });
     db.close();
     const run = await doctor(s);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(ExitCode.critical);
     expect(run.byName["badge users"]).toMatchObject({
       status: "fail",
       finding:
@@ -196,7 +196,7 @@ describe("timeclock doctor against a simulator on loopback", () => {
     });
     chmodSync(s.configPath, 0o644);
     const run = await doctor(s, [], {});
-    expect(run.code).toBe(ExitCode.ok);
+    expect(run.code).toBe(ExitCode.warning);
     expect(run.byName.configuration).toEqual({
       check: "configuration",
       status: "warn",
@@ -213,7 +213,7 @@ describe("timeclock doctor against a simulator on loopback", () => {
       config.entry = {};
     });
     const run = await doctor(s);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(ExitCode.critical);
     expect(run.byName.configuration?.finding).toMatch(
       /^config \S+ has 2 problems: .*terminal\.timeZone.*Europe\/Atlantis.*; .*entry\.timeTypeId/,
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHECKS, doctorExitCode, runDoctor } from "../../src/doctor/runner.js";
+import { CHECKS, doctorLevel, runDoctor } from "../../src/doctor/runner.js";
 import type { Check, CheckResult } from "../../src/doctor/types.js";
 import { depsWith, loadedWith } from "./helpers.js";
 
@@ -88,17 +88,17 @@ describe("runDoctor", () => {
   });
 });
 
-describe("doctorExitCode", () => {
+describe("doctorLevel", () => {
   const result = (status: CheckResult["status"]): CheckResult => ({
     check: status,
     status,
     finding: "",
   });
   it.each([
-    [["ok", "ok"], 0],
-    [["ok", "warn", "skip"], 0],
-    [["ok", "fail", "warn"], 1],
-  ] as const)("%o exits %i", (statuses, code) => {
-    expect(doctorExitCode(statuses.map(result))).toBe(code);
+    [["ok", "skip"], "ok"],
+    [["ok", "warn", "skip"], "warning"],
+    [["ok", "fail", "warn"], "critical"],
+  ] as const)("%o is %s", (statuses, code) => {
+    expect(doctorLevel(statuses.map(result))).toBe(code);
   });
 });

@@ -25,7 +25,7 @@ describe("timeclock doctor --write-test against a simulator on loopback", () => 
     const s = await site();
     s.sim.faults.failNext(1, 503, { path: /deletetimeentry/ });
     const run = await doctor(s, ["--write-test"]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(ExitCode.critical);
     const [left] = s.sim.state.entries();
     expect(left).toMatchObject({
       userEmail: SEED_ADMIN.loginEmail,
@@ -64,7 +64,7 @@ describe("timeclock doctor --write-test against a simulator on loopback", () => 
   it("fails the write test when the server reads times in another format, and books nothing", async () => {
     const s = await site({ sim: { timeFormat: "iso-local", timeZone: "America/New_York" } });
     const run = await doctor(s, ["--write-test"]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(ExitCode.critical);
     expect(run.byName["write test"]).toMatchObject({
       status: "fail",
       fix: expect.stringContaining('server.timeFormat ("iso-offset")'),
@@ -78,7 +78,7 @@ describe("timeclock doctor --write-test against a simulator on loopback", () => 
       server: { timeFormat: "iso-local" },
     });
     const run = await doctor(s, ["--write-test"]);
-    expect(run.code).toBe(ExitCode.ok);
+    expect(run.code).toBe(ExitCode.warning);
     expect(run.byName["write test"]).toMatchObject({
       status: "warn",
       finding: expect.stringContaining(

@@ -6,8 +6,8 @@ import { SEED_TIME_TYPES, SEED_USERS, startSimulator } from "../../src/simulator
 import { BadgeRepository } from "../../src/store/badges.js";
 import { openDatabase } from "../../src/store/database.js";
 import { FakeClock } from "../fakes/clock.js";
+import { RunProcess } from "../helpers/run-process.js";
 import { tempDir } from "../helpers/temp.js";
-import { RunProcess } from "./run-process.js";
 
 /**
  * The daemon's own output, read from a real `timeclock run`: secrets never appear in it, badge IDs

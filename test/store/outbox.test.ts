@@ -99,18 +99,35 @@ describe("outbox", () => {
     outbox.markSending("a1", SENT, clock.now());
     // A refused entry that may be on the server: restored from a backup taken while it was sent.
     db.prepare("UPDATE entries SET state = 'refused' WHERE id = 'a1'").run();
-    expect(outbox.retry("all-refused", clock.now())).toBe(1);
-    expect(outbox.get("a1")).toMatchObject({ state: "pending", ambiguous: true, sentAs: SENT });
+    const fields = { email: "ben", timeTypeId: "tt2", projectId: null };
+    expect(outbox.reassign("a1", fields, clock.now())).toBe(true);
+    expect(outbox.get("a1")).toMatchObject({
+      state: "pending",
+      ...fields,
+      ambiguous: true,
+      sentAs: SENT,
+    });
   });
 
-  it("retries and discards refused entries for an admin", () => {
+  it("reassigns and discards refused entries for an admin, never touching the ambiguous mark", () => {
     const { add, outbox, clock } = setup();
     add("a1", "anna", 8, "refused");
     add("a2", "anna", 9, "refused");
-    expect(outbox.retry(["a1"], clock.now())).toBe(1);
-    expect(outbox.get("a1")?.state).toBe("pending");
+    add("a3", "anna", 10, "booked");
+    outbox.markSending("a1", SENT, clock.now());
+    outbox.markRefused("a1", { message: "no", code: "GT_REFUSED" }, clock.now());
+    const fields = { email: "ben", timeTypeId: "tt2", projectId: "p2" };
+    expect(outbox.reassign("a1", fields, clock.now())).toBe(true);
+    expect(outbox.get("a1")).toMatchObject({ state: "pending", ...fields, attempts: 1 });
+    expect(outbox.reassign("a3", fields, clock.now())).toBe(false);
+    add("a4", "anna", 11, "pending");
+    const lost = { message: "timeout after send", code: "GT_TIMEOUT_AFTER_SEND" };
+    outbox.markSending("a4", SENT, clock.now());
+    outbox.markRetry("a4", lost, clock.now(), clock.now());
+    expect(outbox.reassign("a4", fields, clock.now())).toBe(true);
+    expect(outbox.get("a4")).toMatchObject({ state: "pending", ambiguous: true, ...fields });
+    expect(outbox.get("a3")?.email).toBe("anna");
     expect(outbox.discard("a2", clock.now())).toBe(true);
     expect(outbox.discard("a2", clock.now())).toBe(false);
-    expect(outbox.retry("all-refused", clock.now())).toBe(0);
   });
 });

@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -142,7 +141,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
         }
       }, 300);
 
-      await Promise.race([untilStopSignal(), once(process.stdin, "end")]);
+      await Promise.race([untilStopSignal(), daemon.ended]);
       clearInterval(poll);
       await daemon.stop();
       await simulator.close();

@@ -1,15 +1,15 @@
 import { spawn } from "node:child_process";
-import Database from "better-sqlite3";
 import type { Command } from "commander";
 import { systemClock } from "../../core/clock.js";
-import { CommandError, ExitCode } from "../../core/exit-codes.js";
+import { CommandError, ExitCode, ExitStatus } from "../../core/exit-codes.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "../../core/logger.js";
-import { doctorExitCode, runDoctor } from "../../doctor/runner.js";
+import { doctorLevel, runDoctor } from "../../doctor/runner.js";
 import type { CheckResult, DoctorDeps } from "../../doctor/types.js";
 import { createClientFromConfig } from "../../goodtime/from-config.js";
 import { discoverChips } from "../../gpio/open.js";
+import { openExistingDatabase } from "../../store/database.js";
 import { createClockProbe } from "../../system/clock-state.js";
-import { type CliContext, optionsOf } from "../context.js";
+import { type CliContext, optionsOf, selfCommand } from "../context.js";
 import { renderJson } from "../output.js";
 
 interface DoctorOptions {
@@ -27,13 +27,12 @@ Run it as the service user (sudo -u timeclock timeclock doctor) so that file per
 as the service sees them; a device only the service's extra groups (dialout, gpio, input, from
 SupplementaryGroups= in timeclock.service) may use is then a warning, not a failure.
 
-Exit status: 0 when no check failed (warnings allowed), 1 when any check failed, 64 on a usage error.`;
+Run by an admin on the installed layout, it reads the API password as the service gets it: as
+root from the credential's source /etc/timeclock/apipassword, else it prints the systemd-run line
+that runs it as the service user with the credential. \`config check\` judges the password alike.
 
-function openExisting(path: string): Database.Database {
-  const db = new Database(path, { fileMustExist: true });
-  db.pragma("busy_timeout = 5000");
-  return db;
-}
+Exit status: 0 when every check is ok, 1 when a check warns, 2 when a check failed, 64 on a usage
+error (the same levels as \`timeclock status\`).`;
 
 function renderText(results: readonly CheckResult[]): string {
   const width = Math.max(...results.map((result) => result.check.length));
@@ -75,17 +74,20 @@ export function registerDoctorCommands(program: Command, context: CliContext): v
         clockProbe: createClockProbe({ fsRoot }),
         scanChips: () => discoverChips(fsRoot, spawn),
         createClient: (loaded) => createClientFromConfig(loaded, logger),
-        openDb: openExisting,
+        openDb: openExistingDatabase,
         writeTest: options.writeTest ?? false,
+        selfCommand: selfCommand(),
       };
       const results = await runDoctor(deps);
       context.stdout.write(options.json ? renderJson(results) : renderText(results));
-      if (doctorExitCode(results) !== 0) {
+      const verdict = doctorLevel(results);
+      if (verdict === "critical") {
         const failed = results.filter((result) => result.status === "fail");
         throw new CommandError(
           `doctor found ${failed.length} failing check(s): ${failed.map((result) => result.check).join(", ")}`,
-          ExitCode.failure,
+          ExitCode.critical,
         );
       }
+      if (verdict === "warning") throw new ExitStatus(ExitCode.warning);
     });
 }

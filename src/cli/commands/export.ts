@@ -1,22 +1,17 @@
 import { type Command, Option } from "commander";
 import { DateTime } from "luxon";
-import { renderEntriesCsv, renderTapsCsv } from "../../admin/export-csv.js";
-import { writeExportFile } from "../../admin/output-file.js";
-import { withStore } from "../../admin/session.js";
-import { tapsBetween } from "../../admin/store-reads.js";
+import { EXPORT_TABLES, type ExportTables, exportRecords } from "../../admin/index.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
-import { Outbox } from "../../store/outbox.js";
+import { withStore } from "../admin-session.js";
 import type { CliContext } from "../context.js";
+import { writeExportFile } from "../output-file.js";
 import { parseDateOption } from "./server.js";
-
-const WHAT = ["both", "taps", "entries"] as const;
-type What = (typeof WHAT)[number];
 
 interface ExportOptions {
   from: string;
   to: string;
   out?: string;
-  what: What;
+  what: ExportTables;
 }
 
 const DATE_ONLY = /^\s*\d{4}-\d{2}-\d{2}\s*$/;
@@ -57,25 +52,16 @@ export function registerExportCommand(program: Command, context: CliContext): vo
     )
     .addOption(
       new Option("--what <what>", "which tables: taps, entries or both")
-        .choices(WHAT)
+        .choices(EXPORT_TABLES)
         .default("both"),
     )
     .option("--out <file>", "write to this file (created with mode 600) instead of stdout")
     .action(async (options: ExportOptions, command: Command) => {
-      await withStore(command, context, ({ db, zone }) => {
+      await withStore(command, context, "read", ({ deps, zone }) => {
         const [from, to] = exportRange(options.from, options.to, zone);
-        const sections: string[] = [];
-        if (options.what !== "entries")
-          sections.push(renderTapsCsv(tapsBetween(db, from, to), zone));
-        if (options.what !== "taps") {
-          sections.push(renderEntriesCsv(new Outbox(db).listStartingBetween(from, to), zone));
-        }
-        const csv = sections.join("\r\n");
-        if (options.out === undefined) {
-          context.stdout.write(csv);
-          return;
-        }
-        writeExportFile(options.out, csv);
+        const csv = exportRecords(deps, { from, to, tables: options.what });
+        if (options.out === undefined) context.stdout.write(csv);
+        else writeExportFile(options.out, csv);
       });
     });
 }

@@ -171,7 +171,7 @@ export function registerGpioCommands(program: Command, context: CliContext): voi
         if (!status.outputs.some((output) => output.state === "ok")) {
           throw new CommandError(
             `no LED or buzzer could be opened${status.lastError ? `: ${status.lastError}` : ""}`,
-            ExitCode.refused,
+            ExitCode.noDevice,
           );
         }
         for (const signal of signals) {

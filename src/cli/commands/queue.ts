@@ -1,16 +1,20 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { DateTime } from "luxon";
-import { withStore } from "../../admin/session.js";
+import {
+  discardEntry,
+  editEntry,
+  listQueue,
+  QUEUE_FILTERS,
+  type QueueEntry,
+  type QueueFilter,
+  retryEntries,
+} from "../../admin/index.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
-import { AdminEventLog } from "../../store/admin-events.js";
-import { ENTRY_STATES, type EntryState, Outbox, type OutboxEntry } from "../../store/outbox.js";
+import { reportDaemon, withStore } from "../admin-session.js";
 import type { CliContext } from "../context.js";
-import { renderJson, renderTable } from "../output.js";
+import { REPORT_WIDTH, renderJson, renderTable, wrapAfter } from "../output.js";
 
-/** States an admin still has to care about; the default of `timeclock queue`. */
-const UNFINISHED: readonly EntryState[] = ["held", "pending", "sending", "refused"];
-
-const LAST_ERROR_WIDTH = 60;
+const DETAIL_INDENT = "    ";
 
 function positiveInteger(text: string): number {
   const value = Number(text);
@@ -28,163 +32,175 @@ export function localSpan(start: Date, end: Date, zone: string): string {
   return `${from.toFormat("yyyy-MM-dd HH:mm")}–${to.toFormat(endFormat)}`;
 }
 
-function shorten(text: string | null): string | null {
-  if (text === null || text.length <= LAST_ERROR_WIDTH) return text;
-  return `${text.slice(0, LAST_ERROR_WIDTH - 1)}…`;
-}
-
-function entryRow(entry: OutboxEntry, zone: string) {
-  return {
-    id: entry.id,
-    user: entry.email,
-    shift: localSpan(entry.start, entry.end, zone),
-    state: entry.state,
-    attempts: entry.attempts,
-    lastError: shorten(entry.lastError),
-  };
-}
-
-function entryOrRefuse(outbox: Outbox, id: string): OutboxEntry {
-  const entry = outbox.get(id);
-  if (!entry) {
-    throw new CommandError(
-      `entry ${JSON.stringify(id)} does not exist; list entries with timeclock queue --state all`,
-      ExitCode.refused,
+/** The lines under an entry's row: the server's whole reason, wrapped, and what an admin set. */
+function detailLines(entry: QueueEntry): string[] {
+  const lines: string[] = [];
+  if (entry.lastError) {
+    const code = entry.lastErrorCode ? ` [${entry.lastErrorCode}]` : "";
+    lines.push(
+      ...wrapAfter(
+        "last error: ",
+        `${entry.lastError}${code}`,
+        REPORT_WIDTH - DETAIL_INDENT.length,
+        "  ",
+      ),
     );
   }
-  return entry;
+  if (entry.override) {
+    const set = Object.entries(entry.override)
+      .map(([field, value]) => `${field} ${value ?? "none"}`)
+      .join(", ");
+    lines.push(`admin set: ${set} (timeclock audit --subject ${entry.id})`);
+  }
+  return lines.map((line) => `${DETAIL_INDENT}${line}`);
 }
 
-/** Why an entry in this state cannot be discarded, and what to do instead. */
-function whyNotDiscardable(entry: OutboxEntry): string {
-  switch (entry.state) {
-    case "booked":
-      return `it is already booked in GoodTime as ${entry.serverId ?? "an unknown id"}; delete it there with timeclock server delete ${entry.serverId ?? "ID"}`;
-    case "sending":
-      return "a request for it is on its way to GoodTime right now; wait for the answer (timeclock queue) and try again";
-    default:
-      return "it is already discarded";
-  }
+function renderQueue(entries: readonly QueueEntry[], zone: string): string {
+  const columns = ["id", "user", "shift", "state", "attempts", "project"];
+  const table = renderTable(
+    entries.map((entry) => ({
+      id: entry.id,
+      user: entry.email,
+      shift: localSpan(entry.start, entry.end, zone),
+      state: entry.state,
+      attempts: entry.attempts,
+      project: entry.projectId,
+    })),
+    columns,
+  ).split("\n");
+  if (entries.length === 0) return `${table.join("\n")}`;
+  const [header, ...rows] = table;
+  const body = entries.flatMap((entry, i) => [rows[i] ?? "", ...detailLines(entry)]);
+  return `${[header, ...body].join("\n")}\n(shift times in ${zone})\n`;
 }
 
 interface QueueOptions {
-  state: EntryState | "all" | "unfinished";
+  state: QueueFilter;
   json?: boolean;
   limit: number;
+}
+
+interface EditOptions {
+  email?: string;
+  timeType?: string;
+  /** false with --no-project. */
+  project?: string | false;
 }
 
 export function registerQueueCommands(program: Command, context: CliContext): void {
   const out = (text: string) => context.stdout.write(text);
 
-  program
+  const retry = async (id: string | undefined, allRefused: boolean, command: Command) => {
+    if ((id === undefined) === !allRefused) {
+      throw new CommandError(
+        "name one entry id or give --all-refused (not both); see timeclock queue --state refused",
+        ExitCode.usage,
+      );
+    }
+    await withStore(command, context, "write", async ({ deps }) => {
+      const result = await retryEntries(deps, id !== undefined ? { id } : { allRefused: true });
+      const n = result.retried.length;
+      out(`${n} ${n === 1 ? "entry" : "entries"} put back in line to be booked\n`);
+      for (const entry of result.retried) {
+        const changes = (["email", "timeTypeId", "projectId"] as const)
+          .filter((field) => entry.before[field] !== entry.after[field])
+          .map(
+            (field) =>
+              `${field} ${entry.before[field] ?? "none"} -> ${entry.after[field] ?? "none"}`,
+          );
+        if (changes.length > 0) out(`  ${entry.id}: booked as now mapped: ${changes.join(", ")}\n`);
+      }
+      for (const skipped of result.skipped) {
+        context.stderr.write(`warning: entry ${skipped.id} stays refused: ${skipped.reason}\n`);
+      }
+      reportDaemon(context, result.daemon);
+      if (result.skipped.length > 0) {
+        throw new CommandError(
+          `${result.skipped.length} refused ${result.skipped.length === 1 ? "entry was" : "entries were"} not retried (see above)`,
+          ExitCode.conflict,
+        );
+      }
+    });
+  };
+
+  const discard = async (id: string, reason: string, command: Command) => {
+    await withStore(command, context, "write", async ({ deps }) => {
+      const result = await discardEntry(deps, { id, reason });
+      out(`discarded entry ${id} (${result.entry.email}); reason recorded\n`);
+      reportDaemon(context, result.daemon);
+    });
+  };
+
+  const queue = program
     .command("queue")
     .description(
-      "list the outbox: entries with id, user, local shift, state, attempts and last error, oldest shift first",
+      "list the outbox, oldest shift first: id, user, local shift, state, attempts, project, and under each entry the server's last error in full; `queue retry`, `queue edit` and `queue discard` fix entries",
     )
     .addOption(
       new Option(
         "--state <state>",
         "only entries in this state; unfinished = held, pending, sending and refused",
       )
-        .choices([...ENTRY_STATES, "unfinished", "all"])
+        .choices(QUEUE_FILTERS)
         .default("unfinished"),
     )
     .option("--limit <n>", "show at most this many entries (1 or more)", positiveInteger, 100)
-    .option("--json", "print JSON (instants in UTC, full last error)")
+    .option("--json", "print JSON (instants in UTC, full last error, the admin's override)")
     .action(async (options: QueueOptions, command: Command) => {
-      await withStore(command, context, ({ db, zone }) => {
-        const outbox = new Outbox(db);
-        const states = options.state === "unfinished" ? UNFINISHED : [options.state];
-        const entries =
-          options.state === "all"
-            ? outbox.list(undefined, options.limit)
-            : states
-                .flatMap((state) => outbox.list(state as EntryState, options.limit))
-                .sort((a, b) => a.start.getTime() - b.start.getTime() || a.id.localeCompare(b.id))
-                .slice(0, options.limit);
-        if (options.json) {
-          out(renderJson(entries));
-          return;
-        }
-        out(renderTable(entries.map((entry) => entryRow(entry, zone))));
-        if (entries.length > 0) out(`(shift times in ${zone})\n`);
+      await withStore(command, context, "read", ({ deps, zone }) => {
+        const entries = listQueue(deps, { state: options.state, limit: options.limit });
+        out(options.json ? renderJson(entries) : renderQueue(entries, zone));
       });
     });
 
-  program
-    .command("retry")
-    .description(
-      "put entries that GoodTime refused back in line to be booked again (after fixing the cause, e.g. the badge's time type)",
-    )
-    .argument("[id]", "the entry id, as listed by timeclock queue --state refused")
-    .option("--all-refused", "retry every refused entry")
-    .action(async (id: string | undefined, options: { allRefused?: boolean }, command: Command) => {
-      if ((id === undefined) === !options.allRefused) {
-        throw new CommandError(
-          "name one entry id or give --all-refused (not both); see timeclock queue --state refused",
-          ExitCode.usage,
-        );
-      }
-      await withStore(command, context, ({ db, clock }) => {
-        const outbox = new Outbox(db);
-        const events = new AdminEventLog(db);
-        const now = clock.now();
-        const retried = db
-          .transaction(() => {
-            if (id !== undefined) {
-              const entry = entryOrRefuse(outbox, id);
-              if (entry.state !== "refused") {
-                throw new CommandError(
-                  `entry ${JSON.stringify(id)} is ${entry.state}, not refused; only refused entries can be retried`,
-                  ExitCode.refused,
-                );
-              }
-            }
-            const ids = id !== undefined ? [id] : outbox.list("refused").map((entry) => entry.id);
-            const count = outbox.retry(ids, now);
-            for (const retriedId of ids) events.append("entry.retry", retriedId, null, now);
-            return count;
-          })
-          .immediate();
-        out(`${retried} ${retried === 1 ? "entry" : "entries"} put back in line to be booked\n`);
-      });
-    });
+  const retryHelp =
+    "put a refused entry back in line, booked with what is true now: the user, time type and project of the badge's current mapping, or what `queue edit` set. The running terminal books it at once";
+  for (const parent of [program, queue]) {
+    parent
+      .command("retry")
+      .description(retryHelp)
+      .argument("[id]", "the entry id, as listed by timeclock queue --state refused")
+      .option("--all-refused", "retry every refused entry")
+      .action(async (id: string | undefined, options: { allRefused?: boolean }, command: Command) =>
+        retry(id, options.allRefused ?? false, command),
+      );
+    parent
+      .command("discard")
+      .description(
+        "give up on booking an entry (held, pending or refused); it stays in the outbox as discarded and the reason is recorded (timeclock audit)",
+      )
+      .argument("<id>", "the entry id, as listed by timeclock queue")
+      .requiredOption("--reason <text>", "why it is not to be booked; kept in the admin record")
+      .action(async (id: string, options: { reason: string }, command: Command) =>
+        discard(id, options.reason, command),
+      );
+  }
 
-  program
-    .command("discard")
+  queue
+    .command("edit")
     .description(
-      "give up on booking an entry (held, pending or refused); it stays in the outbox as discarded and the reason is recorded",
+      "set the user, time type or project of an entry not yet booked; the choice is kept (retries book with it) and recorded, and a refused entry goes back in line",
     )
     .argument("<id>", "the entry id, as listed by timeclock queue")
-    .requiredOption("--reason <text>", "why it is not to be booked; kept in the admin record")
-    .action(async (id: string, options: { reason: string }, command: Command) => {
-      const reason = options.reason.trim();
-      if (reason === "") {
-        throw new CommandError(
-          "--reason is empty; say why the entry is not to be booked",
-          ExitCode.usage,
+    .option("--email <email>", "book it for this GoodTime login email")
+    .option("--time-type <id>", "book it with this time type id")
+    .option("--project <id>", "book it on this project id")
+    .option("--no-project", "book it without a project")
+    .action(async (id: string, options: EditOptions, command: Command) => {
+      await withStore(command, context, "write", async ({ deps }) => {
+        const result = await editEntry(deps, {
+          id,
+          ...(options.email !== undefined ? { email: options.email } : {}),
+          ...(options.timeType !== undefined ? { timeTypeId: options.timeType } : {}),
+          ...(options.project !== undefined
+            ? { projectId: options.project === false ? null : options.project }
+            : {}),
+        });
+        const { after } = result;
+        out(
+          `entry ${id} is ${result.state}, to be booked for ${after.email}, time type ${after.timeTypeId}, project ${after.projectId ?? "none"}\n`,
         );
-      }
-      await withStore(command, context, ({ db, clock }) => {
-        const outbox = new Outbox(db);
-        const events = new AdminEventLog(db);
-        const now = clock.now();
-        const entry = entryOrRefuse(outbox, id);
-        const discarded = db
-          .transaction(() => {
-            if (!outbox.discard(id, now)) return false;
-            events.append("entry.discard", id, { reason, previousState: entry.state }, now);
-            return true;
-          })
-          .immediate();
-        if (!discarded) {
-          const current = outbox.get(id) ?? entry;
-          throw new CommandError(
-            `entry ${JSON.stringify(id)} is ${current.state} and cannot be discarded: ${whyNotDiscardable(current)}`,
-            ExitCode.refused,
-          );
-        }
-        out(`discarded entry ${id} (${entry.email}); reason recorded\n`);
+        reportDaemon(context, result.daemon);
       });
     });
 }

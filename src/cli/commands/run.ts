@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { LoadedConfig } from "../../config/load.js";
 import { systemClock } from "../../core/clock.js";
+import { ExitCode } from "../../core/exit-codes.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../../core/logger.js";
 import { SecretScrubber } from "../../core/secrets.js";
 import { createFeedback } from "../../feedback/feedback.js";
@@ -31,13 +32,18 @@ export function registerRunCommand(program: Command, context: CliContext): void 
   program
     .command("run")
     .description(
-      "run the terminal in the foreground: read badges, journal taps, book shifts (what the systemd service runs); logs JSON lines on stdout",
+      "run the terminal in the foreground: read badges, journal taps, book shifts (what the systemd service runs); logs JSON lines on stdout. Stops on SIGTERM or SIGINT, and with the stdin reader at the end of its input, exiting 0",
     )
     .action(async (_options, command: Command) => {
       const loaded = loadConfigFor(command, context);
       // One scrubber for the log and the client: the client adds each token it receives.
       const secrets = new SecretScrubber(loaded.apiPassword);
       const logger = loggerFor(loaded, context.env, secrets);
+      // Node ends on an uncaught error with 1, which means "warning" here: a crash gets its own code.
+      process.once("uncaughtException", (error) => {
+        logger.fatal({ err: error }, "unexpected error; exiting (please report it)");
+        process.exit(ExitCode.software);
+      });
       for (const warning of loaded.warnings) logger.warn(warning);
       const clock = systemClock;
       const feedback = await createFeedback(loaded.config.feedback, { logger, clock });
@@ -50,11 +56,14 @@ export function registerRunCommand(program: Command, context: CliContext): void 
         stdin: process.stdin,
         secrets,
       });
-      const signal = await untilStopSignal();
-      logger.info({ signal }, "stopping");
+      const why = await Promise.race([
+        untilStopSignal().then((signal) => ({ signal })),
+        daemon.ended.then((detail) => ({ detail })),
+      ]);
+      logger.info(why, "signal" in why ? "stopping" : "input ended; stopping");
       const backstop = setTimeout(() => {
         logger.fatal("stop took too long; exiting anyway");
-        process.exit(1);
+        process.exit(ExitCode.software);
       }, HARD_EXIT_MS);
       backstop.unref();
       await daemon.stop();

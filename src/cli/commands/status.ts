@@ -1,59 +1,47 @@
 import type { Command } from "commander";
-import { withStore } from "../../admin/session.js";
-import { assessStatus, renderStatus, type StatusInputs } from "../../admin/status.js";
-import { openShifts } from "../../admin/store-reads.js";
-import type { Db } from "../../store/database.js";
-import { Outbox } from "../../store/outbox.js";
-import { ReviewList } from "../../store/reviews.js";
-import { RuntimeStatus } from "../../store/runtime-status.js";
+import { assessStatus, readStatus, type StatusLevel, statusLevel } from "../../admin/index.js";
+import { ExitCode, ExitStatus } from "../../core/exit-codes.js";
+import type { TerminalDocument } from "../../terminal/status-documents.js";
+import { withStore } from "../admin-session.js";
 import type { CliContext } from "../context.js";
 import { renderJson } from "../output.js";
+import { renderStatus } from "../status-text.js";
+
+const EXIT_BY_LEVEL: Record<StatusLevel, ExitCode> = {
+  ok: ExitCode.ok,
+  warning: ExitCode.warning,
+  critical: ExitCode.critical,
+};
 
 /** Signal 0 checks that a process exists without touching it; EPERM means it exists as another user. */
-function isRunning(pid: number): boolean {
+function isRunning(terminal: TerminalDocument): boolean {
   try {
-    process.kill(pid, 0);
+    process.kill(terminal.pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
-function readStatus(db: Db, now: Date, zone: string): StatusInputs {
-  const published = new RuntimeStatus(db);
-  const value = <T>(key: string): T | null => published.read<T>(key)?.value ?? null;
-  const terminal = value<{ pid: number; startedAt: string; name: string }>("terminal");
-  const outbox = new Outbox(db);
-  return {
-    now,
-    zone,
-    daemon: terminal ? { ...terminal, running: isRunning(terminal.pid) } : null,
-    reader: value("reader"),
-    sync: value("sync"),
-    clock: value("clock"),
-    serverClock: value("server-clock"),
-    entries: outbox.counts(),
-    oldestUnbookedAt: outbox.oldestUnbookedCreatedAt(),
-    lastBookedAt: outbox.lastBookedAt(),
-    openShifts: openShifts(db),
-    openReviews: new ReviewList(db).countOpen(),
-  };
-}
-
 export function registerStatusCommand(program: Command, context: CliContext): void {
   program
     .command("status")
     .description(
-      "show the terminal's health, most urgent first: daemon, reader, sync, entries per state, oldest unbooked entry, open shifts, reviews, clock; exits 0 whatever it finds",
+      "show the terminal's health, most urgent first: daemon, reader, sync, entries per state, oldest unbooked entry, open shifts, reviews, unknown badges tapped since last listed, clock. Fits 80 columns. Exits 0 when nothing needs attention, 1 on a warning, 2 when something critical is wrong (for monitoring scripts)",
     )
-    .option("--json", "print JSON (instants in UTC)")
+    .option("--json", "print JSON (instants in UTC), with level ok, warning or critical")
     .action(async (options: { json?: boolean }, command: Command) => {
-      await withStore(command, context, ({ db, clock, zone }) => {
-        const inputs = readStatus(db, clock.now(), zone);
+      const level = await withStore(command, context, "read", ({ deps }) => {
+        const inputs = readStatus(deps, isRunning);
         const attention = assessStatus(inputs);
+        const level = statusLevel(attention);
         context.stdout.write(
-          options.json ? renderJson({ attention, ...inputs }) : renderStatus(inputs, attention),
+          options.json
+            ? renderJson({ level, attention, ...inputs })
+            : renderStatus(inputs, attention),
         );
+        return level;
       });
+      if (level !== "ok") throw new ExitStatus(EXIT_BY_LEVEL[level]);
     });
 }

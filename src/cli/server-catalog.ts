@@ -1,10 +1,8 @@
+import type { CatalogResult } from "../admin/index.js";
 import { ConfigError, type LoadedConfig } from "../config/load.js";
 import type { Logger } from "../core/logger.js";
 import { GoodTimeError } from "../goodtime/errors.js";
 import { createClientFromConfig } from "../goodtime/from-config.js";
-import type { ServerCatalog } from "./badge-rules.js";
-
-export type CatalogResult = { ok: true; catalog: ServerCatalog } | { ok: false; warning: string };
 
 /**
  * Fetches the account's users, time types and projects for `--check`. A server that cannot be

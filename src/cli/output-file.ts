@@ -8,7 +8,7 @@ export function writeExportFile(path: string, text: string): void {
   } catch (error) {
     throw new CommandError(
       `cannot write ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? String(error)}); choose a writable path`,
-      ExitCode.usage,
+      ExitCode.cannotWrite,
     );
   }
 }

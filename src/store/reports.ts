@@ -1,8 +1,9 @@
-import { type Db, fromDbTime, toDbTime } from "../store/database.js";
+import { type Db, fromDbTime, statement, toDbTime } from "./database.js";
+import type { TapOutcome, TapReasonCode } from "./journal.js";
 
 /**
- * Read-only queries for reports that no store class answers yet. They only read, so they cannot
- * disturb the daemon writing the same file.
+ * Read-only queries for the admin's reports. They only read, so they cannot disturb the daemon
+ * writing the same file.
  */
 
 export interface OpenShiftView {
@@ -14,9 +15,10 @@ export interface OpenShiftView {
 }
 
 export function openShifts(db: Db): OpenShiftView[] {
-  const rows = db
-    .prepare("SELECT email, badge_name, start_at, start_synced FROM open_shifts ORDER BY start_at")
-    .all() as {
+  const rows = statement(
+    db,
+    "SELECT email, badge_name, start_at, start_synced FROM open_shifts ORDER BY start_at",
+  ).all() as {
     email: string;
     badge_name: string | null;
     start_at: string;
@@ -36,27 +38,28 @@ export interface TapView {
   badgeId: string;
   knownBits: 24 | 32 | 40;
   email: string | null;
-  outcome: string;
+  outcome: TapOutcome;
   reason: string | null;
+  reasonCode: TapReasonCode | null;
   clockSynced: boolean;
   entryId: string | null;
 }
 
 /** Journal taps whose wall-clock time lies in [from, to), in journal order. */
 export function tapsBetween(db: Db, from: Date, to: Date): TapView[] {
-  const rows = db
-    .prepare(
-      `SELECT id, wall_at, badge_id, known_bits, email, outcome, reason, clock_synced, entry_id
+  const rows = statement(
+    db,
+    `SELECT id, wall_at, badge_id, known_bits, email, outcome, reason, reason_code, clock_synced, entry_id
        FROM taps WHERE wall_at >= ? AND wall_at < ? ORDER BY id`,
-    )
-    .all(toDbTime(from), toDbTime(to)) as {
+  ).all(toDbTime(from), toDbTime(to)) as {
     id: number;
     wall_at: string;
     badge_id: string;
     known_bits: 24 | 32 | 40;
     email: string | null;
-    outcome: string;
+    outcome: TapOutcome;
     reason: string | null;
+    reason_code: TapReasonCode | null;
     clock_synced: number;
     entry_id: string | null;
   }[];
@@ -68,7 +71,19 @@ export function tapsBetween(db: Db, from: Date, to: Date): TapView[] {
     email: row.email,
     outcome: row.outcome,
     reason: row.reason,
+    reasonCode: row.reason_code,
     clockSynced: row.clock_synced === 1,
     entryId: row.entry_id,
   }));
+}
+
+/** The badge a tap read, as the journal holds it; for an entry, its clock-in tap. */
+export function tapBadge(
+  db: Db,
+  tapId: number,
+): { badgeId: string; knownBits: 24 | 32 | 40 } | undefined {
+  const row = statement(db, "SELECT badge_id, known_bits FROM taps WHERE id = ?").get(tapId) as
+    | { badge_id: string; known_bits: 24 | 32 | 40 }
+    | undefined;
+  return row ? { badgeId: row.badge_id, knownBits: row.known_bits } : undefined;
 }

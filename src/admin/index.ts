@@ -1,0 +1,52 @@
+/**
+ * The admin layer: every use case an admin front end offers (the CLI today, the web console
+ * next), over the store, with typed inputs and results and one error class with stable codes.
+ * It knows nothing of commander or HTTP; a front end parses, calls one of these, and presents
+ * the result or the AdminError.
+ */
+export { listAudit } from "./audit.js";
+export { exportBadges, type ImportBadgesResult, importBadges } from "./badge-import.js";
+export { DIGIT_FORMS, type DigitForm } from "./badge-input.js";
+export type { CatalogResult, CatalogSource, ServerCatalog } from "./badge-rules.js";
+export {
+  type AddBadgeResult,
+  addBadge,
+  type BadgeView,
+  type EditBadgeResult,
+  editBadge,
+  listBadges,
+  type RemoveBadgeResult,
+  removeBadge,
+  type UnknownBadgeView,
+  unknownBadges,
+} from "./badges.js";
+export type { AdminDeps, DaemonLink, DaemonNote } from "./deps.js";
+export { ADMIN_ERROR_CODES, AdminError, type AdminErrorCode, isAdminError } from "./errors.js";
+export { EXPORT_TABLES, type ExportTables, exportRecords } from "./export.js";
+export {
+  discardEntry,
+  type EditEntryResult,
+  editEntry,
+  listQueue,
+  QUEUE_FILTERS,
+  type QueueEntry,
+  type QueueFilter,
+  type RetryResult,
+  retryEntries,
+} from "./queue.js";
+export {
+  type BookReviewResult,
+  bookReview,
+  discardReview,
+  listReviews,
+  MAX_BOOKED_HOURS,
+} from "./review.js";
+export {
+  type Attention,
+  assessStatus,
+  type RunningProbe,
+  readStatus,
+  type StatusInputs,
+  type StatusLevel,
+  statusLevel,
+} from "./status.js";

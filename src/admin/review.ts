@@ -1,0 +1,185 @@
+import { randomUUID } from "node:crypto";
+import { renderComment } from "../pairing/pairing.js";
+import { AdminEventLog } from "../store/admin-events.js";
+import { writeTransaction } from "../store/database.js";
+import { Outbox, type OutboxEntry } from "../store/outbox.js";
+import { type Review, ReviewList } from "../store/reviews.js";
+import type { AdminDeps, DaemonNote } from "./deps.js";
+import { AdminError } from "./errors.js";
+import { localTime } from "./format.js";
+
+/** Longer than this is almost surely a typo in a date; `force` books it anyway. */
+export const MAX_BOOKED_HOURS = 24;
+
+/** How far back an entry may start and still reach into the new one. */
+const OVERLAP_LOOKBACK_MS = 2 * MAX_BOOKED_HOURS * 3_600_000;
+
+/** Unresolved reviews, oldest shift first. */
+export function listReviews(deps: AdminDeps): Review[] {
+  return new ReviewList(deps.db).open();
+}
+
+function openReview(reviews: ReviewList, id: number): Review {
+  const review = reviews.get(id);
+  if (!review) {
+    throw new AdminError(
+      "ADM_NOT_FOUND",
+      `review ${id} does not exist; list open reviews with timeclock review`,
+    );
+  }
+  if (review.resolution !== null) {
+    const how = review.resolution === "booked" ? `booked as entry ${review.entryId}` : "discarded";
+    throw new AdminError(
+      "ADM_WRONG_STATE",
+      `review ${id} was already ${how} on ${review.resolvedAt?.toISOString() ?? "an unknown date"}; nothing to do`,
+    );
+  }
+  return review;
+}
+
+/** Refuses times that cannot be a shift; a long one or one in the future needs `force`. */
+function checkSpan(start: Date, end: Date, now: Date, force: boolean): void {
+  if (end <= start) {
+    throw new AdminError(
+      "ADM_INVALID",
+      `--end ${end.toISOString()} is not after the start ${start.toISOString()}; give an end after the start`,
+    );
+  }
+  const hours = (end.getTime() - start.getTime()) / 3_600_000;
+  if (hours > MAX_BOOKED_HOURS && !force) {
+    throw new AdminError(
+      "ADM_INVALID",
+      `the shift would last ${hours.toFixed(1)} h, more than ${MAX_BOOKED_HOURS} h; check --start and --end, or add --force if that is right`,
+    );
+  }
+  if (end > now && !force) {
+    throw new AdminError(
+      "ADM_INVALID",
+      `--end ${end.toISOString()} is in the future; book shifts that are over, or add --force`,
+    );
+  }
+}
+
+/** Entries of the same user, not discarded, whose time overlaps [start, end). */
+function overlappingEntries(outbox: Outbox, email: string, start: Date, end: Date): OutboxEntry[] {
+  const earliest = new Date(start.getTime() - OVERLAP_LOOKBACK_MS);
+  return outbox
+    .listStartingBetween(earliest, end)
+    .filter(
+      (entry) =>
+        entry.email === email &&
+        entry.state !== "discarded" &&
+        entry.start < end &&
+        entry.end > start,
+    );
+}
+
+export interface BookReviewInput {
+  id: number;
+  /** Default: the clock-in tap. */
+  start?: Date;
+  end: Date;
+  /** Book even a shift over 24 h, one ending in the future, or one overlapping another entry. */
+  force?: boolean;
+}
+
+export interface BookReviewResult {
+  review: Review;
+  entry: { id: string; email: string; start: Date; end: Date };
+  daemon: DaemonNote;
+}
+
+/** Books a reviewed shift with the times given: a new entry is queued and the review resolved. */
+export async function bookReview(
+  deps: AdminDeps,
+  input: BookReviewInput,
+): Promise<BookReviewResult> {
+  const reviews = new ReviewList(deps.db);
+  const item = openReview(reviews, input.id);
+  const start = input.start ?? item.start;
+  const now = deps.clock.now();
+  checkSpan(start, input.end, now, input.force ?? false);
+  const overlaps = overlappingEntries(new Outbox(deps.db), item.email, start, input.end);
+  if (overlaps.length > 0 && !input.force) {
+    const zone = deps.config.terminal.timeZone;
+    const listed = overlaps
+      .map(
+        (entry) =>
+          `${entry.id} (${entry.state}, ${localTime(entry.start, zone)} to ${localTime(entry.end, zone)})`,
+      )
+      .join(", ");
+    throw new AdminError(
+      "ADM_OVERLAP",
+      `the shift overlaps ${item.email}'s entry ${listed}; booking both would count the time twice. Fix --start/--end, discard the other entry, or add --force`,
+    );
+  }
+  const { config } = deps;
+  const entry = {
+    id: randomUUID(),
+    email: item.email,
+    start,
+    end: input.end,
+    timeTypeId: item.timeTypeId,
+    projectId: item.projectId,
+    comment: renderComment(config.entry.comment, config.terminal.name, item.badgeName),
+    startTapId: item.startTapId,
+  };
+  const booked = writeTransaction(deps.db, () => {
+    if (!reviews.book(item.id, entry, now)) return false;
+    new AdminEventLog(deps.db).append(
+      "review.book",
+      String(item.id),
+      {
+        entryId: entry.id,
+        start: start.toISOString(),
+        end: input.end.toISOString(),
+        replacesEntryId: item.entryId,
+      },
+      now,
+    );
+    return true;
+  });
+  if (!booked) {
+    openReview(reviews, input.id);
+    throw new AdminError(
+      "ADM_CHANGED",
+      `review ${input.id} changed while it was being resolved; look again with timeclock review`,
+    );
+  }
+  const daemon = await deps.daemon.notify({
+    type: "entries-changed",
+    action: "review-book",
+    count: 1,
+    entryIds: [entry.id],
+  });
+  return { review: item, entry, daemon };
+}
+
+/** Resolves a review without booking anything; the reason goes into the admin record. */
+export function discardReview(deps: AdminDeps, input: { id: number; reason: string }): Review {
+  const reason = input.reason.trim();
+  if (reason === "") {
+    throw new AdminError("ADM_INVALID", "--reason is empty; say why the shift is not to be booked");
+  }
+  const reviews = new ReviewList(deps.db);
+  const item = openReview(reviews, input.id);
+  const now = deps.clock.now();
+  const discarded = writeTransaction(deps.db, () => {
+    if (!reviews.discard(item.id, reason, now)) return false;
+    new AdminEventLog(deps.db).append(
+      "review.discard",
+      String(item.id),
+      { reason, email: item.email },
+      now,
+    );
+    return true;
+  });
+  if (!discarded) {
+    openReview(reviews, input.id);
+    throw new AdminError(
+      "ADM_CHANGED",
+      `review ${input.id} changed while it was being resolved; look again with timeclock review`,
+    );
+  }
+  return item;
+}

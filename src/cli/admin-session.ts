@@ -1,0 +1,110 @@
+import { statSync } from "node:fs";
+import type { Command } from "commander";
+import type { AdminDeps, DaemonLink, DaemonNote } from "../admin/index.js";
+import type { LoadedConfig } from "../config/load.js";
+import { sendControl } from "../control/client.js";
+import { controlSocketPath } from "../control/protocol.js";
+import { systemClock } from "../core/clock.js";
+import { CommandError, ExitCode } from "../core/exit-codes.js";
+import type { Logger } from "../core/logger.js";
+import { databasePath, openDatabase } from "../store/database.js";
+import { type CliContext, commandLogger, loadConfigFor } from "./context.js";
+
+/** What an admin command works with: the admin layer's deps, and the config and logger. */
+export interface AdminSession {
+  deps: AdminDeps;
+  loaded: LoadedConfig;
+  logger: Logger;
+  /** terminal.timeZone: local times are shown in it and typed times read in it. */
+  zone: string;
+}
+
+/**
+ * "read": the command only reads (status, queue, lists, exports) and tells the daemon nothing.
+ * "write": it changes the store and tells the running daemon at once.
+ */
+export type StoreAccess = "read" | "write";
+
+/**
+ * Root could open the database, but the -wal and -shm files SQLite creates beside it would then
+ * belong to root and lock the daemon's own user out of its journal.
+ */
+function refuseRootOnForeignDatabase(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  const path = databasePath(dataDir);
+  let owner: number;
+  try {
+    owner = statSync(path).uid;
+  } catch {
+    return;
+  }
+  if (owner === 0) return;
+  throw new CommandError(
+    `database ${path} belongs to uid ${owner} but this command runs as root; files SQLite creates beside it would belong to root and lock the terminal out. Run it as the database's owner, e.g. sudo -u timeclock timeclock ...`,
+    ExitCode.wrongUser,
+  );
+}
+
+/** The running daemon through its control socket; a daemon that is not there is a note. */
+export function socketDaemonLink(dataDir: string): DaemonLink {
+  const path = controlSocketPath(dataDir);
+  return {
+    async notify(request): Promise<DaemonNote> {
+      const delivery = await sendControl(path, request);
+      if (!delivery.delivered) {
+        return { told: false, reason: delivery.reason, detail: delivery.detail };
+      }
+      const reply = delivery.reply;
+      if (!reply.ok) {
+        return {
+          told: false,
+          reason: "refused",
+          detail: `the terminal did not take the message (${reply.error.code}: ${reply.error.message}); the change is saved and takes effect when it next looks`,
+        };
+      }
+      return { told: true, detail: reply.type === "done" ? reply.detail : "the terminal answered" };
+    },
+  };
+}
+
+const READ_ONLY_LINK: DaemonLink = {
+  notify: async () => ({ told: false, reason: "not-running", detail: "nothing was changed" }),
+};
+
+/** Says on stderr whether the running terminal heard of the change. */
+export function reportDaemon(context: CliContext, note: DaemonNote | null): void {
+  if (note === null) return;
+  context.stderr.write(note.told ? `terminal: ${note.detail}\n` : `note: ${note.detail}\n`);
+}
+
+/**
+ * Runs `work` on the terminal's database. The daemon may be running on the same file: WAL and the
+ * busy timeout make that safe, and admin writes are single short transactions.
+ */
+export async function withStore<T>(
+  command: Command,
+  context: CliContext,
+  access: StoreAccess,
+  work: (session: AdminSession) => T | Promise<T>,
+): Promise<T> {
+  const loaded = loadConfigFor(command, context);
+  const logger = commandLogger(context, loaded);
+  const { dataDir } = loaded.config.terminal;
+  refuseRootOnForeignDatabase(dataDir);
+  const db = openDatabase(dataDir, { logger: logger.child({ part: "store" }), check: false });
+  try {
+    return await work({
+      deps: {
+        db,
+        clock: context.clock ?? systemClock,
+        config: loaded.config,
+        daemon: access === "write" ? socketDaemonLink(dataDir) : READ_ONLY_LINK,
+      },
+      loaded,
+      logger,
+      zone: loaded.config.terminal.timeZone,
+    });
+  } finally {
+    db.close();
+  }
+}

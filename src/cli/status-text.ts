@@ -1,0 +1,116 @@
+import { ageText, localTime } from "../admin/format.js";
+import type { Attention, StatusInputs } from "../admin/index.js";
+import type { ReaderStatus } from "../readers/reader.js";
+import type { EntryState } from "../store/outbox.js";
+import { MAX_SKEW_MS } from "../terminal/server-clock.js";
+import { wrapAfter } from "./output.js";
+
+const LABEL_WIDTH = 13;
+
+function seconds(ms: number): string {
+  const sign = ms < 0 ? "-" : "+";
+  return `${sign}${Math.round(Math.abs(ms) / 1000)} s`;
+}
+
+function readerLine(reader: ReaderStatus, zone: string): string {
+  const counters = Object.entries(reader.counters)
+    .filter(([, value]) => value > 0)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(", ");
+  const lastRead = reader.lastReadAt
+    ? `last read ${localTime(new Date(reader.lastReadAt), zone)}`
+    : "no read yet";
+  return `${reader.type}${reader.device ? ` ${reader.device}` : ""}: ${reader.state}; ${lastRead}${counters ? `; ${counters}` : ""}`;
+}
+
+function syncLine(sync: NonNullable<StatusInputs["sync"]>, zone: string): string {
+  if (sync.phase === "no-credentials") {
+    return `no credentials${sync.detail ? `: ${sync.detail}` : ""}`;
+  }
+  const parts: string[] = [sync.phase];
+  if (sync.pausedUntil) parts.push(`paused until ${localTime(new Date(sync.pausedUntil), zone)}`);
+  if (sync.lastError) parts.push(`last error ${sync.lastError.message} [${sync.lastError.code}]`);
+  return parts.join("; ");
+}
+
+function clockLine(clock: NonNullable<StatusInputs["clock"]>): string {
+  if (clock.synchronized && clock.source === "none") {
+    return "trusted without proof: no time service can tell here (terminal.clockTrust auto)";
+  }
+  if (clock.synchronized && clock.source === "config") {
+    return 'trusted by terminal.clockTrust "system"';
+  }
+  return clock.synchronized
+    ? `synchronised (${clock.source})`
+    : `NOT synchronised (${clock.source})${clock.detail ? `: ${clock.detail}` : ""}`;
+}
+
+/**
+ * The human summary, every line within 80 columns: what needs attention first, most urgent on
+ * top, then every part on its own labelled line, wrapped under its label.
+ */
+export function renderStatus(inputs: StatusInputs, attention: readonly Attention[]): string {
+  const { now, zone, daemon, entries } = inputs;
+  const lines: string[] = [];
+  if (attention.length === 0) lines.push("OK: nothing needs attention");
+  for (const item of attention) {
+    lines.push(...wrapAfter(`${item.severity.toUpperCase()}: `, item.message, undefined, "  "));
+  }
+  lines.push("");
+  const stale = daemon?.running ? "" : " (as last published)";
+  const indent = " ".repeat(LABEL_WIDTH);
+  const row = (label: string, text: string) =>
+    lines.push(...wrapAfter(label.padEnd(LABEL_WIDTH), text));
+  row(
+    "terminal",
+    daemon
+      ? `${daemon.name}, pid ${daemon.pid} ${daemon.running ? "running" : "NOT running"}, started ${localTime(new Date(daemon.startedAt), zone)}`
+      : "never started",
+  );
+  const waiting = daemon?.running ? "starting" : "unknown";
+  row("reader", inputs.reader ? `${readerLine(inputs.reader, zone)}${stale}` : waiting);
+  row("sync", inputs.sync ? `${syncLine(inputs.sync, zone)}${stale}` : waiting);
+  const counts = (Object.entries(entries) as [EntryState, number][])
+    .map(([state, n]) => `${state} ${n}`)
+    .join(", ");
+  row("entries", counts);
+  row(
+    "unbooked",
+    inputs.oldestUnbookedAt
+      ? `oldest waits ${ageText(now.getTime() - inputs.oldestUnbookedAt.getTime())} (since ${localTime(inputs.oldestUnbookedAt, zone)})`
+      : "none",
+  );
+  row(
+    "last booked",
+    inputs.lastBookedAt
+      ? `${localTime(inputs.lastBookedAt, zone)} (${ageText(now.getTime() - inputs.lastBookedAt.getTime())} ago)`
+      : "never",
+  );
+  row("open shifts", `${inputs.openShifts.length}`);
+  for (const shift of inputs.openShifts) {
+    const who = shift.badgeName ? `${shift.email} (${shift.badgeName})` : shift.email;
+    lines.push(
+      ...wrapAfter(
+        indent,
+        `${who} since ${localTime(shift.start, zone)}${shift.startSynced ? "" : " (clock not synchronised)"}`,
+        undefined,
+        `${indent}  `,
+      ),
+    );
+  }
+  row("reviews", `${inputs.openReviews} open`);
+  row(
+    "unknown",
+    inputs.unknownBadges.length > 0
+      ? `${inputs.unknownBadges.length} badge(s) tapped since last listed: ${inputs.unknownBadges.map((badge) => badge.text).join(", ")}`
+      : "no unknown badge tapped since last listed",
+  );
+  row("clock", inputs.clock ? clockLine(inputs.clock) : waiting);
+  row(
+    "server clock",
+    inputs.serverClock
+      ? `${seconds(inputs.serverClock.skewMs)} against GoodTime${Math.abs(inputs.serverClock.skewMs) > MAX_SKEW_MS ? " (beyond 2 min)" : ""}, seen ${localTime(new Date(inputs.serverClock.observedAt), zone)}`
+      : "not compared yet",
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,119 @@
+import { join } from "node:path";
+import { z } from "zod";
+
+/**
+ * The control channel between admin front ends (the CLI today, the web console next) and the
+ * running daemon: a Unix socket in the data directory. A client connects, sends one request as a
+ * line of JSON, reads one reply line, and closes. Every request carries the protocol version; a
+ * daemon refuses versions and types it does not know with a reply, never by hanging up, so a
+ * newer front end can tell "not supported" from "not running". See docs/control-channel.md.
+ */
+
+export const CONTROL_PROTOCOL_VERSION = 1;
+
+/** The socket's name inside terminal.dataDir, the one directory the service may write to. */
+export const CONTROL_SOCKET_NAME = "control.sock";
+
+/** A request or reply longer than this is refused: nothing legitimate comes near it. */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+export function controlSocketPath(dataDir: string): string {
+  return join(dataDir, CONTROL_SOCKET_NAME);
+}
+
+/** Up to this many ids travel with a change; `count` says how many there were in all. */
+export const MAX_IDS = 1000;
+
+const ids = z.array(z.string().min(1).max(200)).max(MAX_IDS);
+const count = z.number().int().min(0);
+
+/** What an admin changed in the outbox; the daemon looks for due entries at once. */
+const entriesChanged = z.object({
+  type: z.literal("entries-changed"),
+  action: z.enum(["retry", "edit", "discard", "review-book"]),
+  count,
+  entryIds: ids,
+});
+
+/** What an admin changed in the badge mapping; the next tap reads the new mapping. */
+const badgesChanged = z.object({
+  type: z.literal("badges-changed"),
+  action: z.enum(["add", "update", "remove", "import"]),
+  count,
+  badgeIds: ids,
+});
+
+/** Is a daemon listening, and which one. */
+const ping = z.object({ type: z.literal("ping") });
+
+export const controlRequestSchema = z.discriminatedUnion("type", [
+  ping,
+  entriesChanged,
+  badgesChanged,
+]);
+
+export type ControlRequest = z.infer<typeof controlRequestSchema>;
+export type ControlRequestType = ControlRequest["type"];
+
+/** A request as it travels: the version beside the message. */
+export type ControlEnvelope = ControlRequest & { v: typeof CONTROL_PROTOCOL_VERSION };
+
+export type ControlErrorCode = "bad-request" | "unsupported-version" | "unknown-type" | "failed";
+
+export type ControlReply =
+  | { ok: true; type: "pong"; pid: number; startedAt: string; name: string }
+  | { ok: true; type: "done"; detail: string }
+  | { ok: false; error: { code: ControlErrorCode; message: string } };
+
+export type ParsedRequest =
+  | { ok: true; request: ControlRequest }
+  | { ok: false; reply: ControlReply & { ok: false } };
+
+function refusal(code: ControlErrorCode, message: string): ParsedRequest {
+  return { ok: false, reply: { ok: false, error: { code, message } } };
+}
+
+/** Reads one request line; every way it can be wrong gets a reply that says so. */
+export function parseRequestLine(line: string): ParsedRequest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return refusal("bad-request", "the request is not a line of JSON");
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return refusal("bad-request", "the request must be a JSON object");
+  }
+  const { v, ...message } = raw as Record<string, unknown>;
+  if (v !== CONTROL_PROTOCOL_VERSION) {
+    return refusal(
+      "unsupported-version",
+      `protocol version ${JSON.stringify(v)} is not supported; this daemon speaks ${CONTROL_PROTOCOL_VERSION}`,
+    );
+  }
+  const known = controlRequestSchema.options.map((option) => option.shape.type.value);
+  if (!known.includes(message.type as ControlRequestType)) {
+    return refusal(
+      "unknown-type",
+      `message type ${JSON.stringify(message.type)} is unknown; this daemon knows ${known.join(", ")}`,
+    );
+  }
+  const parsed = controlRequestSchema.safeParse(message);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return refusal(
+      "bad-request",
+      `${String(message.type)}: ${first?.path.join(".") || "message"} ${first?.message ?? "is invalid"}`,
+    );
+  }
+  return { ok: true, request: parsed.data };
+}
+
+export function encodeRequest(request: ControlRequest): string {
+  const envelope: ControlEnvelope = { v: CONTROL_PROTOCOL_VERSION, ...request };
+  return `${JSON.stringify(envelope)}\n`;
+}
+
+export function encodeReply(reply: ControlReply): string {
+  return `${JSON.stringify(reply)}\n`;
+}

@@ -1,0 +1,40 @@
+import type { ControlHandler } from "../control/server.js";
+import type { Logger } from "../core/logger.js";
+import type { TerminalDocument } from "./status-documents.js";
+
+export interface ControlTargets {
+  identity: TerminalDocument;
+  logger: Logger;
+  /** Looks for due entries now. */
+  wakeSync: () => void;
+  /** The amber LED follows what is left to book. */
+  refreshBacklog: () => void;
+}
+
+/**
+ * What the daemon does when an admin front end tells it of a change, once the change is
+ * committed: the effect is there before the reply goes back, so a reply means "done".
+ */
+export function controlHandler(targets: ControlTargets): ControlHandler {
+  const log = targets.logger.child({ part: "control" });
+  return (request) => {
+    switch (request.type) {
+      case "ping":
+        return { ok: true, type: "pong", ...targets.identity };
+      case "entries-changed":
+        log.info(
+          { action: request.action, entries: request.count },
+          "admin changed entries; looking for entries to book now",
+        );
+        targets.refreshBacklog();
+        targets.wakeSync();
+        return { ok: true, type: "done", detail: "the terminal looks for entries to book now" };
+      case "badges-changed":
+        log.info(
+          { action: request.action, badges: request.count },
+          "admin changed badge mappings; the next tap reads them",
+        );
+        return { ok: true, type: "done", detail: "the next tap reads the new mapping" };
+    }
+  };
+}
