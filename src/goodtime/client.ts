@@ -1,21 +1,12 @@
-import http from "node:http";
-import https from "node:https";
-import got, { type Got, RequestError, TimeoutError } from "got";
 import type { z } from "zod";
 import { type Clock, systemClock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { SecretScrubber } from "../core/secrets.js";
-import {
-  type CallKind,
-  errorForStatus,
-  errorForTransport,
-  errorForUnusable,
-  type HttpAnswer,
-  isWebPage,
-} from "./classify.js";
+import { type CallKind, errorForStatus, errorForUnusable, isWebPage } from "./classify.js";
 import { cleanedError, GoodTimeError } from "./errors.js";
 import { extractLoginToken, type LoginToken } from "./login-token.js";
 import { formatInstant, parseInstant } from "./time-format.js";
+import { type Method, type Request, Transport } from "./transport.js";
 import {
   createdSchema,
   entryListV11Schema,
@@ -57,50 +48,23 @@ export interface GoodTimeClientOptions {
   secrets?: SecretScrubber;
 }
 
-type Method = "GET" | "POST" | "DELETE";
-
-interface Call {
-  method: Method;
-  path: string;
-  searchParams?: Record<string, string>;
-  json?: unknown;
+interface Call extends Request {
   authed: boolean;
-  /** A write changes data: its outcome is unknown once the body has been sent. */
-  kind: CallKind;
   /** Whether it names a user or an entry that the service may say does not exist (404). */
   namesSubject: boolean;
 }
 
-const USER_AGENT = "timeclock (GoodTime badge terminal)";
 const READ = { method: "GET", kind: "read", namesSubject: false } as const;
 const WRITE = { kind: "write", namesSubject: true, authed: true } as const;
 /** Log in again this long before the token's `exp`, so no call races the expiry. */
 const EXPIRY_MARGIN_MS = 30_000;
-/**
- * A kept-alive connection idle this long is closed by the agent. Servers close idle connections
- * after a few seconds and NAT routers forget them silently; a create sent on such a dead
- * connection would end ambiguous, so only fresh connections are reused.
- */
-const IDLE_SOCKET_MS = 4000;
-/**
- * The longest answer read. The terminal's own reads are a token and one user's entries in a
- * three-minute window (a few KiB); even the users or projects list of an account with thousands
- * of people stays far below this. got keeps a whole answer in memory, and a 10 MB answer was
- * measured to cost 170 MB of RSS, more than a Pi Zero can spare: a captive portal, a proxy or a
- * broken server must not be able to send more than this.
- */
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The GoodTime REST API. One instance per terminal; it keeps the token in memory only. */
 export class GoodTimeClient {
   readonly #options: GoodTimeClientOptions;
   readonly #logger: Logger;
   readonly #clock: Clock;
-  readonly #agents = {
-    http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-    https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-  };
-  readonly #got: Got;
+  readonly #transport: Transport;
   readonly #secrets: SecretScrubber;
   #token: LoginToken | undefined;
   #loggingIn: Promise<string> | undefined;
@@ -111,15 +75,15 @@ export class GoodTimeClient {
     this.#clock = options.clock ?? systemClock;
     this.#secrets = options.secrets ?? new SecretScrubber();
     this.#secrets.setPassword(options.apiPassword);
-    // The sync owns retries, so got never retries on its own; redirects would hide a moved service.
-    this.#got = got.extend({
-      retry: { limit: 0 },
-      timeout: { request: options.timeoutMs },
-      agent: this.#agents,
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: "text",
-      headers: { "user-agent": USER_AGENT, accept: "application/json, text/plain;q=0.9" },
+    this.#transport = new Transport({
+      baseUrl: this.#options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      authHeader: options.authHeader,
+      authScheme: options.authScheme,
+      logger: this.#logger,
+      clock: this.#clock,
+      scrub: (text) => this.#scrub(text),
+      onServerDate: options.onServerDate,
     });
   }
 
@@ -229,8 +193,7 @@ export class GoodTimeClient {
 
   /** Closes kept-alive connections; the client stays usable and reconnects when called. */
   close(): void {
-    this.#agents.http.destroy();
-    this.#agents.https.destroy();
+    this.#transport.close();
   }
 
   #timePath(name: string): string {
@@ -303,10 +266,14 @@ export class GoodTimeClient {
     return this.#guarded(async () => {
       const endpoint = this.#endpoint(call.method, call.path);
       const used = call.authed ? await this.#validToken() : undefined;
-      let answer = await this.#exchange(call, endpoint, used);
+      let answer = await this.#transport.exchange(call, endpoint, used);
       if (answer.status === 401 && used !== undefined) {
         this.#logger.info({ endpoint }, "GoodTime refused the token; logging in again");
-        answer = await this.#exchange(call, endpoint, await this.#freshTokenReplacing(used));
+        answer = await this.#transport.exchange(
+          call,
+          endpoint,
+          await this.#freshTokenReplacing(used),
+        );
       }
       if (answer.status < 200 || answer.status >= 300) {
         throw errorForStatus(answer, this.#statusContext(endpoint, call));
@@ -314,61 +281,6 @@ export class GoodTimeClient {
       if (isWebPage(answer)) throw notApi(endpoint, call.kind, answer.status);
       return answer.body;
     });
-  }
-
-  async #exchange(call: Call, endpoint: string, token: string | undefined): Promise<HttpAnswer> {
-    const headers: Record<string, string> = {};
-    if (token !== undefined) {
-      const { authHeader, authScheme } = this.#options;
-      headers[authHeader.toLowerCase()] = authScheme ? `${authScheme} ${token}` : token;
-    }
-    const request = this.#got(this.#options.baseUrl + call.path, {
-      method: call.method,
-      headers,
-      ...(call.json === undefined ? {} : { json: call.json }),
-      ...(call.searchParams ? { searchParams: call.searchParams } : {}),
-    });
-    let tooLarge = false;
-    // Counted after decompression, so a small gzip bomb is stopped as early as a big answer.
-    request.on("downloadProgress", ({ transferred, total }) => {
-      if (transferred <= MAX_BODY_BYTES && (total ?? 0) <= MAX_BODY_BYTES) return;
-      tooLarge = true;
-      request.cancel();
-    });
-    try {
-      const response = await request;
-      this.#reportServerDate(response.headers.date);
-      const status = response.statusCode;
-      this.#logger.debug({ endpoint, status }, "GoodTime answered");
-      const ok = status >= 200 && status < 300;
-      return {
-        status,
-        // Error bodies end up in messages; a server echoing credentials must not leak them.
-        body: ok ? response.body : this.#scrub(response.body),
-        contentType: response.headers["content-type"],
-        retryAfter: response.headers["retry-after"],
-        location: response.headers.location,
-      };
-    } catch (error) {
-      if (tooLarge) {
-        const problem = `its answer is larger than ${MAX_BODY_BYTES} bytes, more than any answer of the API, and was not read`;
-        throw errorForUnusable(endpoint, call.kind, problem, "GT_RESPONSE_TOO_LARGE");
-      }
-      if (!(error instanceof RequestError)) throw error;
-      this.#logger.debug({ endpoint, code: error.code }, "GoodTime request failed");
-      throw errorForTransport(
-        {
-          code: error.code,
-          message: this.#scrub(error.message),
-          timedOut: error instanceof TimeoutError,
-          // got's timer sets `upload` on the request's "finish" event: the body was handed to the OS.
-          bodySent: error.timings?.upload !== undefined,
-          timeoutMs: this.#options.timeoutMs,
-        },
-        endpoint,
-        call.kind !== "write",
-      );
-    }
   }
 
   async #validToken(): Promise<string> {
@@ -409,7 +321,7 @@ export class GoodTimeClient {
       kind: "login",
       namesSubject: false,
     };
-    const answer = await this.#exchange(call, endpoint, undefined);
+    const answer = await this.#transport.exchange(call, endpoint, undefined);
     if (answer.status < 200 || answer.status >= 300) {
       throw errorForStatus(answer, this.#statusContext(endpoint, call));
     }
@@ -435,18 +347,6 @@ export class GoodTimeClient {
       loginEmail: this.#options.loginEmail,
       now: this.#clock.now(),
     };
-  }
-
-  #reportServerDate(header: string | undefined): void {
-    const onServerDate = this.#options.onServerDate;
-    if (!onServerDate || !header) return;
-    const serverMs = Date.parse(header);
-    if (Number.isNaN(serverMs)) return;
-    try {
-      onServerDate(new Date(serverMs), this.#clock.now());
-    } catch (error) {
-      this.#logger.warn({ err: error }, "the server clock check failed");
-    }
   }
 
   /** Runs `work` and makes sure no error leaving the client carries the password or token. */

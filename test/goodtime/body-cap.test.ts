@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../../src/goodtime/client.js";
+import { MAX_BODY_BYTES } from "../../src/goodtime/transport.js";
 import {
   SEED_TIME_TYPES,
   SEED_USERS,
