@@ -191,8 +191,13 @@ export function errorForStatus(answer: HttpAnswer, context: StatusContext): Good
     );
   }
   if (status === 404) {
-    // A write or a read about one user or entry may be told "no such one" in the service's own
-    // JSON; a page, plain text or a bare "Not Found" is a path nobody serves: the address is wrong.
+    // 404 is what every router, proxy and servlet container answers for a path it does not serve,
+    // so by itself it says the address is wrong (server.baseUrl, server.apiVersion, a portal), and
+    // pauses the sync. Only a request that names a user or an entry (createtimeentry,
+    // deletetimeentry, timeentries, projects/{email}) answered with the service's own JSON error,
+    // whose reason is more than "Not Found", is taken as "no such user or entry": a verdict on that
+    // request, which parks that one entry. A login always reaches the same path, so its 404 is
+    // always about the address.
     const verdict = context.namesSubject ? ownVerdict(answer, true) : undefined;
     if (verdict !== undefined) {
       return new GoodTimeError(
