@@ -20,6 +20,7 @@ import {
   type SoakSnapshot,
   soakProblems,
 } from "./soak-checks.js";
+import { injectServerFaults } from "./soak-server-faults.js";
 import { storageFaults } from "./soak-storage-faults.js";
 
 /**
@@ -209,6 +210,7 @@ async function runSoak(options: SoakOptions): Promise<boolean> {
           APPLY[fault](sim, 1 + randomInt(random, 3));
           faultCounts[fault] = (faultCounts[fault] ?? 0) + 1;
         }
+        injectServerFaults(sim, random, faultCounts);
       }
       daemon = new DaemonProcess(configPath, env);
       const current = daemon;

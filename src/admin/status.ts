@@ -140,6 +140,12 @@ function liveAttention(inputs: StatusInputs): Attention[] {
       message: `nothing is booked: no API password${sync.detail ? ` (${sync.detail})` : ""}`,
     });
   }
+  if (sync?.phase === "paused-endpoint") {
+    found.push({
+      severity: "critical",
+      message: `booking is paused until GoodTime answers as its API again (${sync.pauseReason ?? sync.lastError?.message ?? "no reason published"}); next try ${sync.pausedUntil ? localTime(new Date(sync.pausedUntil), inputs.zone) : "soon"}. Taps are stored and nothing is lost; check the network (a captive portal?) and server.baseUrl: timeclock server check`,
+    });
+  }
   if (sync?.phase === "paused-auth") {
     found.push({
       severity: "critical",

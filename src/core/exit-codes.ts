@@ -34,7 +34,11 @@ export const EXIT_CODES = {
     code: 66,
     meaning: "a file named on the command line cannot be read (missing, no permission)",
   },
-  network: { code: 69, meaning: "GoodTime cannot be reached, or its answer was lost" },
+  network: {
+    code: 69,
+    meaning:
+      "GoodTime cannot be reached, does not answer as its API (a captive portal, a wrong server.baseUrl, a failing service), or its answer was lost",
+  },
   software: {
     code: 70,
     meaning: "an unexpected error, a bug: please report it with the message and the log",

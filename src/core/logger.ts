@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from "pino";
+import type { SecretScrubber } from "./secrets.js";
 
 export type { Logger } from "pino";
 
@@ -26,6 +27,11 @@ export interface LoggerSettings {
   level: LogLevel;
   /** Replace badge IDs with a placeholder, for sites where a badge number counts as personal data. */
   redactBadges: boolean;
+  /**
+   * Scrubs every finished line: path redaction hides known fields, this hides a secret wherever
+   * it ended up (an error message, a server's quoted answer) and in whatever encoding.
+   */
+  secrets?: SecretScrubber;
 }
 
 /** The root logger: JSON lines for journald. Parts take `logger.child({ part: "..." })`. */
@@ -39,8 +45,13 @@ export function createLogger(settings: LoggerSettings, destination?: Destination
       paths: settings.redactBadges ? [...ALWAYS_REDACTED, ...BADGE_PATHS] : ALWAYS_REDACTED,
       censor: "[redacted]",
     },
+    ...(settings.secrets ? { hooks: { streamWrite: scrubWith(settings.secrets) } } : {}),
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+function scrubWith(secrets: SecretScrubber): (line: string) => string {
+  return (line) => secrets.scrub(line);
 }
 
 /** A logger that discards everything, for commands and tests that do not look at logs. */

@@ -121,7 +121,11 @@ async function unassignedProjects(
         assigned.set(email, new Set((await client.projects(email)).map((p) => p.id)));
       } catch (error) {
         // An email GoodTime does not know is the badge users check's to report.
-        if (!(error instanceof GoodTimeError && error.code === "GT_NOT_FOUND")) throw error;
+        const unknownUser =
+          error instanceof GoodTimeError &&
+          error.kind === "refused" &&
+          error.code === "GT_NOT_FOUND";
+        if (!unknownUser) throw error;
         assigned.set(email, undefined);
       }
     }

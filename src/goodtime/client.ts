@@ -1,13 +1,12 @@
-import http from "node:http";
-import https from "node:https";
-import got, { type Got, RequestError, TimeoutError } from "got";
 import type { z } from "zod";
 import { type Clock, systemClock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
-import { errorForStatus, errorForTransport, type HttpAnswer } from "./classify.js";
+import { SecretScrubber } from "../core/secrets.js";
+import { type CallKind, errorForStatus, errorForUnusable, isWebPage } from "./classify.js";
 import { cleanedError, GoodTimeError } from "./errors.js";
 import { extractLoginToken, type LoginToken } from "./login-token.js";
 import { formatInstant, parseInstant } from "./time-format.js";
+import { type Method, type Request, Transport } from "./transport.js";
 import {
   createdSchema,
   entryListV11Schema,
@@ -42,40 +41,31 @@ export interface GoodTimeClientOptions {
   onServerDate?: (serverDate: Date, localDate: Date) => void;
   /** Source of "now" for token expiry, Retry-After dates and onServerDate; default the system clock. */
   clock?: Clock;
+  /**
+   * Hides the password and every token received in every spelling; shared with the logger so
+   * that its lines are scrubbed too. Default: one of the client's own.
+   */
+  secrets?: SecretScrubber;
 }
 
-type Method = "GET" | "POST" | "DELETE";
-
-interface Call {
-  method: Method;
-  path: string;
-  searchParams?: Record<string, string>;
-  json?: unknown;
+interface Call extends Request {
   authed: boolean;
-  /** False for calls that change data, whose outcome is unknown once the body has been sent. */
-  idempotent: boolean;
+  /** Whether it names a user or an entry that the service may say does not exist (404). */
+  namesSubject: boolean;
 }
 
-const USER_AGENT = "timeclock (GoodTime badge terminal)";
+const READ = { method: "GET", kind: "read", namesSubject: false } as const;
+const WRITE = { kind: "write", namesSubject: true, authed: true } as const;
 /** Log in again this long before the token's `exp`, so no call races the expiry. */
 const EXPIRY_MARGIN_MS = 30_000;
-/**
- * A kept-alive connection idle this long is closed by the agent. Servers close idle connections
- * after a few seconds and NAT routers forget them silently; a create sent on such a dead
- * connection would end ambiguous, so only fresh connections are reused.
- */
-const IDLE_SOCKET_MS = 4000;
 
 /** The GoodTime REST API. One instance per terminal; it keeps the token in memory only. */
 export class GoodTimeClient {
   readonly #options: GoodTimeClientOptions;
   readonly #logger: Logger;
   readonly #clock: Clock;
-  readonly #agents = {
-    http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-    https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-  };
-  readonly #got: Got;
+  readonly #transport: Transport;
+  readonly #secrets: SecretScrubber;
   #token: LoginToken | undefined;
   #loggingIn: Promise<string> | undefined;
 
@@ -83,32 +73,42 @@ export class GoodTimeClient {
     this.#options = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, "") };
     this.#logger = options.logger.child({ part: "goodtime" });
     this.#clock = options.clock ?? systemClock;
-    // The sync owns retries, so got never retries on its own; redirects would hide a moved service.
-    this.#got = got.extend({
-      retry: { limit: 0 },
-      timeout: { request: options.timeoutMs },
-      agent: this.#agents,
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: "text",
-      headers: { "user-agent": USER_AGENT, accept: "application/json, text/plain;q=0.9" },
+    this.#secrets = options.secrets ?? new SecretScrubber();
+    this.#secrets.setPassword(options.apiPassword);
+    this.#transport = new Transport({
+      baseUrl: this.#options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      authHeader: options.authHeader,
+      authScheme: options.authScheme,
+      logger: this.#logger,
+      clock: this.#clock,
+      scrub: (text) => this.#scrub(text),
+      onServerDate: options.onServerDate,
     });
   }
 
   async hello(): Promise<string> {
     const path = "/api/hello/sayhello";
-    return (await this.#call({ method: "GET", path, authed: false, idempotent: true })).trim();
+    return (await this.#call({ ...READ, path, authed: false })).trim();
   }
 
   /** Logs in if needed, then proves the token is accepted. */
   async securedHello(): Promise<string> {
     const path = "/api/hello/securedSayhello";
-    return (await this.#call({ method: "GET", path, authed: true, idempotent: true })).trim();
+    return (await this.#call({ ...READ, path, authed: true })).trim();
   }
 
   /** Logs in now, replacing any token held. */
   async login(): Promise<void> {
     await this.#guarded(() => this.#sharedLogin());
+  }
+
+  /**
+   * Logs in unless a token is held that is not about to expire. Called before a write is marked
+   * as sent, so that a login that fails (a portal, a wrong address) leaves no entry in doubt.
+   */
+  async loggedIn(): Promise<void> {
+    await this.#guarded(() => this.#validToken());
   }
 
   async timeTypes(): Promise<TimeType[]> {
@@ -123,11 +123,9 @@ export class GoodTimeClient {
 
   /** All projects, or those assigned to one user. */
   async projects(userEmail?: string): Promise<Project[]> {
-    const path =
-      userEmail === undefined
-        ? this.#timePath("projects")
-        : this.#timePath(`projects/${encodeURIComponent(userEmail)}`);
-    return this.#getJson(path, namedListSchema);
+    if (userEmail === undefined) return this.#getJson(this.#timePath("projects"), namedListSchema);
+    const path = this.#timePath(`projects/${encodeURIComponent(userEmail)}`);
+    return this.#getJson(path, namedListSchema, { namesSubject: true });
   }
 
   /** Entries of one user whose start lies in [from, to). */
@@ -140,7 +138,10 @@ export class GoodTimeClient {
     };
     const endpoint = this.#endpoint("GET", path);
     if (this.#options.apiVersion === "v1.1") {
-      const entries = await this.#getJson(path, entryListV11Schema, searchParams);
+      const entries = await this.#getJson(path, entryListV11Schema, {
+        searchParams,
+        namesSubject: true,
+      });
       return entries.map((entry) => ({
         id: entry.id,
         start: this.#parse(entry.starttime, endpoint),
@@ -150,7 +151,10 @@ export class GoodTimeClient {
         projectId: entry.projectid ?? null,
       }));
     }
-    const entries = await this.#getJson(path, entryListV21Schema, searchParams);
+    const entries = await this.#getJson(path, entryListV21Schema, {
+      searchParams,
+      namesSubject: true,
+    });
     return entries.map((entry) => ({
       id: entry.id,
       start: this.#parse(entry.starttime, endpoint),
@@ -175,22 +179,21 @@ export class GoodTimeClient {
       ...(v21 && entry.comment !== undefined ? { comment: entry.comment } : {}),
     };
     const path = this.#timePath("createtimeentry");
-    const body = await this.#call({ method: "POST", path, json, authed: true, idempotent: false });
-    const created = this.#decode(body, this.#endpoint("POST", path), createdSchema);
+    const body = await this.#call({ ...WRITE, method: "POST", path, json });
+    const created = this.#decode(body, this.#endpoint("POST", path), "write", createdSchema);
     this.#logger.info({ entryId: created.id, userEmail: entry.userEmail }, "time entry created");
     return { id: created.id };
   }
 
   async deleteTimeEntry(id: string): Promise<void> {
     const path = this.#timePath(`deletetimeentry/${encodeURIComponent(id)}`);
-    await this.#call({ method: "DELETE", path, authed: true, idempotent: false });
+    await this.#call({ ...WRITE, method: "DELETE", path });
     this.#logger.info({ entryId: id }, "time entry deleted");
   }
 
   /** Closes kept-alive connections; the client stays usable and reconnects when called. */
   close(): void {
-    this.#agents.http.destroy();
-    this.#agents.https.destroy();
+    this.#transport.close();
   }
 
   #timePath(name: string): string {
@@ -210,38 +213,50 @@ export class GoodTimeClient {
     try {
       return parseInstant(text, this.#options.timeFormat, this.#options.timeZone);
     } catch (error) {
-      throw badResponse(endpoint, (error as Error).message);
+      throw errorForUnusable(endpoint, "read", (error as Error).message, "GT_BAD_RESPONSE");
     }
   }
 
   async #getJson<T extends z.ZodType>(
     path: string,
     schema: T,
-    searchParams?: Record<string, string>,
+    options: { searchParams?: Record<string, string>; namesSubject?: boolean } = {},
   ): Promise<z.output<T>> {
     const body = await this.#call({
-      method: "GET",
+      ...READ,
       path,
       authed: true,
-      idempotent: true,
-      ...(searchParams ? { searchParams } : {}),
+      namesSubject: options.namesSubject ?? false,
+      ...(options.searchParams ? { searchParams: options.searchParams } : {}),
     });
-    return this.#decode(body, this.#endpoint("GET", path), schema);
+    return this.#decode(body, this.#endpoint("GET", path), "read", schema);
   }
 
-  #decode<T extends z.ZodType>(body: string, endpoint: string, schema: T): z.output<T> {
+  #decode<T extends z.ZodType>(
+    body: string,
+    endpoint: string,
+    call: CallKind,
+    schema: T,
+  ): z.output<T> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch {
-      const start = this.#scrub(body.trim().slice(0, 60));
-      throw badResponse(endpoint, `the answer is not JSON (it starts ${JSON.stringify(start)})`);
+      // Scrubbed before it is cut, so that no secret is cut in two and half of it kept.
+      const start = this.#scrub(body.trim()).slice(0, 60);
+      throw errorForUnusable(
+        endpoint,
+        call,
+        `the answer is not JSON (it starts ${JSON.stringify(start)})`,
+        "GT_BAD_RESPONSE",
+      );
     }
     const result = schema.safeParse(parsed);
     if (!result.success) {
       const issue = result.error.issues[0];
       const where = issue?.path.length ? issue.path.join(".") : "the answer";
-      throw badResponse(endpoint, `${where}: ${issue?.message ?? "unexpected shape"}`);
+      const problem = `${where}: ${issue?.message ?? "unexpected shape"}`;
+      throw errorForUnusable(endpoint, call, problem, "GT_BAD_RESPONSE");
     }
     return result.data;
   }
@@ -251,58 +266,21 @@ export class GoodTimeClient {
     return this.#guarded(async () => {
       const endpoint = this.#endpoint(call.method, call.path);
       const used = call.authed ? await this.#validToken() : undefined;
-      let answer = await this.#exchange(call, endpoint, used);
+      let answer = await this.#transport.exchange(call, endpoint, used);
       if (answer.status === 401 && used !== undefined) {
         this.#logger.info({ endpoint }, "GoodTime refused the token; logging in again");
-        answer = await this.#exchange(call, endpoint, await this.#freshTokenReplacing(used));
+        answer = await this.#transport.exchange(
+          call,
+          endpoint,
+          await this.#freshTokenReplacing(used),
+        );
       }
       if (answer.status < 200 || answer.status >= 300) {
-        throw errorForStatus(answer, this.#statusContext(endpoint, false));
+        throw errorForStatus(answer, this.#statusContext(endpoint, call));
       }
+      if (isWebPage(answer)) throw notApi(endpoint, call.kind, answer.status);
       return answer.body;
     });
-  }
-
-  async #exchange(call: Call, endpoint: string, token: string | undefined): Promise<HttpAnswer> {
-    const headers: Record<string, string> = {};
-    if (token !== undefined) {
-      const { authHeader, authScheme } = this.#options;
-      headers[authHeader.toLowerCase()] = authScheme ? `${authScheme} ${token}` : token;
-    }
-    try {
-      const response = await this.#got(this.#options.baseUrl + call.path, {
-        method: call.method,
-        headers,
-        ...(call.json === undefined ? {} : { json: call.json }),
-        ...(call.searchParams ? { searchParams: call.searchParams } : {}),
-      });
-      this.#reportServerDate(response.headers.date);
-      const status = response.statusCode;
-      this.#logger.debug({ endpoint, status }, "GoodTime answered");
-      const ok = status >= 200 && status < 300;
-      return {
-        status,
-        // Error bodies end up in messages; a server echoing credentials must not leak them.
-        body: ok ? response.body : this.#scrub(response.body),
-        retryAfter: response.headers["retry-after"],
-        location: response.headers.location,
-      };
-    } catch (error) {
-      if (!(error instanceof RequestError)) throw error;
-      this.#logger.debug({ endpoint, code: error.code }, "GoodTime request failed");
-      throw errorForTransport(
-        {
-          code: error.code,
-          message: this.#scrub(error.message),
-          timedOut: error instanceof TimeoutError,
-          // got's timer sets `upload` on the request's "finish" event: the body was handed to the OS.
-          bodySent: error.timings?.upload !== undefined,
-          timeoutMs: this.#options.timeoutMs,
-        },
-        endpoint,
-        call.idempotent,
-      );
-    }
   }
 
   async #validToken(): Promise<string> {
@@ -335,15 +313,24 @@ export class GoodTimeClient {
     const { loginEmail, apiPassword } = this.#options;
     const json = { loginemail: loginEmail, apipassword: apiPassword };
     // Repeating a login is harmless, so a lost answer is retryable rather than ambiguous.
-    const call: Call = { method: "POST", path, json, authed: false, idempotent: true };
-    const answer = await this.#exchange(call, endpoint, undefined);
+    const call: Call = {
+      method: "POST",
+      path,
+      json,
+      authed: false,
+      kind: "login",
+      namesSubject: false,
+    };
+    const answer = await this.#transport.exchange(call, endpoint, undefined);
     if (answer.status < 200 || answer.status >= 300) {
-      throw errorForStatus(answer, this.#statusContext(endpoint, true));
+      throw errorForStatus(answer, this.#statusContext(endpoint, call));
     }
+    if (isWebPage(answer)) throw notApi(endpoint, "login", answer.status);
     const extracted = extractLoginToken(answer.body);
     if ("problem" in extracted) {
-      throw badResponse(endpoint, `${extracted.problem}; check server.baseUrl`);
+      throw errorForUnusable(endpoint, "login", extracted.problem, "GT_BAD_RESPONSE");
     }
+    this.#secrets.addToken(extracted.token);
     this.#token = extracted;
     this.#logger.info(
       { loginEmail, expiresAt: extracted.expiresAt?.toISOString() ?? null },
@@ -352,20 +339,14 @@ export class GoodTimeClient {
     return extracted.token;
   }
 
-  #statusContext(endpoint: string, login: boolean) {
-    return { endpoint, login, loginEmail: this.#options.loginEmail, now: this.#clock.now() };
-  }
-
-  #reportServerDate(header: string | undefined): void {
-    const onServerDate = this.#options.onServerDate;
-    if (!onServerDate || !header) return;
-    const serverMs = Date.parse(header);
-    if (Number.isNaN(serverMs)) return;
-    try {
-      onServerDate(new Date(serverMs), this.#clock.now());
-    } catch (error) {
-      this.#logger.warn({ err: error }, "the server clock check failed");
-    }
+  #statusContext(endpoint: string, call: Call) {
+    return {
+      endpoint,
+      call: call.kind,
+      namesSubject: call.namesSubject,
+      loginEmail: this.#options.loginEmail,
+      now: this.#clock.now(),
+    };
   }
 
   /** Runs `work` and makes sure no error leaving the client carries the password or token. */
@@ -379,17 +360,16 @@ export class GoodTimeClient {
   }
 
   #scrub(text: string): string {
-    let clean = text;
-    for (const secret of [this.#options.apiPassword, this.#token?.token]) {
-      if (secret) clean = clean.split(secret).join("[redacted]");
-    }
-    return clean;
+    return this.#secrets.scrub(text);
   }
 }
 
-function badResponse(endpoint: string, problem: string): GoodTimeError {
-  return new GoodTimeError(
-    `GoodTime answered ${endpoint} with something the terminal cannot use: ${problem}.`,
-    { endpoint, kind: "refused", code: "GT_BAD_RESPONSE" },
+/** A 2xx web page where the API should answer: a captive portal, a proxy, a website. */
+function notApi(endpoint: string, call: CallKind, status: number): GoodTimeError {
+  return errorForUnusable(
+    endpoint,
+    call,
+    `a web page (${status}) instead of the API: a captive portal or proxy login on this network, or server.baseUrl names a website`,
+    "GT_NOT_API",
   );
 }

@@ -7,11 +7,15 @@
 /**
  * - retryable: nothing was booked; try again later (after `retryAfterMs` if set).
  * - auth: the credentials are refused; retrying will not help until an admin acts.
- * - refused: the server understood and said no (or answered nonsense); permanent for this request.
- * - ambiguous: the request reached the server but no answer came back; it may or may not have
- *   taken effect, so the caller must look before it tries again.
+ * - endpoint: the answer is about the address or the service, not about this request: a captive
+ *   portal's page, a redirect, a 404 for the API itself, a 5xx, an answer that cannot be read.
+ *   Every request would get it, so the sync pauses as a whole and tries again later.
+ * - refused: the service understood this request and said no, in its own words; permanent for it.
+ * - ambiguous: the request reached the server but no usable answer came back (none, or one that
+ *   cannot be read); it may or may not have taken effect, so the caller must look before it tries
+ *   again.
  */
-export type GoodTimeErrorKind = "retryable" | "auth" | "refused" | "ambiguous";
+export type GoodTimeErrorKind = "retryable" | "auth" | "endpoint" | "refused" | "ambiguous";
 
 export type GoodTimeErrorCode =
   | "GT_NETWORK"
@@ -27,6 +31,9 @@ export type GoodTimeErrorCode =
   | "GT_REFUSED"
   | "GT_NOT_FOUND"
   | "GT_UNEXPECTED_STATUS"
+  | "GT_REDIRECT"
+  | "GT_NOT_API"
+  | "GT_RESPONSE_TOO_LARGE"
   | "GT_BAD_RESPONSE";
 
 export interface GoodTimeErrorDetails {
@@ -92,4 +99,8 @@ export function isAuthFailure(error: unknown): boolean {
 
 export function isRefused(error: unknown): boolean {
   return hasKind(error, "refused");
+}
+
+export function isEndpointProblem(error: unknown): boolean {
+  return hasKind(error, "endpoint");
 }

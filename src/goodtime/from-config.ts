@@ -7,7 +7,7 @@ import { GoodTimeClient, type GoodTimeClientOptions } from "./client.js";
 export function createClientFromConfig(
   loaded: LoadedConfig,
   logger: Logger,
-  extra: Pick<GoodTimeClientOptions, "onServerDate"> & { clock?: Clock } = {},
+  extra: Pick<GoodTimeClientOptions, "onServerDate" | "secrets"> & { clock?: Clock } = {},
 ): GoodTimeClient {
   const { server, terminal } = loaded.config;
   return new GoodTimeClient({

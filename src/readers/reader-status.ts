@@ -1,6 +1,8 @@
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
+import { systemTimers, type Timers } from "../gpio/timers.js";
 import type { Decoded } from "./decoded.js";
+import { LogSummary } from "./log-summary.js";
 import type { ReaderEvents, ReaderState, ReaderStatus } from "./reader.js";
 import { RepeatSuppressor } from "./repeat-suppressor.js";
 
@@ -8,17 +10,21 @@ export interface ReaderDeps {
   logger: Logger;
   clock: Clock;
   events: ReaderEvents;
+  /** For the windows of repeated log lines; default the system's. */
+  timers?: Timers;
 }
 
 /**
  * The part every reader shares: its status and counters, and the path from decoded bytes to
  * `onBadge` through repeat suppression. State changes are logged and reported; counters are
- * logged with every state change so that a log shows how noisy the line was.
+ * logged with every state change so that a log shows how noisy the line was. Lines that can repeat
+ * many times a second (drops, noise, reconnects) are summarised: the first in full, then a count.
  */
 export class ReaderRuntime {
   readonly logger: Logger;
   readonly #deps: ReaderDeps;
   readonly #suppressor: RepeatSuppressor;
+  readonly #summary: LogSummary;
   #status: ReaderStatus;
 
   constructor(deps: ReaderDeps, identity: { type: string; device?: string }, repeatSuppressMs = 0) {
@@ -30,6 +36,10 @@ export class ReaderRuntime {
       ...part,
       type: identity.type,
       device: identity.device,
+    });
+    this.#summary = new LogSummary(this.logger, {
+      timers: deps.timers ?? systemTimers,
+      monotonicMs: () => deps.clock.monotonicMs(),
     });
     this.#status = {
       ...identity,
@@ -49,10 +59,20 @@ export class ReaderRuntime {
   setState(state: ReaderState, detail?: string): void {
     if (state === this.#status.state && detail === this.#status.detail) return;
     this.#status = { ...this.#status, state, detail };
-    const fields = { state, detail, counters: this.#status.counters };
-    if (state === "reconnecting" || state === "failed") this.logger.warn(fields, `reader ${state}`);
-    else this.logger.info(fields, `reader ${state}`);
+    const fields = { state, detail, counters: { ...this.#status.counters } };
+    if (state === "reconnecting") this.#summary.log("warn", fields, "reader reconnecting");
+    else if (state === "open" && this.#status.counters.reopens) {
+      this.#summary.log("info", fields, "reader open again");
+    } else {
+      if (state === "stopped") this.#summary.flush();
+      this.logger[state === "failed" ? "warn" : "info"](fields, `reader ${state}`);
+    }
     this.#deps.events.onStatus?.(this.status());
+  }
+
+  /** A warning that may come once per frame or line: logged in full once a window, then counted. */
+  warnRepeated(fields: object, msg: string): void {
+    this.#summary.log("warn", fields, msg);
   }
 
   /** The source is gone for good: reported as stopped, then as the end of all reads. */
@@ -74,10 +94,11 @@ export class ReaderRuntime {
     for (const item of decoded) {
       if (item.kind === "noise") {
         this.count("noiseBytes", item.bytes);
-        this.logger.debug({ bytes: item.bytes, badge: { raw: item.raw } }, "noise between frames");
+        const fields = { bytes: item.bytes, badge: { raw: item.raw } };
+        this.#summary.log("debug", fields, "noise between frames");
       } else if (item.kind === "dropped") {
         this.count("framesDropped");
-        this.logger.warn({ badge: { raw: item.raw, reason: item.reason } }, "dropped a frame");
+        this.warnRepeated({ badge: { raw: item.raw, reason: item.reason } }, "dropped a frame");
       } else if (!this.#suppressor.accept(item.read.badgeId, this.#deps.clock.monotonicMs())) {
         this.count("duplicatesSuppressed");
       } else {

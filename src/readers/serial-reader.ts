@@ -81,7 +81,7 @@ export class SerialReader implements Reader {
     );
     const conflict = serialConsoleConflict(path, root);
     if (conflict)
-      this.#runtime.logger.warn({ problem: conflict }, "serial console on the reader's port");
+      this.#runtime.warnRepeated({ problem: conflict }, "serial console on the reader's port");
     let finish: (reason: string) => void = () => {};
     const closed = new Promise<string>((resolve) => {
       finish = (reason) => {

@@ -115,7 +115,7 @@ export class WiegandReader implements Reader {
         if (line.trim() === "") continue;
         const edge = parseGpiomonLine(line, { d0, d1 });
         if ("problem" in edge)
-          this.#runtime.logger.warn({ problem: edge.problem }, "gpiomon output");
+          this.#runtime.warnRepeated({ problem: edge.problem }, "gpiomon output");
         else this.#runtime.handle(framer.push(edge));
       }
       clearTimeout(flushTimer);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CANNED_KINDS, ECHO_ENCODINGS } from "./canned.js";
 import type { FaultControl } from "./faults.js";
 import { ApiError, jsonReply, quote, type Reply } from "./reply.js";
 import type { SimulatorState } from "./state.js";
@@ -32,6 +33,18 @@ const faultCommands = z.strictObject({
     .strictObject({
       count: z.int().min(1),
       when: z.enum(["before-commit", "after-commit"]),
+      path: pathPattern.optional(),
+    })
+    .optional(),
+  answerNext: z
+    .strictObject({
+      count: z.int().min(1),
+      kind: z.enum(CANNED_KINDS),
+      status: z.int().min(200).max(599).optional(),
+      encoding: z.enum(ECHO_ENCODINGS).optional(),
+      bytes: z.int().min(1).optional(),
+      location: z.string().min(1).optional(),
+      when: z.enum(["before-commit", "after-commit"]).optional(),
       path: pathPattern.optional(),
     })
     .optional(),
@@ -117,6 +130,10 @@ export class ControlRoutes {
     if (commands.dropNext) {
       const { count, when, path } = commands.dropNext;
       faults.dropNext(count, when, { path: toMatcher(path) });
+    }
+    if (commands.answerNext) {
+      const { count, path, when, ...answer } = commands.answerNext;
+      faults.answerNext(count, answer, { path: toMatcher(path), ...(when ? { when } : {}) });
     }
     if (commands.expireAllTokens) faults.expireAllTokens();
     if (commands.setApiPassword !== undefined) faults.setApiPassword(commands.setApiPassword);

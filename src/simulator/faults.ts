@@ -1,4 +1,7 @@
+import { type CannedAnswer, checkCannedAnswer } from "./canned.js";
 import { errorReply, type Reply } from "./reply.js";
+
+export type CommitPoint = "before-commit" | "after-commit";
 
 export interface FaultControl {
   /** Delay added before answering every API request: fixed, or uniform in [minMs, maxMs]. */
@@ -13,17 +16,23 @@ export interface FaultControl {
    * The next `count` matching API requests lose their connection without an answer: before the
    * request is handled, or after it (a createtimeentry dropped "after-commit" WAS stored).
    */
-  dropNext(
+  dropNext(count: number, when: CommitPoint, options?: { path?: string | RegExp }): void;
+  /**
+   * The next `count` matching API requests get an answer no GoodTime gives (a portal page, a
+   * redirect, garbage, an echo of the request, a huge body): in place of handling the request
+   * ("before-commit", the default), or after it was handled (a createtimeentry WAS stored).
+   */
+  answerNext(
     count: number,
-    when: "before-commit" | "after-commit",
-    options?: { path?: string | RegExp },
+    answer: CannedAnswer,
+    options?: { path?: string | RegExp; when?: CommitPoint },
   ): void;
   expireAllTokens(): void;
   /** The admin changes the API password: later logins need the new one; issued tokens stay valid. */
   setApiPassword(password: string): void;
   /** Skews the HTTP Date header by this many milliseconds. */
   setClockOffsetMs(ms: number): void;
-  /** Removes failures, drops, latency and clock skew (a changed password and expired tokens stay). */
+  /** Removes failures, drops, odd answers, latency and clock skew (a changed password and expired tokens stay). */
   clear(): void;
 }
 
@@ -53,7 +62,18 @@ interface FailureRule extends Rule {
 }
 
 interface DropRule extends Rule {
-  when: "before-commit" | "after-commit";
+  when: CommitPoint;
+}
+
+interface AnswerRule extends Rule {
+  when: CommitPoint;
+  answer: CannedAnswer;
+}
+
+function requireCommitPoint(when: CommitPoint, what: string): void {
+  if (when !== "before-commit" && when !== "after-commit") {
+    throw new Error(`${what} when ${JSON.stringify(when)} must be before-commit or after-commit`);
+  }
 }
 
 function requireCount(count: number, what: string): void {
@@ -78,6 +98,7 @@ export class FaultInjector implements FaultControl {
   #latency: { minMs: number; maxMs: number } = { minMs: 0, maxMs: 0 };
   #failures: FailureRule[] = [];
   #drops: DropRule[] = [];
+  #answers: AnswerRule[] = [];
   #clockOffsetMs = 0;
   readonly #hooks: FaultHooks;
 
@@ -113,18 +134,22 @@ export class FaultInjector implements FaultControl {
     });
   }
 
-  dropNext(
-    count: number,
-    when: "before-commit" | "after-commit",
-    options: { path?: string | RegExp } = {},
-  ): void {
+  dropNext(count: number, when: CommitPoint, options: { path?: string | RegExp } = {}): void {
     requireCount(count, "dropNext");
-    if (when !== "before-commit" && when !== "after-commit") {
-      throw new Error(
-        `dropNext when ${JSON.stringify(when)} must be before-commit or after-commit`,
-      );
-    }
+    requireCommitPoint(when, "dropNext");
     this.#drops.push({ remaining: count, when, path: options.path });
+  }
+
+  answerNext(
+    count: number,
+    answer: CannedAnswer,
+    options: { path?: string | RegExp; when?: CommitPoint } = {},
+  ): void {
+    requireCount(count, "answerNext");
+    checkCannedAnswer(answer);
+    const when = options.when ?? "before-commit";
+    requireCommitPoint(when, "answerNext");
+    this.#answers.push({ remaining: count, when, path: options.path, answer: { ...answer } });
   }
 
   expireAllTokens(): void {
@@ -145,6 +170,7 @@ export class FaultInjector implements FaultControl {
     this.#latency = { minMs: 0, maxMs: 0 };
     this.#failures = [];
     this.#drops = [];
+    this.#answers = [];
     this.#clockOffsetMs = 0;
   }
 
@@ -174,8 +200,13 @@ export class FaultInjector implements FaultControl {
     };
   }
 
-  takeDrop(when: "before-commit" | "after-commit", path: string): boolean {
+  takeDrop(when: CommitPoint, path: string): boolean {
     return take(this.#drops, path, (rule) => rule.when === when) !== undefined;
+  }
+
+  /** The odd answer to give this request at this point, if a rule matches; uses up one. */
+  takeAnswer(when: CommitPoint, path: string): CannedAnswer | undefined {
+    return take(this.#answers, path, (rule) => rule.when === when)?.answer;
   }
 }
 

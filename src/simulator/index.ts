@@ -22,10 +22,14 @@ import { createTimeCodec } from "./time-format.js";
  * - 422 an entry refused for its content: unknown user, time type or project, a project not
  *   assigned to the user, an end not after the start.
  * Every error is `{"error": message}`. Entries are stored in UTC, whole minutes.
+ * Faults (in-process through `faults`, or POST {basePath}/_sim/faults) add what a network adds:
+ * failures, dropped connections, latency, a skewed Date header, and answers no GoodTime gives
+ * (a captive portal page, a redirect, garbage, an echo of the request, a huge body).
  */
 
 export type { LoginResponseForm } from "./api.js";
-export type { FaultControl } from "./faults.js";
+export type { CannedAnswer, CannedKind, EchoEncoding } from "./canned.js";
+export type { CommitPoint, FaultControl } from "./faults.js";
 export * from "./seed.js";
 export type {
   RequestRecord,

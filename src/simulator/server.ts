@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from "pino";
 import type { ApiRoute } from "./api.js";
 import type { TokenAuthority } from "./auth.js";
+import { cannedReply } from "./canned.js";
 import type { ControlRoutes } from "./control.js";
-import type { FaultInjector } from "./faults.js";
+import type { CommitPoint, FaultInjector } from "./faults.js";
 import { ApiError, errorReply, quote, type Reply } from "./reply.js";
 import type { SimulatorAccount } from "./state.js";
 
@@ -26,6 +27,8 @@ export interface ServerParts {
 
 interface ApiCall {
   method: string;
+  /** The request target as received. */
+  target: string;
   /** Below the base path, without the query. */
   path: string;
   query: URLSearchParams;
@@ -117,7 +120,13 @@ export class SimulatorServer {
       );
       return;
     }
-    await this.#serveApi(request, response, { method, path, query: url.searchParams, body });
+    await this.#serveApi(request, response, {
+      method,
+      target,
+      path,
+      query: url.searchParams,
+      body,
+    });
   }
 
   async #serveApi(
@@ -139,7 +148,8 @@ export class SimulatorServer {
       request.socket.destroy();
       return;
     }
-    const injected = faults.takeFailure(call.path);
+    const injected =
+      faults.takeFailure(call.path) ?? this.#oddAnswer("before-commit", request, call);
     if (injected) {
       state.count("injectedFailures");
       record(injected.status);
@@ -153,10 +163,29 @@ export class SimulatorServer {
       request.socket.destroy();
       return;
     }
+    const replaced = this.#oddAnswer("after-commit", request, call);
+    if (replaced) {
+      state.count("injectedFailures");
+      record(replaced.status);
+      this.#write(response, replaced);
+      return;
+    }
     if (reply.status === 401) state.count("authFailures");
     else if (reply.status >= 400) state.count("refusals");
     record(reply.status);
     this.#write(response, reply);
+  }
+
+  #oddAnswer(when: CommitPoint, request: IncomingMessage, call: ApiCall): Reply | undefined {
+    const answer = this.#parts.faults.takeAnswer(when, call.path);
+    if (!answer) return undefined;
+    return cannedReply(answer, {
+      method: call.method,
+      target: call.target,
+      rawHeaders: request.rawHeaders,
+      headers: request.headers,
+      body: call.body,
+    });
   }
 
   #route(request: IncomingMessage, call: ApiCall): Reply {

@@ -174,6 +174,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    description:
+      "what was last sent for each entry (sent_as), so that a lookup matches what may be on the server",
+    sql: `
+      ALTER TABLE entries ADD COLUMN sent_as TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -10,6 +10,20 @@ export const ENTRY_STATES = [
 ] as const;
 export type EntryState = (typeof ENTRY_STATES)[number];
 
+/**
+ * What one request for an entry put on the wire: the user, the instants as sent (after rounding),
+ * time type, project and comment (absent when none was sent). Kept with the entry, since that is
+ * what may be on the server even after an admin changed the entry.
+ */
+export interface SentAs {
+  userEmail: string;
+  start: Date;
+  end: Date;
+  timeTypeId: string;
+  projectId: string | null;
+  comment?: string;
+}
+
 export interface OutboxEntry {
   id: string;
   email: string;
@@ -27,6 +41,8 @@ export interface OutboxEntry {
   lastErrorCode: string | null;
   /** A request for this entry may have reached the server without its answer reaching us. */
   ambiguous: boolean;
+  /** What the last request for this entry sent, or null when none was sent yet. */
+  sentAs: SentAs | null;
   serverId: string | null;
   createdAt: Date;
   bookedAt: Date | null;
@@ -54,6 +70,7 @@ interface EntryRow {
   last_error: string | null;
   last_error_code: string | null;
   ambiguous: number;
+  sent_as: string | null;
   server_id: string | null;
   created_at: string;
   booked_at: string | null;
@@ -76,10 +93,16 @@ function toEntry(row: EntryRow): OutboxEntry {
     lastError: row.last_error,
     lastErrorCode: row.last_error_code,
     ambiguous: row.ambiguous === 1,
+    sentAs: row.sent_as === null ? null : parseSentAs(row.sent_as),
     serverId: row.server_id,
     createdAt: fromDbTime(row.created_at),
     bookedAt: row.booked_at ? fromDbTime(row.booked_at) : null,
   };
+}
+
+function parseSentAs(text: string): SentAs {
+  const stored = JSON.parse(text) as Omit<SentAs, "start" | "end"> & { start: string; end: string };
+  return { ...stored, start: fromDbTime(stored.start), end: fromDbTime(stored.end) };
 }
 
 /**
@@ -154,12 +177,21 @@ export class Outbox {
     return row.at === "" ? new Date(0) : fromDbTime(row.at);
   }
 
-  /** Durably notes that a request is about to go out, before it does. */
-  markSending(id: string, now: Date): void {
+  /**
+   * Durably notes that a request is about to go out, before it does, with exactly what it sends:
+   * from now on the entry may be on the server as `sent`, and is looked up before it is sent again.
+   */
+  markSending(id: string, sent: SentAs, now: Date): void {
+    const sentAs = JSON.stringify({
+      ...sent,
+      start: toDbTime(sent.start),
+      end: toDbTime(sent.end),
+    });
     statement(
       this.#db,
-      "UPDATE entries SET state = 'sending', ambiguous = 1, attempts = attempts + 1, updated_at = ? WHERE id = ?",
-    ).run(toDbTime(now), id);
+      `UPDATE entries SET state = 'sending', ambiguous = 1, sent_as = ?, attempts = attempts + 1,
+           updated_at = ? WHERE id = ?`,
+    ).run(sentAs, toDbTime(now), id);
   }
 
   markBooked(id: string, serverId: string, now: Date): void {
@@ -170,22 +202,27 @@ export class Outbox {
     ).run(serverId, toDbTime(now), toDbTime(now), id);
   }
 
-  /** Another attempt later; `ambiguous` says whether the failed one may have reached the server. */
+  /**
+   * Another attempt later. The ambiguous mark stays as it is: a failed attempt is no definite
+   * answer, so an entry that was ever sent is still looked up before it is sent again.
+   */
   markRetry(
     id: string,
     error: { message: string; code: string },
     nextAttemptAt: Date,
-    ambiguous: boolean,
     now: Date,
   ): void {
     statement(
       this.#db,
-      `UPDATE entries SET state = 'pending', ambiguous = ?, next_attempt_at = ?, last_error = ?, last_error_code = ?,
+      `UPDATE entries SET state = 'pending', next_attempt_at = ?, last_error = ?, last_error_code = ?,
            updated_at = ? WHERE id = ?`,
-    ).run(ambiguous ? 1 : 0, toDbTime(nextAttemptAt), error.message, error.code, toDbTime(now), id);
+    ).run(toDbTime(nextAttemptAt), error.message, error.code, toDbTime(now), id);
   }
 
-  /** Parks an entry the server refused for good, with its reason, for an admin. */
+  /**
+   * Parks an entry the server refused for good, with its reason, for an admin. Only a refusal of a
+   * request sent after the lookup found nothing is that definite: the entry is not on the server.
+   */
   markRefused(id: string, error: { message: string; code: string }, now: Date): void {
     statement(
       this.#db,

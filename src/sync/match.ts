@@ -7,13 +7,23 @@ function floorMinute(date: Date): number {
   return Math.floor(date.getTime() / MINUTE_MS) * MINUTE_MS;
 }
 
+/** What a lookup looks for: what the last request sent, else the entry's own fields. */
+export type LookupTarget = Pick<OutboxEntry, "email" | "start" | "end" | "comment">;
+
+/** The target of a lookup for `entry`: what may be on the server. */
+export function lookupTarget(entry: OutboxEntry): LookupTarget {
+  const sent = entry.sentAs;
+  if (!sent) return entry;
+  return { email: sent.userEmail, start: sent.start, end: sent.end, comment: sent.comment ?? null };
+}
+
 /**
  * Whether an entry found on the server is the one this terminal sent. GoodTime records whole
  * minutes and moves an end in the start's minute to the next minute, so instants are compared by
  * minute; where both sides carry a comment it must agree too, so that a manager's hand-typed entry
  * with the same minutes is not mistaken for ours.
  */
-export function isSameEntry(local: OutboxEntry, remote: TimeEntry): boolean {
+export function isSameEntry(local: LookupTarget, remote: TimeEntry): boolean {
   if (remote.userEmail.toLowerCase() !== local.email.toLowerCase()) return false;
   const start = floorMinute(local.start);
   if (floorMinute(remote.start) !== start) return false;
@@ -26,7 +36,7 @@ export function isSameEntry(local: OutboxEntry, remote: TimeEntry): boolean {
 }
 
 /** The window to ask `timeentries` for when looking for an entry that may already be booked. */
-export function lookupWindow(local: OutboxEntry): { from: Date; to: Date } {
+export function lookupWindow(local: Pick<LookupTarget, "start">): { from: Date; to: Date } {
   const start = floorMinute(local.start);
   return { from: new Date(start - MINUTE_MS), to: new Date(start + 2 * MINUTE_MS) };
 }

@@ -6,22 +6,32 @@ import type { NewTimeEntry, TimeEntry } from "../goodtime/types.js";
 import { isBusy } from "../store/database.js";
 import type { Outbox, OutboxEntry } from "../store/outbox.js";
 import { type BackoffSettings, backoffDelayMs } from "./backoff.js";
-import { instantsToSend, isSameEntry, lookupWindow } from "./match.js";
+import { instantsToSend, isSameEntry, lookupTarget, lookupWindow } from "./match.js";
+import { type PauseCause, SyncPause } from "./pause.js";
 
-/** The two calls the sync needs; GoodTimeClient provides them. */
+/** The calls the sync needs; GoodTimeClient provides them. */
 export interface BookingClient {
+  /** Makes sure a token is held, logging in if need be. */
+  loggedIn(): Promise<void>;
   createTimeEntry(entry: NewTimeEntry): Promise<{ id: string }>;
   timeEntries(query: { userEmail: string; from: Date; to: Date }): Promise<TimeEntry[]>;
 }
 
-export type SyncPhase = "idle" | "booking" | "paused-auth" | "stopped";
+/**
+ * "paused-auth": GoodTime refused the credentials. "paused-endpoint": the address answered as
+ * something other than the API (a captive portal, a redirect, a 404 for the API, a 5xx, an answer
+ * that cannot be read). Either way every entry waits; none is parked.
+ */
+export type SyncPhase = "idle" | "booking" | "paused-auth" | "paused-endpoint" | "stopped";
 
 export interface SyncState {
   phase: SyncPhase;
   lastBookedAt: string | null;
   lastError: { at: string; code: string; message: string; entryId?: string } | null;
-  /** Why booking is paused as a whole (authentication), and when it tries again. */
+  /** While booking is paused as a whole: when it tries again (UTC). */
   pausedUntil: string | null;
+  /** While booking is paused as a whole: why, in words for an admin. */
+  pauseReason: string | null;
 }
 
 export interface SyncSettings extends BackoffSettings {
@@ -42,7 +52,9 @@ export interface SyncDeps {
   onState?: (state: SyncState) => void;
 }
 
-type Outcome = "booked" | "retry" | "refused" | "auth";
+type Outcome =
+  | { kind: "booked" | "retry" | "refused" }
+  | { kind: "pause"; cause: PauseCause; error: GoodTimeError };
 
 /**
  * After the outbox could not be written (another process holds the write lock, the disk is full),
@@ -62,10 +74,16 @@ export class SyncWorker {
   readonly #queue: PQueue;
   readonly #inFlight = new Set<string>();
   readonly #random: () => number;
-  #state: SyncState = { phase: "idle", lastBookedAt: null, lastError: null, pausedUntil: null };
+  readonly #pause: SyncPause;
+  #state: SyncState = {
+    phase: "idle",
+    lastBookedAt: null,
+    lastError: null,
+    pausedUntil: null,
+    pauseReason: null,
+  };
   #running = false;
   #timer: NodeJS.Timeout | undefined;
-  #authFailures = 0;
   #pumping = false;
   #pumpAgain = false;
   #storeRetryAt = 0;
@@ -74,6 +92,7 @@ export class SyncWorker {
     this.#deps = deps;
     this.#queue = new PQueue({ concurrency: deps.settings.concurrency });
     this.#random = deps.random ?? Math.random;
+    this.#pause = new SyncPause(deps.settings, deps.clock);
     const lastBooked = deps.outbox.lastBookedAt();
     this.#state.lastBookedAt = lastBooked ? lastBooked.toISOString() : null;
   }
@@ -90,8 +109,7 @@ export class SyncWorker {
 
   /** Looks for due entries now (after a clock-out, or when an admin retried something). */
   wake(): void {
-    if (!this.#running) return;
-    if (this.#state.phase === "paused-auth" && this.#timer) return;
+    if (!this.#running || this.#pause.cause !== undefined) return;
     this.#clearTimer();
     void this.#pump();
   }
@@ -131,7 +149,7 @@ export class SyncWorker {
   }
 
   #fill(): void {
-    if (!this.#running || this.#state.phase === "paused-auth") return;
+    if (!this.#running || this.#pause.cause !== undefined) return;
     const storeWaitMs = this.#storeRetryAt - this.#deps.clock.monotonicMs();
     if (storeWaitMs > 0) {
       this.#schedule(storeWaitMs);
@@ -149,8 +167,7 @@ export class SyncWorker {
       this.#setPhase("booking");
       void this.#queue.add(async () => {
         try {
-          const outcome = await this.#book(entry);
-          this.#afterOutcome(outcome);
+          this.#afterOutcome(await this.#book(entry));
         } catch (error) {
           // The outbox row keeps what was durably known (an entry marked sending stays ambiguous
           // and is looked up before it is sent again), so trying later loses and doubles nothing.
@@ -177,12 +194,24 @@ export class SyncWorker {
     this.#timer = setTimeout(
       () => {
         this.#timer = undefined;
-        if (this.#state.phase === "paused-auth") this.#setPhase("idle");
+        const left = this.#pause.remainingMs();
+        if (left > 0) {
+          this.#schedule(left);
+          return;
+        }
+        if (this.#pause.cause !== undefined) this.#endPause();
         void this.#pump();
       },
       Math.min(delayMs, 60_000),
     );
     this.#timer.unref();
+  }
+
+  #endPause(): void {
+    this.#pause.end();
+    this.#state.pausedUntil = null;
+    this.#state.pauseReason = null;
+    this.#setPhase("idle");
   }
 
   #clearTimer(): void {
@@ -191,20 +220,15 @@ export class SyncWorker {
   }
 
   #afterOutcome(outcome: Outcome): void {
-    if (outcome === "auth") {
-      this.#authFailures++;
-      const delay = Math.min(
-        this.#deps.settings.authRetryMs * 2 ** (this.#authFailures - 1),
-        this.#deps.settings.maxMs,
-      );
-      const until = new Date(this.#deps.clock.now().getTime() + delay);
-      this.#state.pausedUntil = until.toISOString();
-      this.#setPhase("paused-auth");
-      this.#schedule(delay);
-      return;
-    }
-    if (outcome === "booked") this.#authFailures = 0;
-    this.#state.pausedUntil = null;
+    if (outcome.kind === "booked" || outcome.kind === "refused") this.#pause.reset();
+    if (outcome.kind !== "pause") return;
+    const delay = this.#pause.begin(outcome.cause, outcome.error.retryAfterMs);
+    if (delay === undefined) return;
+    const until = new Date(this.#deps.clock.now().getTime() + delay);
+    this.#state.pausedUntil = until.toISOString();
+    this.#state.pauseReason = outcome.error.message;
+    this.#setPhase(outcome.cause === "auth" ? "paused-auth" : "paused-endpoint");
+    this.#schedule(delay);
   }
 
   async #book(entry: OutboxEntry): Promise<Outcome> {
@@ -213,10 +237,7 @@ export class SyncWorker {
     let requestSent = false;
     try {
       if (entry.ambiguous) {
-        const window = lookupWindow(entry);
-        const found = (await client.timeEntries({ userEmail: entry.email, ...window })).find(
-          (remote) => isSameEntry(entry, remote),
-        );
+        const found = await this.#lookUp(entry);
         if (found) {
           outbox.markBooked(entry.id, found.id, clock.now());
           this.#noteBooked();
@@ -224,62 +245,100 @@ export class SyncWorker {
             { serverId: found.id },
             "entry was already on the server; adopted it instead of booking again",
           );
-          return "booked";
+          return { kind: "booked" };
         }
       }
-      outbox.markSending(entry.id, clock.now());
-      requestSent = true;
-      const created = await client.createTimeEntry({
+      const sent: NewTimeEntry = {
         userEmail: entry.email,
         ...instantsToSend(entry),
         timeTypeId: entry.timeTypeId,
         projectId: entry.projectId,
         ...(this.#deps.settings.sendComment && entry.comment ? { comment: entry.comment } : {}),
-      });
+      };
+      // A login that fails here leaves the entry as it was, not in doubt.
+      await client.loggedIn();
+      outbox.markSending(entry.id, sent, clock.now());
+      requestSent = true;
+      const created = await client.createTimeEntry(sent);
       outbox.markBooked(entry.id, created.id, clock.now());
       this.#noteBooked();
       log.info({ serverId: created.id, start: entry.start, end: entry.end }, "entry booked");
-      return "booked";
+      return { kind: "booked" };
     } catch (error) {
-      // Before the request, the entry keeps whatever doubt it had; after it, only the answer counts.
-      const ambiguous = requestSent
-        ? !(error instanceof GoodTimeError) || error.kind === "ambiguous"
-        : entry.ambiguous;
-      return this.#failed(entry, error, ambiguous, log);
+      return this.#failed(entry, error, requestSent, log);
     }
   }
 
-  #failed(entry: OutboxEntry, error: unknown, ambiguous: boolean, log: Logger): Outcome {
+  /**
+   * The entry on the server that an earlier request for `entry` may have created: looked for as it
+   * was sent (an admin may have changed the entry since), or as it stands when nothing was recorded.
+   */
+  async #lookUp(entry: OutboxEntry): Promise<TimeEntry | undefined> {
+    const target = lookupTarget(entry);
+    let remote: TimeEntry[];
+    try {
+      remote = await this.#deps.client.timeEntries({
+        userEmail: target.email,
+        ...lookupWindow(target),
+      });
+    } catch (error) {
+      // The service's own "no such user": nothing of that user can be on the server.
+      if (
+        error instanceof GoodTimeError &&
+        error.kind === "refused" &&
+        error.code === "GT_NOT_FOUND"
+      ) {
+        return undefined;
+      }
+      throw error;
+    }
+    return remote.find((candidate) => isSameEntry(target, candidate));
+  }
+
+  /**
+   * Records a failed attempt. The entry stays marked ambiguous from markSending: only a booking or
+   * a definite refusal of a request sent after the lookup clears it (Outbox.markBooked/markRefused).
+   */
+  #failed(entry: OutboxEntry, error: unknown, requestSent: boolean, log: Logger): Outcome {
     const { outbox, clock, settings } = this.#deps;
     const now = clock.now();
     const attempts = outbox.get(entry.id)?.attempts ?? entry.attempts;
-    const info =
-      error instanceof GoodTimeError
-        ? { message: error.message, code: error.code }
-        : { message: String((error as Error)?.message ?? error), code: "INTERNAL" };
+    const known = error instanceof GoodTimeError ? error : undefined;
+    const info = known
+      ? { message: known.message, code: known.code }
+      : { message: String((error as Error)?.message ?? error), code: "INTERNAL" };
     this.#state.lastError = { at: now.toISOString(), ...info, entryId: entry.id };
 
-    if (error instanceof GoodTimeError && error.kind === "refused") {
+    if (known?.kind === "refused" && requestSent) {
       outbox.markRefused(entry.id, info, now);
       log.warn(
-        { code: info.code, reason: error.serverReason },
+        { code: info.code, reason: known.serverReason },
         "server refused the entry; parked for an admin",
       );
-      return "refused";
+      return { kind: "refused" };
     }
-    if (error instanceof GoodTimeError && error.kind === "auth") {
-      outbox.markRetry(entry.id, info, now, ambiguous, now);
+    if (known?.kind === "auth" || known?.kind === "endpoint") {
+      outbox.markRetry(entry.id, info, now, now);
       log.error(
-        { code: info.code },
-        "GoodTime refused the credentials; booking paused, nothing is dropped",
+        { code: info.code, reason: known.message },
+        known.kind === "auth"
+          ? "GoodTime refused the credentials; booking paused, nothing is dropped"
+          : "the answer is about GoodTime's endpoint, not this entry; booking paused, nothing is dropped",
       );
-      return "auth";
+      return { kind: "pause", cause: known.kind, error: known };
     }
-    const retryAfter = error instanceof GoodTimeError ? error.retryAfterMs : undefined;
-    const delay = backoffDelayMs(Math.max(attempts, 1), settings, this.#random, retryAfter);
-    outbox.markRetry(entry.id, info, new Date(now.getTime() + delay), ambiguous, now);
-    log.warn({ code: info.code, retryInMs: delay, ambiguous }, "booking failed; will retry");
-    return "retry";
+    const delay = backoffDelayMs(
+      Math.max(attempts, 1),
+      settings,
+      this.#random,
+      known?.retryAfterMs,
+    );
+    outbox.markRetry(entry.id, info, new Date(now.getTime() + delay), now);
+    log.warn(
+      { code: info.code, retryInMs: delay, ambiguous: entry.ambiguous || requestSent },
+      "booking failed; will retry",
+    );
+    return { kind: "retry" };
   }
 
   #storeTrouble(error: unknown): void {

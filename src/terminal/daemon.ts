@@ -3,6 +3,7 @@ import { controlSocketPath } from "../control/protocol.js";
 import { type ControlServer, startControlServer } from "../control/server.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
+import type { SecretScrubber } from "../core/secrets.js";
 import type { Feedback } from "../feedback/feedback.js";
 import { createClientFromConfig } from "../goodtime/from-config.js";
 import { createFunctionKeys } from "../gpio/keys.js";
@@ -38,6 +39,8 @@ export interface DaemonDeps {
   feedback: Feedback;
   /** For the stdin reader. */
   stdin?: NodeJS.ReadableStream;
+  /** Shared with the logger: the client adds each token, so log lines hide it too. */
+  secrets?: SecretScrubber;
 }
 
 export interface Daemon {
@@ -81,6 +84,7 @@ function createSync(
   const serverClock = new ServerClockCheck(syncLog, (skew) => status.publish("server-clock", skew));
   const client = createClientFromConfig(loaded, deps.logger.child({ part: "goodtime" }), {
     onServerDate: (server, local) => serverClock.observe(server, local),
+    ...(deps.secrets ? { secrets: deps.secrets } : {}),
   });
   const sync = new SyncWorker({
     outbox: new Outbox(db),

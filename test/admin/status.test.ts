@@ -16,7 +16,13 @@ function healthy(): StatusInputs {
       counters: { reads: 3 },
       lastReadAt: "2026-03-10T11:00:00Z",
     },
-    sync: { phase: "idle", lastBookedAt: null, lastError: null, pausedUntil: null },
+    sync: {
+      phase: "idle",
+      lastBookedAt: null,
+      lastError: null,
+      pausedUntil: null,
+      pauseReason: null,
+    },
     clock: { synchronized: true, source: "chrony", bootId: "b", checkedAt: "2026-03-10T11:00:00Z" },
     serverClock: { skewMs: 1500, ok: true, observedAt: "2026-03-10T11:59:00Z" },
     entries: { held: 0, pending: 1, sending: 0, booked: 4, refused: 0, discarded: 0 },
@@ -63,6 +69,7 @@ describe("assessStatus", () => {
       lastBookedAt: null,
       lastError: { at: NOW.toISOString(), code: "GT_REFUSED", message: "x".repeat(150) },
       pausedUntil: null,
+      pauseReason: null,
     };
     inputs.openShifts = [
       {
@@ -112,10 +119,25 @@ describe("assessStatus", () => {
           lastBookedAt: null,
           lastError: { at: "2026-03-10T11:00:00Z", code: "GT_AUTH_REJECTED", message: "401" },
           pausedUntil: "2026-03-10T12:05:00Z",
+          pauseReason: "401",
         };
       },
       "critical",
       "booking is paused: GoodTime refused the login (401); next try 2026-03-10 13:05 +01:00",
+    ],
+    [
+      "endpoint paused",
+      (s) => {
+        s.sync = {
+          phase: "paused-endpoint",
+          lastBookedAt: null,
+          lastError: { at: "2026-03-10T11:00:00Z", code: "GT_NOT_API", message: "a web page" },
+          pausedUntil: "2026-03-10T12:05:00Z",
+          pauseReason: "a captive portal's page answered POST /api/login",
+        };
+      },
+      "critical",
+      "booking is paused until GoodTime answers as its API again (a captive portal's page answered POST /api/login); next try 2026-03-10 13:05 +01:00. Taps are stored and nothing is lost",
     ],
     [
       "no credentials",
@@ -176,6 +198,7 @@ describe("assessStatus", () => {
           lastBookedAt: null,
           lastError: { at: "2026-03-10T11:00:00Z", code: "GT_REFUSED", message: "422 overlap" },
           pausedUntil: null,
+          pauseReason: null,
         };
       },
       "notice",

@@ -64,7 +64,7 @@ function publishHealthy(
   );
   status.write(
     "sync",
-    { phase: "idle", lastBookedAt: null, lastError: null, pausedUntil: null },
+    { phase: "idle", lastBookedAt: null, lastError: null, pausedUntil: null, pauseReason: null },
     now,
   );
   status.write(

@@ -9,40 +9,104 @@ import { isAmbiguous, isAuthFailure, isRefused, isRetryable } from "../../src/go
 
 const NOW = new Date("2026-03-29T06:00:00Z");
 const ENDPOINT = "POST /goodtime-rs/api/time-v2.1/createtimeentry";
-const call = { endpoint: ENDPOINT, login: false, loginEmail: "admin@gtsandbox.en", now: NOW };
+const call = {
+  endpoint: ENDPOINT,
+  call: "write",
+  namesSubject: true,
+  loginEmail: "admin@gtsandbox.en",
+  now: NOW,
+} as const;
+const LOGIN = {
+  ...call,
+  call: "login",
+  namesSubject: false,
+  endpoint: "POST /goodtime-rs/api/login",
+} as const;
+const READ = {
+  ...call,
+  call: "read",
+  namesSubject: false,
+  endpoint: "GET /goodtime-rs/api/time-v2.1/users",
+} as const;
+const LOOKUP = {
+  ...READ,
+  namesSubject: true,
+  endpoint: "GET /goodtime-rs/api/time-v2.1/timeentries",
+} as const;
+
+const JSON_REASON = '{"error":"overlapping time entry"}';
+const PAGE = "<html><body><h1>Welcome to Guest Wi-Fi</h1></body></html>";
+const SPRING_404 =
+  '{"timestamp":"2026-03-29T06:00:00Z","status":404,"error":"Not Found","path":"/x"}';
 
 describe("errorForStatus", () => {
   it.each([
-    [400, "refused", "GT_REFUSED"],
-    [409, "refused", "GT_REFUSED"],
-    [422, "refused", "GT_REFUSED"],
-    [404, "refused", "GT_NOT_FOUND"],
-    [410, "refused", "GT_UNEXPECTED_STATUS"],
-    [301, "refused", "GT_UNEXPECTED_STATUS"],
-    [401, "auth", "GT_AUTH_REJECTED"],
-    [403, "auth", "GT_AUTH_REJECTED"],
-    [408, "retryable", "GT_SERVER_BUSY"],
-    [425, "retryable", "GT_SERVER_BUSY"],
-    [429, "retryable", "GT_SERVER_BUSY"],
-    [500, "retryable", "GT_SERVER_ERROR"],
-    [502, "retryable", "GT_SERVER_ERROR"],
-    [503, "retryable", "GT_SERVER_ERROR"],
-  ])("%i is %s (%s)", (status, kind, code) => {
-    const error = errorForStatus({ status, body: "" }, call);
+    // status, body, context -> kind, code
+    [400, JSON_REASON, call, "refused", "GT_REFUSED"],
+    [409, JSON_REASON, call, "refused", "GT_REFUSED"],
+    [422, "time type unknown", call, "refused", "GT_REFUSED"],
+    [422, "", call, "endpoint", "GT_UNEXPECTED_STATUS"],
+    [400, PAGE, call, "endpoint", "GT_UNEXPECTED_STATUS"],
+    [400, "Bad Request", call, "endpoint", "GT_UNEXPECTED_STATUS"],
+    [400, JSON_REASON, LOGIN, "endpoint", "GT_UNEXPECTED_STATUS"],
+    [
+      400,
+      '{"error":"query parameter start is not a time"}',
+      LOOKUP,
+      "endpoint",
+      "GT_UNEXPECTED_STATUS",
+    ],
+    [404, '{"error":"useremail \\"x@y\\" is not a user"}', call, "refused", "GT_NOT_FOUND"],
+    [404, '{"error":"useremail \\"x@y\\" is not a user"}', LOOKUP, "refused", "GT_NOT_FOUND"],
+    [404, '{"error":"no such resource"}', LOGIN, "endpoint", "GT_NOT_FOUND"],
+    [404, '{"error":"no such resource"}', READ, "endpoint", "GT_NOT_FOUND"],
+    [404, PAGE, call, "endpoint", "GT_NOT_FOUND"],
+    [404, "", call, "endpoint", "GT_NOT_FOUND"],
+    [
+      404,
+      "RESTEASY003210: Could not find resource for full path",
+      call,
+      "endpoint",
+      "GT_NOT_FOUND",
+    ],
+    [404, SPRING_404, call, "endpoint", "GT_NOT_FOUND"],
+    [404, '"404 Not Found"', call, "endpoint", "GT_NOT_FOUND"],
+    [410, "", call, "endpoint", "GT_UNEXPECTED_STATUS"],
+    [415, JSON_REASON, call, "endpoint", "GT_UNEXPECTED_STATUS"],
+    [301, "", call, "endpoint", "GT_REDIRECT"],
+    [302, PAGE, LOGIN, "endpoint", "GT_REDIRECT"],
+    [307, "", READ, "endpoint", "GT_REDIRECT"],
+    [401, "", call, "auth", "GT_AUTH_REJECTED"],
+    [403, "", call, "auth", "GT_AUTH_REJECTED"],
+    [401, "", LOGIN, "auth", "GT_LOGIN_REJECTED"],
+    [408, "", call, "retryable", "GT_SERVER_BUSY"],
+    [425, "", call, "retryable", "GT_SERVER_BUSY"],
+    [429, "", call, "retryable", "GT_SERVER_BUSY"],
+    [500, "", call, "endpoint", "GT_SERVER_ERROR"],
+    [502, PAGE, LOGIN, "endpoint", "GT_SERVER_ERROR"],
+    [503, "", READ, "endpoint", "GT_SERVER_ERROR"],
+  ] as const)("%i %j to %o is %s (%s)", (status, body, context, kind, code) => {
+    const error = errorForStatus({ status, body }, context);
     expect({ kind: error.kind, code: error.code, status: error.status }).toEqual({
       kind,
       code,
       status,
     });
-    expect(error.endpoint).toBe(ENDPOINT);
-    expect(error.message).toContain(ENDPOINT);
+    expect(error.endpoint).toBe(context.endpoint);
+    expect(error.message).toContain(context.endpoint);
+  });
+
+  it("takes a text/html content type for a page even when the body does not start with <", () => {
+    const error = errorForStatus(
+      { status: 409, body: "Conflict page", contentType: "text/html; charset=utf-8" },
+      call,
+    );
+    expect(error).toMatchObject({ kind: "endpoint" });
+    expect(error.message).toContain("with a web page");
   });
 
   it("calls a 401 from the login a rejected login and says what to check", () => {
-    const error = errorForStatus(
-      { status: 401, body: '{"error":"wrong credentials"}' },
-      { ...call, login: true, endpoint: "POST /goodtime-rs/api/login" },
-    );
+    const error = errorForStatus({ status: 401, body: '{"error":"wrong credentials"}' }, LOGIN);
     expect(error.code).toBe("GT_LOGIN_REJECTED");
     expect(error.message).toBe(
       "GoodTime refused the login of admin@gtsandbox.en (401 from POST /goodtime-rs/api/login): wrong credentials. Check the API password (GoodTime Settings, tab Security) and server.loginEmail.",
@@ -151,7 +215,7 @@ describe("errorForTransport", () => {
 
 describe("guards", () => {
   it("tell the kinds apart and reject foreign errors", () => {
-    const refused = errorForStatus({ status: 422, body: "" }, call);
+    const refused = errorForStatus({ status: 422, body: JSON_REASON }, call);
     const ambiguous = errorForTransport(
       { message: "x", code: "ECONNRESET", timedOut: false, bodySent: true, timeoutMs: 1 },
       ENDPOINT,

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GoodTimeClient } from "../../src/goodtime/client.js";
-import { isAmbiguous, isAuthFailure, isRefused, isRetryable } from "../../src/goodtime/errors.js";
+import {
+  isAmbiguous,
+  isAuthFailure,
+  isEndpointProblem,
+  isRefused,
+} from "../../src/goodtime/errors.js";
 import {
   SEED_TIME_TYPES,
   SEED_USERS,
@@ -37,10 +42,10 @@ describe("failures, classified", () => {
 
   const statuses = () => sim.state.requests().map((r) => `${r.method} ${r.path} ${r.status}`);
 
-  it("503 with Retry-After is retryable after the time the server asks for", async () => {
+  it("503 with Retry-After is an endpoint problem, tried again after the time the server asks for", async () => {
     sim.faults.failNext(1, 503, { retryAfter: 7, path: "createtimeentry" });
     const error = await failureOf(client.createTimeEntry(ENTRY));
-    expect(isRetryable(error)).toBe(true);
+    expect(isEndpointProblem(error)).toBe(true);
     expect(error).toMatchObject({ code: "GT_SERVER_ERROR", status: 503, retryAfterMs: 7000 });
     expect(sim.state.entries()).toEqual([]);
   });

@@ -43,7 +43,9 @@ describe("answers the client cannot use", () => {
   it.each([
     ["timeTypes", '[{"id":"x"}]', /GET \/goodtime-rs\/api\/time-v2\.1\/timetypes.*0\.name/],
     ["timeTypes", '{"id":"x","name":"y"}', /timetypes.*expected array/],
-    ["users", "<html>maintenance</html>", /users.*not JSON \(it starts "<html>maintenance/],
+    ["users", "<html>maintenance</html>", /users.*a web page \(200\) instead of the API/],
+    ["createTimeEntry", "<html>portal</html>", /createtimeentry.*web page.*may or may not/],
+    ["createTimeEntry", "OK", /createtimeentry.*not JSON \(it starts "OK"\).*may or may not/],
     ["users", '[{"email":"a@b"}]', /users.*0\.loginemail/],
     ["createTimeEntry", "[]", /createtimeentry/],
     [
@@ -51,27 +53,32 @@ describe("answers the client cannot use", () => {
       '[{"id":"1","starttime":"yesterday","endtime":"x","useremail":"a@b","timetypeid":"t"}]',
       /cannot read "yesterday" as an instant in time format "iso-offset"/,
     ],
-  ] as const)("%s answering %s is refused as a bad response", async (method, body, message) => {
-    const client = clientFor(await serve(answering(200, body)));
-    const calls = {
-      timeTypes: () => client.timeTypes(),
-      users: () => client.users(),
-      timeEntries: () =>
-        client.timeEntries({ userEmail: "a@b.example", from: new Date(0), to: new Date(1000) }),
-      createTimeEntry: () =>
-        client.createTimeEntry({
-          userEmail: "a@b.example",
-          start: new Date(0),
-          end: new Date(60_000),
-          timeTypeId: "t",
-          projectId: null,
-        }),
-    };
-    const error = await failureOf(calls[method]());
-    client.close();
-    expect(error).toMatchObject({ kind: "refused", code: "GT_BAD_RESPONSE" });
-    expect((error as Error).message).toMatch(message);
-  });
+  ] as const)(
+    "%s answering %s is a bad response: an endpoint problem for a read, ambiguous for a create",
+    async (method, body, message) => {
+      const client = clientFor(await serve(answering(200, body)));
+      const calls = {
+        timeTypes: () => client.timeTypes(),
+        users: () => client.users(),
+        timeEntries: () =>
+          client.timeEntries({ userEmail: "a@b.example", from: new Date(0), to: new Date(1000) }),
+        createTimeEntry: () =>
+          client.createTimeEntry({
+            userEmail: "a@b.example",
+            start: new Date(0),
+            end: new Date(60_000),
+            timeTypeId: "t",
+            projectId: null,
+          }),
+      };
+      const error = await failureOf(calls[method]());
+      client.close();
+      const kind = method === "createTimeEntry" ? "ambiguous" : "endpoint";
+      const code = body.startsWith("<") ? "GT_NOT_API" : "GT_BAD_RESPONSE";
+      expect(error).toMatchObject({ kind, code });
+      expect((error as Error).message).toMatch(message);
+    },
+  );
 
   it("accepts a bare {id} from createtimeentry and numeric ids", async () => {
     const client = clientFor(await serve(answering(200, '{"id": 4711}')));
@@ -94,7 +101,7 @@ describe("answers the client cannot use", () => {
     const client = clientFor(url);
     const error = await failureOf(client.login());
     client.close();
-    expect(error).toMatchObject({ kind: "refused", code: "GT_BAD_RESPONSE" });
+    expect(error).toMatchObject({ kind: "endpoint", code: "GT_BAD_RESPONSE" });
     expect((error as Error).message).toContain("looked for token, jwt, access_token");
   });
 
@@ -105,7 +112,7 @@ describe("answers the client cannot use", () => {
     const client = clientFor(url);
     const error = await failureOf(client.hello());
     client.close();
-    expect(error).toMatchObject({ kind: "refused", code: "GT_UNEXPECTED_STATUS", status: 301 });
+    expect(error).toMatchObject({ kind: "endpoint", code: "GT_REDIRECT", status: 301 });
     expect((error as Error).message).toContain("to https://getgoodtime.com/goodtime-rs/api");
   });
 

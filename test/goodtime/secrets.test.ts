@@ -1,3 +1,5 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   SEED_ADMIN,
@@ -6,6 +8,7 @@ import {
   type Simulator,
   startSimulator,
 } from "../../src/simulator/index.js";
+import { leaksOf } from "../helpers/leaks.js";
 import { capturedLogger, clientFor, failureOf } from "./support.js";
 
 const PASSWORD = "Corr3ct-Horse-Battery";
@@ -104,5 +107,54 @@ describe("secrets", () => {
       expect(Object.keys(error as object)).not.toContain("options");
       expect(Object.keys(error as object)).not.toContain("request");
     }
+  });
+});
+
+describe("an opaque token echoed in every encoding", () => {
+  const TOKEN = "opaque/Token+with=chars-7";
+  let server: Server;
+  let url: string;
+  beforeEach(async () => {
+    let answer = 0;
+    server = createServer((request, response) => {
+      request.resume();
+      if (request.url?.endsWith("/api/login")) {
+        response.end(JSON.stringify({ token: TOKEN }));
+        return;
+      }
+      const header = String(request.headers.authorization);
+      const bodies = [
+        JSON.stringify({ error: `token ${header} is not valid here` }),
+        `bad token ${encodeURIComponent(header)}`,
+        `x=${new URLSearchParams({ header }).toString()}`,
+        JSON.stringify({ error: `seen ${Buffer.from(`h=${header}`).toString("base64")}` }),
+        JSON.stringify({ error: `seen ${Buffer.from(`hh=${header}`).toString("base64url")}` }),
+      ];
+      response.writeHead(422).end(bodies[answer++ % bodies.length]);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/goodtime-rs`;
+  });
+  afterEach(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+
+  it("is hidden in every error the client gives, and in its log", async () => {
+    const { logger, lines } = capturedLogger();
+    const client = clientFor(url, { logger });
+    const errors: unknown[] = [];
+    for (let i = 0; i < 5; i++) errors.push(await failureOf(client.createTimeEntry(ENTRY)));
+    client.close();
+    for (const error of errors) {
+      expect(error).toMatchObject({ kind: "refused", code: "GT_REFUSED" });
+      const text = `${(error as Error).message} ${(error as { serverReason?: string }).serverReason}`;
+      expect(leaksOf(text, TOKEN)).toEqual([]);
+      expect(text).toContain("[redacted]");
+    }
+    for (const line of lines) expect(leaksOf(line, TOKEN)).toEqual([]);
   });
 });

@@ -138,14 +138,14 @@ describe("the tap never waits on another process's write lock", () => {
   it("refuses a tap at once while the lock is held, books later, and the sync only retries", async () => {
     const s = await site();
     mapBadges(s.dataDir);
-    s.sim.faults.failNext(1, 503, { retryAfter: 1, path: "createtimeentry" });
+    s.sim.faults.failNext(1, 429, { retryAfter: 1, path: "createtimeentry" });
     const daemon = s.start();
     await daemon.waitFor(ready, "readiness");
     s.tap(daemon, ANNA_BADGE);
     await daemon.waitFor((r) => r.outcome === "clock-in", "the clock-in");
     s.tap(daemon, ANNA_BADGE);
     await daemon.waitFor((r) => r.outcome === "clock-out", "the clock-out");
-    await daemon.waitFor((r) => r.msg === "booking failed; will retry", "the 503");
+    await daemon.waitFor((r) => r.msg === "booking failed; will retry", "the 429");
 
     const lock = await holdWriteLock(s.dataDir);
     s.tap(daemon, BEN_BADGE);

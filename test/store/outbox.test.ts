@@ -26,6 +26,15 @@ function setup() {
   return { db, add, outbox: new Outbox(db), clock: new FakeClock("2026-01-02T00:00:00Z") };
 }
 
+const SENT = {
+  userEmail: "anna",
+  start: new Date("2026-01-01T08:00:00.000Z"),
+  end: new Date("2026-01-01T08:30:00.000Z"),
+  timeTypeId: "work",
+  projectId: null,
+  comment: "front-door",
+};
+
 describe("outbox", () => {
   it("offers each user's earliest unbooked entry only", () => {
     const { add, outbox, clock } = setup();
@@ -57,13 +66,18 @@ describe("outbox", () => {
   it("marks an entry ambiguous before sending and clears it only on an answer", () => {
     const { add, outbox, clock } = setup();
     add("a1", "anna", 8);
-    outbox.markSending("a1", clock.now());
-    expect(outbox.get("a1")).toMatchObject({ state: "sending", ambiguous: true, attempts: 1 });
+    expect(outbox.get("a1")?.sentAs).toBeNull();
+    outbox.markSending("a1", SENT, clock.now());
+    expect(outbox.get("a1")).toMatchObject({
+      state: "sending",
+      ambiguous: true,
+      attempts: 1,
+      sentAs: SENT,
+    });
     outbox.markRetry(
       "a1",
       { message: "timeout", code: "GT_TIMEOUT_AFTER_SEND" },
       new Date(clock.now().getTime() + 5000),
-      true,
       clock.now(),
     );
     expect(outbox.get("a1")).toMatchObject({ state: "pending", ambiguous: true });
@@ -79,12 +93,28 @@ describe("outbox", () => {
     expect(outbox.counts()).toMatchObject({ booked: 1, pending: 0 });
   });
 
+  it("keeps the ambiguous mark and what was sent through an admin's retry", () => {
+    const { db, add, outbox, clock } = setup();
+    add("a1", "anna", 8);
+    outbox.markSending("a1", SENT, clock.now());
+    // A refused entry that may be on the server: restored from a backup taken while it was sent.
+    db.prepare("UPDATE entries SET state = 'refused' WHERE id = 'a1'").run();
+    const fields = { email: "ben", timeTypeId: "tt2", projectId: null };
+    expect(outbox.reassign("a1", fields, clock.now())).toBe(true);
+    expect(outbox.get("a1")).toMatchObject({
+      state: "pending",
+      ...fields,
+      ambiguous: true,
+      sentAs: SENT,
+    });
+  });
+
   it("reassigns and discards refused entries for an admin, never touching the ambiguous mark", () => {
     const { add, outbox, clock } = setup();
     add("a1", "anna", 8, "refused");
     add("a2", "anna", 9, "refused");
     add("a3", "anna", 10, "booked");
-    outbox.markSending("a1", clock.now());
+    outbox.markSending("a1", SENT, clock.now());
     outbox.markRefused("a1", { message: "no", code: "GT_REFUSED" }, clock.now());
     const fields = { email: "ben", timeTypeId: "tt2", projectId: "p2" };
     expect(outbox.reassign("a1", fields, clock.now())).toBe(true);
@@ -92,7 +122,8 @@ describe("outbox", () => {
     expect(outbox.reassign("a3", fields, clock.now())).toBe(false);
     add("a4", "anna", 11, "pending");
     const lost = { message: "timeout after send", code: "GT_TIMEOUT_AFTER_SEND" };
-    outbox.markRetry("a4", lost, clock.now(), true, clock.now());
+    outbox.markSending("a4", SENT, clock.now());
+    outbox.markRetry("a4", lost, clock.now(), clock.now());
     expect(outbox.reassign("a4", fields, clock.now())).toBe(true);
     expect(outbox.get("a4")).toMatchObject({ state: "pending", ambiguous: true, ...fields });
     expect(outbox.get("a3")?.email).toBe("anna");

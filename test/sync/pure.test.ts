@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { TimeEntry } from "../../src/goodtime/types.js";
 import type { OutboxEntry } from "../../src/store/outbox.js";
 import { backoffDelayMs } from "../../src/sync/backoff.js";
-import { instantsToSend, isSameEntry, lookupWindow } from "../../src/sync/match.js";
+import { instantsToSend, isSameEntry, lookupTarget, lookupWindow } from "../../src/sync/match.js";
 
 const settings = { baseMs: 1000, maxMs: 60_000 };
 
@@ -47,6 +47,7 @@ function local(start: string, end: string, comment: string | null = "front-door"
     lastError: null,
     lastErrorCode: null,
     ambiguous: true,
+    sentAs: null,
     serverId: null,
     createdAt: new Date(start),
     bookedAt: null,
@@ -114,6 +115,56 @@ describe("isSameEntry", () => {
       from: new Date("2026-03-10T06:59:00Z"),
       to: new Date("2026-03-10T07:02:00Z"),
     });
+  });
+});
+
+describe("lookupTarget", () => {
+  it("is the entry itself when nothing was sent yet", () => {
+    const entry = local("2026-03-10T07:00:31Z", "2026-03-10T15:02:10Z");
+    expect(lookupTarget(entry)).toBe(entry);
+  });
+
+  it("is what was sent, after an admin changed the entry's user and comment", () => {
+    const entry = {
+      ...local("2026-03-10T07:00:31Z", "2026-03-10T15:02:10Z", "edited"),
+      email: "ben@example.com",
+      sentAs: {
+        userEmail: "anna@example.com",
+        start: new Date("2026-03-10T07:00:00Z"),
+        end: new Date("2026-03-10T15:02:00Z"),
+        timeTypeId: "t",
+        projectId: null,
+        comment: "front-door",
+      },
+    };
+    const target = lookupTarget(entry);
+    expect(target).toEqual({
+      email: "anna@example.com",
+      start: new Date("2026-03-10T07:00:00Z"),
+      end: new Date("2026-03-10T15:02:00Z"),
+      comment: "front-door",
+    });
+    const onServer = remote("2026-03-10T07:00:00Z", "2026-03-10T15:02:00Z", {
+      comment: "front-door",
+    });
+    expect(isSameEntry(target, onServer)).toBe(true);
+    expect(isSameEntry(entry, onServer)).toBe(false);
+  });
+
+  it("ignores the comment when none was sent (API v1.1)", () => {
+    const entry = {
+      ...local("2026-03-10T07:00:31Z", "2026-03-10T15:02:10Z"),
+      sentAs: {
+        userEmail: "anna@example.com",
+        start: new Date("2026-03-10T07:00:31Z"),
+        end: new Date("2026-03-10T15:02:10Z"),
+        timeTypeId: "t",
+        projectId: null,
+      },
+    };
+    expect(lookupTarget(entry).comment).toBeNull();
+    const typed = remote("2026-03-10T07:00:00Z", "2026-03-10T15:02:00Z", { comment: "x" });
+    expect(isSameEntry(lookupTarget(entry), typed)).toBe(true);
   });
 });
 

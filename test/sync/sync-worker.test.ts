@@ -9,7 +9,7 @@ import {
   type Simulator,
   startSimulator,
 } from "../../src/simulator/index.js";
-import { openDatabase } from "../../src/store/database.js";
+import { type Db, openDatabase } from "../../src/store/database.js";
 import { Outbox } from "../../src/store/outbox.js";
 import { type SyncState, SyncWorker } from "../../src/sync/sync-worker.js";
 import { clientFor } from "../goodtime/support.js";
@@ -24,6 +24,7 @@ afterEach(async () => {
 
 interface Rig {
   sim: Simulator;
+  db: Db;
   outbox: Outbox;
   worker: SyncWorker;
   states: SyncState[];
@@ -61,7 +62,7 @@ async function rig(
     onState: (state) => states.push(state),
   });
   cleanups.push(() => worker.stop());
-  return { sim, outbox, worker, states, client };
+  return { sim, db, outbox, worker, states, client };
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
@@ -103,19 +104,85 @@ describe("sync worker against the simulator", () => {
     }
   });
 
-  it("retries 503s after Retry-After and books once", async () => {
-    const { sim, outbox, worker } = await rig(shiftsFor([SEED_USERS.anna], 1, WORK));
+  it("pauses on 503s for the time Retry-After asks, looks the sent entry up, and books once", async () => {
+    const { sim, outbox, worker, states } = await rig(shiftsFor([SEED_USERS.anna], 1, WORK));
     sim.faults.failNext(2, 503, { retryAfter: 1, path: /createtimeentry/ });
     worker.start();
-    await sleep(300);
+    await until(() => worker.state().phase === "paused-endpoint", "the pause");
+    expect(worker.state().pauseReason).toContain("GoodTime failed (503 from POST");
     expect(outbox.list()[0]).toMatchObject({
       state: "pending",
       lastErrorCode: "GT_SERVER_ERROR",
-      ambiguous: false,
+      // A 503 is no verdict: the request may have been carried out before the service failed.
+      ambiguous: true,
     });
     await until(allBooked(outbox), "the entry booked");
     expectExactlyOnce(sim, outbox, 1);
     expect(outbox.list()[0]?.attempts).toBe(3);
+    const paths = sim.state.requests().map((r) => `${r.path.split("/").at(-1)} ${r.status}`);
+    expect(paths).toEqual([
+      "login 200",
+      "createtimeentry 503",
+      "timeentries 200",
+      "createtimeentry 503",
+      "timeentries 200",
+      "createtimeentry 200",
+    ]);
+    expect(states.filter((s) => s.phase === "paused-endpoint")).toHaveLength(2);
+    const pause = states.find((s) => s.phase === "paused-endpoint");
+    const pausedMs = Date.parse(pause?.pausedUntil ?? "") - Date.parse(pause?.lastError?.at ?? "");
+    // Retry-After (1 s) is a floor, capped at 4 × retryMaxMs (200 ms here).
+    expect(pausedMs).toBeGreaterThanOrEqual(800);
+    expect(worker.state()).toMatchObject({ phase: "idle", pausedUntil: null, pauseReason: null });
+  });
+
+  it.each([
+    ["a portal's page to the login", { kind: "html" }, "login", "GT_NOT_API"],
+    ["a redirect to the lookup", { kind: "redirect" }, "timeentries", "GT_REDIRECT"],
+    ["garbage to the lookup", { kind: "garbage" }, "timeentries", "GT_BAD_RESPONSE"],
+    [
+      "a portal's page (404) to a create",
+      { kind: "html", status: 404 },
+      "createtimeentry",
+      "GT_NOT_FOUND",
+    ],
+  ] as const)(
+    "pauses on %s, parks nothing, and books every entry once",
+    async (_n, answer, path, code) => {
+      const entries = shiftsFor([SEED_USERS.anna, SEED_USERS.ben], 2, WORK);
+      const { sim, outbox, worker } = await rig(entries);
+      if (path === "timeentries") {
+        // A lookup happens only for an entry that may be on the server already.
+        sim.faults.dropNext(1, "after-commit", { path: /createtimeentry/ });
+      }
+      sim.faults.answerNext(3, answer, { path });
+      worker.start();
+      await until(() => worker.state().phase === "paused-endpoint", "the pause");
+      expect(worker.state().lastError?.code).toBe(code);
+      expect(outbox.counts().refused).toBe(0);
+      await until(allBooked(outbox), "every entry booked");
+      expectExactlyOnce(sim, outbox, entries.length);
+      expect(outbox.counts().refused).toBe(0);
+    },
+  );
+
+  it("parks an entry whose user GoodTime does not know, after a lookup that says so", async () => {
+    const entries = shiftsFor(["nobody@gtsandbox.en", SEED_USERS.ben], 1, WORK);
+    const { sim, outbox, worker } = await rig(entries);
+    // The first send of every entry loses its answer, so each is looked up before the next.
+    sim.faults.dropNext(2, "before-commit", { path: /createtimeentry/ });
+    worker.start();
+    await until(
+      () => outbox.counts().refused === 1 && outbox.counts().booked === 1,
+      "the verdicts",
+    );
+    const parked = outbox.list("refused")[0];
+    expect(parked).toMatchObject({ email: "nobody@gtsandbox.en", ambiguous: false });
+    expect(parked?.lastError).toContain("is not a user of this account");
+    expect(worker.state().phase).toBe("idle");
+    expect(
+      sim.state.requests().some((r) => r.path.endsWith("timeentries") && r.status === 404),
+    ).toBe(true);
   });
 
   it.each(["after-commit", "before-commit"] as const)(
@@ -130,6 +197,31 @@ describe("sync worker against the simulator", () => {
       expect(sim.state.requests().some((r) => r.path.includes("timeentries"))).toBe(true);
     },
   );
+
+  it("looks an entry up as it was sent, after an admin changed its user, and adopts it", async () => {
+    const [entry] = shiftsFor([SEED_USERS.anna], 1, WORK);
+    if (!entry) throw new Error("fixture");
+    const { sim, outbox, worker, client, db } = await rig([entry]);
+    const sent = {
+      userEmail: SEED_USERS.anna,
+      start: entry.start,
+      end: entry.end,
+      timeTypeId: WORK,
+      projectId: null,
+      comment: "sent before the crash",
+    };
+    outbox.markSending(entry.id, sent, new Date());
+    // The request reached GoodTime; then the terminal died, and an admin mapped the badge anew.
+    const { id } = await client.createTimeEntry(sent);
+    db.prepare("UPDATE entries SET email = ?, comment = 'edited' WHERE id = ?").run(
+      SEED_USERS.ben,
+      entry.id,
+    );
+    worker.start();
+    await until(allBooked(outbox), "the entry settled");
+    expect(outbox.get(entry.id)).toMatchObject({ state: "booked", serverId: id, ambiguous: false });
+    expect(sim.state.entries()).toHaveLength(1);
+  });
 
   it("parks an entry the server refuses, with its reason, and goes on with the user's later ones", async () => {
     const entries = shiftsFor([SEED_USERS.anna], 3, WORK);

@@ -3,6 +3,7 @@ import type { LoadedConfig } from "../../config/load.js";
 import { systemClock } from "../../core/clock.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../../core/logger.js";
+import { SecretScrubber } from "../../core/secrets.js";
 import { createFeedback, type Feedback } from "../../feedback/feedback.js";
 import { StoreError } from "../../store/faults.js";
 import { type DataDirLock, lockDataDir } from "../../store/lock.js";
@@ -16,10 +17,18 @@ import { untilStopSignal } from "../signals.js";
 /** Past this, a stop that hangs (a wedged device, a request that ignores its timeout) is cut short. */
 const HARD_EXIT_MS = 15_000;
 
-export function loggerFor(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Logger {
+export function loggerFor(
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
+  secrets?: SecretScrubber,
+): Logger {
   const fromEnv = env.TIMECLOCK_LOG_LEVEL as LogLevel | undefined;
   const level = fromEnv && LOG_LEVELS.includes(fromEnv) ? fromEnv : loaded.config.log.level;
-  return createLogger({ level, redactBadges: loaded.config.log.redactBadges });
+  return createLogger({
+    level,
+    redactBadges: loaded.config.log.redactBadges,
+    ...(secrets ? { secrets } : {}),
+  });
 }
 
 export function registerRunCommand(program: Command, context: CliContext): void {
@@ -30,7 +39,9 @@ export function registerRunCommand(program: Command, context: CliContext): void 
     )
     .action(async (_options, command: Command) => {
       const loaded = loadConfigFor(command, context);
-      const logger = loggerFor(loaded, context.env);
+      // One scrubber for the log and the client: the client adds each token it receives.
+      const secrets = new SecretScrubber(loaded.apiPassword);
+      const logger = loggerFor(loaded, context.env, secrets);
       // Node ends on an uncaught error with 1, which means "warning" here: a crash gets its own code.
       process.once("uncaughtException", (error) => {
         logger.fatal({ err: error }, "unexpected error; exiting (please report it)");
@@ -54,6 +65,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
           clockProbe: createClockProbe(),
           notifier,
           stdin: process.stdin,
+          secrets,
         });
         const why = await Promise.race([
           untilStopSignal().then((signal) => ({ signal })),

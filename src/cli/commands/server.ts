@@ -11,6 +11,7 @@ import { renderJson, renderTable } from "../output.js";
 const EXIT_BY_KIND: Record<GoodTimeErrorKind, ExitCode> = {
   retryable: ExitCode.network,
   ambiguous: ExitCode.network,
+  endpoint: ExitCode.network,
   auth: ExitCode.auth,
   refused: ExitCode.refused,
 };
