@@ -141,9 +141,17 @@ export class TapJournal {
       };
     }
     const entry = decision.kind === "clock-out" ? decision.entry : null;
-    this.#insertTap(tapId, read, time, decision.kind, null, owner.email, entry?.id ?? null);
+    const review = decision.review;
+    this.#insertTap(
+      tapId,
+      read,
+      time,
+      decision.kind,
+      review?.reason ?? null,
+      owner.email,
+      entry?.id ?? null,
+    );
     if (entry) this.#outbox.enqueue(entry, entry.held ? "held" : "pending", time.at);
-    const review = decision.kind === "clock-in" ? decision.review : null;
     if (review) this.#insertReview(review.email, review.shift, review.reason, time.at);
     this.#saveState(owner.email, tapId, decision.state);
     return {

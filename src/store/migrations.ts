@@ -138,6 +138,14 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX entries_by_state;
     `,
   },
+  {
+    version: 3,
+    description:
+      "the rounding policy each entry is booked under, kept beside its raw instants (NULL: whole minutes)",
+    sql: `
+      ALTER TABLE entries ADD COLUMN rounding TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,4 +1,5 @@
 import type { TimeEntry } from "../goodtime/types.js";
+import { bookedSpan, type Span } from "../pairing/booked-span.js";
 import type { OutboxEntry } from "../store/outbox.js";
 
 const MINUTE_MS = 60_000;
@@ -31,16 +32,7 @@ export function lookupWindow(local: OutboxEntry): { from: Date; to: Date } {
   return { from: new Date(start - MINUTE_MS), to: new Date(start + 2 * MINUTE_MS) };
 }
 
-/**
- * The instants to send. GoodTime records whole minutes and refuses an end that is not after the
- * start, so a shift that begins and ends in one minute is sent as that minute, the way GoodTime's
- * own SOAP service books such a pair; longer shifts go out as tapped.
- */
-export function instantsToSend(local: Pick<OutboxEntry, "start" | "end">): {
-  start: Date;
-  end: Date;
-} {
-  const start = floorMinute(local.start);
-  if (floorMinute(local.end) > start) return { start: local.start, end: local.end };
-  return { start: new Date(start), end: new Date(start + MINUTE_MS) };
+/** The instants to send: the booked span (whole minutes, `entry.rounding` applied). */
+export function instantsToSend(local: Pick<OutboxEntry, "start" | "end" | "rounding">): Span {
+  return bookedSpan(local, local.rounding);
 }

@@ -190,11 +190,13 @@ export class SyncWorker {
     const { outbox, client, clock, logger } = this.#deps;
     const log = logger.child({ entryId: entry.id, user: entry.email });
     let requestSent = false;
+    // What may be on the server is the booked span, not the raw instants.
+    const sent = { ...entry, ...instantsToSend(entry) };
     try {
       if (entry.ambiguous) {
-        const window = lookupWindow(entry);
+        const window = lookupWindow(sent);
         const found = (await client.timeEntries({ userEmail: entry.email, ...window })).find(
-          (remote) => isSameEntry(entry, remote),
+          (remote) => isSameEntry(sent, remote),
         );
         if (found) {
           outbox.markBooked(entry.id, found.id, clock.now());
@@ -210,14 +212,15 @@ export class SyncWorker {
       requestSent = true;
       const created = await client.createTimeEntry({
         userEmail: entry.email,
-        ...instantsToSend(entry),
+        start: sent.start,
+        end: sent.end,
         timeTypeId: entry.timeTypeId,
         projectId: entry.projectId,
         ...(this.#deps.settings.sendComment && entry.comment ? { comment: entry.comment } : {}),
       });
       outbox.markBooked(entry.id, created.id, clock.now());
       this.#noteBooked();
-      log.info({ serverId: created.id, start: entry.start, end: entry.end }, "entry booked");
+      log.info({ serverId: created.id, start: sent.start, end: sent.end }, "entry booked");
       return "booked";
     } catch (error) {
       // Before the request, the entry keeps whatever doubt it had; after it, only the answer counts.

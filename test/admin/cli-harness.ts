@@ -29,6 +29,8 @@ export interface HarnessOptions {
   now?: string;
   password?: string | null;
   timeZone?: string;
+  /** Keys of the config's entry section besides timeTypeId and comment, e.g. rounding. */
+  entry?: Record<string, unknown>;
 }
 
 /** A temp config and data directory; the database is a real SQLite file in it. */
@@ -45,7 +47,7 @@ export function harness(options: HarnessOptions = {}): Harness {
         baseUrl: options.baseUrl ?? "http://127.0.0.1:9/goodtime-rs",
         timeoutMs: 2000,
       },
-      entry: { timeTypeId: "work", comment: "{terminal} {badgeName}" },
+      entry: { timeTypeId: "work", comment: "{terminal} {badgeName}", ...options.entry },
     }),
     { mode: 0o600 },
   );

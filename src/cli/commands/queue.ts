@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { DateTime } from "luxon";
+import { bookedView } from "../../admin/booked-view.js";
 import { withStore } from "../../admin/session.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import { AdminEventLog } from "../../store/admin-events.js";
@@ -34,10 +35,12 @@ function shorten(text: string | null): string | null {
 }
 
 function entryRow(entry: OutboxEntry, zone: string) {
+  const booked = bookedView(entry);
   return {
     id: entry.id,
     user: entry.email,
-    shift: localSpan(entry.start, entry.end, zone),
+    shift: localSpan(booked.start, booked.end, zone),
+    hours: booked.hours,
     state: entry.state,
     attempts: entry.attempts,
     lastError: shorten(entry.lastError),
@@ -103,11 +106,11 @@ export function registerQueueCommands(program: Command, context: CliContext): vo
                 .sort((a, b) => a.start.getTime() - b.start.getTime() || a.id.localeCompare(b.id))
                 .slice(0, options.limit);
         if (options.json) {
-          out(renderJson(entries));
+          out(renderJson(entries.map((entry) => ({ ...entry, booked: bookedView(entry) }))));
           return;
         }
         out(renderTable(entries.map((entry) => entryRow(entry, zone))));
-        if (entries.length > 0) out(`(shift times in ${zone})\n`);
+        if (entries.length > 0) out(`(shifts as booked in GoodTime, times in ${zone})\n`);
       });
     });
 

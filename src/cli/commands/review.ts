@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
+import { bookedText } from "../../admin/booked-view.js";
 import { localTime } from "../../admin/format.js";
 import { withStore } from "../../admin/session.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
+import { roundingPolicy } from "../../pairing/booked-span.js";
 import { renderComment } from "../../pairing/pairing.js";
 import { AdminEventLog } from "../../store/admin-events.js";
 import { Outbox, type OutboxEntry } from "../../store/outbox.js";
@@ -162,6 +164,7 @@ export function registerReviewCommands(program: Command, context: CliContext): v
           projectId: item.projectId,
           comment: renderComment(config.entry.comment, config.terminal.name, item.badgeName),
           startTapId: item.startTapId,
+          rounding: roundingPolicy(config.entry.rounding, zone),
         };
         const events = new AdminEventLog(db);
         const booked = db
@@ -189,7 +192,7 @@ export function registerReviewCommands(program: Command, context: CliContext): v
           );
         }
         out(
-          `booked review ${item.id} as entry ${entry.id} for ${item.email}, ${localTime(start, zone)} to ${localTime(end, zone)}; the terminal books it at its next sync\n`,
+          `booked review ${item.id} as entry ${entry.id} for ${item.email}, ${bookedText(entry, zone)}; the terminal books it at its next sync\n`,
         );
       });
     });
