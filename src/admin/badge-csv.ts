@@ -1,12 +1,13 @@
 import { type BadgeIdentity, sameBadge } from "../badges/badge-id.js";
 import {
   badgeText,
+  controlCharacterProblem,
   type DigitForm,
   normaliseEmail,
   optionalText,
   parseAdminBadge,
 } from "./badge-rules.js";
-import { parseCsv, renderCsv } from "./csv.js";
+import { parseCsv, renderCsv, restoreCell } from "./csv.js";
 
 export const BADGE_CSV_COLUMNS = ["badge", "email", "name", "timeTypeId", "projectId"] as const;
 
@@ -23,19 +24,36 @@ export interface BadgeCsvRow {
 
 export interface BadgeCsvResult {
   rows: BadgeCsvRow[];
-  /** One `line N: ...` per bad line; the file is to be refused as a whole when any is present. */
+  /**
+   * One `line N: ...` per bad line (`line N, column C (name): ...` per cell holding a control
+   * character); the file is to be refused as a whole when any is present.
+   */
   problems: string[];
 }
 
 const HEADER = BADGE_CSV_COLUMNS.join(",");
 
 function headerProblem(fields: readonly string[]): string | null {
+  if (fields.some((field) => field.includes(";"))) {
+    return `the fields are separated by ";" (${JSON.stringify(fields.join(","))}), as spreadsheets set to many European languages save CSV; save the file with commas as the separator (LibreOffice: Save As, Text CSV, field delimiter ","; Excel: CSV UTF-8 (comma delimited)) and import it again`;
+  }
   const names = fields.map((field) => field.trim().toLowerCase());
   const expected = BADGE_CSV_COLUMNS.map((column) => column.toLowerCase());
   if (names.length === expected.length && names.every((name, i) => name === expected[i])) {
     return null;
   }
   return `the header is ${JSON.stringify(fields.join(","))}; the first line must be ${HEADER}`;
+}
+
+type Column = (typeof BADGE_CSV_COLUMNS)[number];
+
+/** Control characters in a cell, named by line and column so that the cell can be found. */
+function controlProblems(line: number, cells: Partial<Record<Column, string>>): string[] {
+  return Object.entries(cells).flatMap(([column, value]) => {
+    const problem = value === undefined ? null : controlCharacterProblem(value.trim(), column);
+    const at = BADGE_CSV_COLUMNS.indexOf(column as Column) + 1;
+    return problem ? [`line ${line}, column ${at} (${column}): ${problem}`] : [];
+  });
 }
 
 /** Validates a badge CSV completely, so that an import can report every bad line at once. */
@@ -58,7 +76,13 @@ export function readBadgeCsv(text: string, digits?: DigitForm): BadgeCsvResult {
       );
       continue;
     }
-    const [written = "", emailText = "", name, timeTypeId, projectId] = fields;
+    // Cells the terminal's own export neutralised for spreadsheets read back as they were.
+    const [written = "", emailText = "", nameText, timeTypeId, projectId] = fields.map(restoreCell);
+    const controls = controlProblems(line, { email: emailText, name: nameText });
+    if (controls.length > 0) {
+      problems.push(...controls);
+      continue;
+    }
     const badge = parseAdminBadge(written, digits);
     if (!badge.ok) lineProblems.push(badge.reason);
     const email = normaliseEmail(emailText);
@@ -76,7 +100,7 @@ export function readBadgeCsv(text: string, digits?: DigitForm): BadgeCsvResult {
           written,
           badge: identity,
           email: email.email,
-          name: optionalText(name),
+          name: optionalText(nameText),
           timeTypeId: optionalText(timeTypeId),
           projectId: optionalText(projectId),
         });

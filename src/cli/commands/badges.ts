@@ -7,6 +7,7 @@ import {
   DIGIT_FORMS,
   type DigitForm,
   normaliseEmail,
+  normaliseName,
   optionalText,
   parseAdminBadge,
   resolvePartial,
@@ -144,9 +145,11 @@ export function registerBadgeCommands(program: Command, context: CliContext): vo
       const typed = parseBadgeArgument(badgeInput, options.digits);
       const email = normaliseEmail(emailInput);
       if (!email.ok) throw new CommandError(email.reason, ExitCode.usage);
+      const name = normaliseName(options.name);
+      if (!name.ok) throw new CommandError(`--name: ${name.reason}`, ExitCode.usage);
       const fields = {
         email: email.email,
-        name: optionalText(options.name),
+        name: name.name,
         timeTypeId: optionalText(options.timeType),
         projectId: optionalText(options.project),
       };
