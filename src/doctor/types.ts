@@ -39,6 +39,8 @@ export interface DoctorDeps {
   openDb: (path: string) => Db;
   /** Book, read back and delete a test entry (`--write-test`). */
   writeTest: boolean;
+  /** Write the API dialect the write test found into the config file (`--save`). */
+  save: boolean;
 }
 
 /** What earlier checks learned, for later ones. */

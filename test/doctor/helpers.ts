@@ -51,6 +51,7 @@ export function depsWith(overrides: Partial<DoctorDeps> = {}): DoctorDeps {
     createClient: unused("the GoodTime client"),
     openDb: (path) => new Database(path, { fileMustExist: true }),
     writeTest: false,
+    save: false,
     ...overrides,
   };
 }
