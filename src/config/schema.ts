@@ -198,7 +198,7 @@ const roundingSchema = z
   .nullable()
   .default(null)
   .describe(
-    'Rounding of booked shifts, as a payroll office may ask for, e.g. { "start": { "stepMinutes": 15, "direction": "up" }, "end": { "stepMinutes": 15, "direction": "down" } }; null books the tapped minutes (seconds dropped). The policy in force when a shift closes is kept with its entry and applied when it is booked, so a later change never alters a queued entry; GoodTime, queue and export show the same rounded span and hours, and the journal and the export keep the tapped instants beside it. A shift that rounding leaves empty is booked as the one minute at its rounded start (pairing.minShiftSeconds sends such shifts to review instead). Default: null (off).',
+    'Rounding of booked shifts, as a payroll office may ask for, e.g. { "start": { "stepMinutes": 15, "direction": "up" }, "end": { "stepMinutes": 15, "direction": "down" } }; null books the tapped minutes (seconds dropped). The policy in force when a shift closes is kept with its entry and applied when it is booked, so a later change never alters a queued entry; GoodTime, queue and export show the same rounded span and hours, and the journal and the export keep the tapped instants beside it. A shift that rounding leaves empty is booked as the one minute at its rounded start (pairing.minShiftSeconds sends such shifts to review instead). A start rounded down or an end rounded up can make back-to-back shifts of one user overlap, and GoodTime refuses the later one (parked as refused for an admin). Default: null (off).',
   );
 
 const entrySchema = z
