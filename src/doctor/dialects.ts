@@ -43,10 +43,15 @@ export function describeDialect(dialect: Dialect, server: ServerConfig): string 
     : format;
 }
 
-/** The config keys that pin `dialect`: the format always, the field where the page is silent. */
+/**
+ * The config keys that pin `dialect`: the format always; the field where the page is silent
+ * (v1.1), where the config names one already, or where the server took another than the default.
+ */
 export function dialectKeys(dialect: Dialect, server: ServerConfig): Record<string, string> {
   const pinField =
-    server.apiVersion === "v1.1" || dialect.timeTypeField !== defaultTimeTypeField("v2.1");
+    server.apiVersion === "v1.1" ||
+    server.timeTypeField !== undefined ||
+    dialect.timeTypeField !== defaultTimeTypeField(server.apiVersion);
   return {
     timeFormat: dialect.timeFormat,
     ...(pinField ? { timeTypeField: dialect.timeTypeField } : {}),

@@ -55,6 +55,11 @@ describe("candidateDialects", () => {
       timeFormat: "iso-local",
       timeTypeField: "timetypeid",
     });
+    // A v2.1 site that named the other field gets the one the server took written over it.
+    expect(dialectKeys(found, server({ timeTypeField: "timecategoryid" }))).toEqual({
+      timeFormat: "iso-local",
+      timeTypeField: "timetypeid",
+    });
   });
 });
 
