@@ -1,8 +1,8 @@
 import type { BadgeIdentity } from "../badges/badge-id.js";
 import { BadgeIndex } from "../badges/badge-index.js";
 import { type DigitForm, readTypedBadge } from "./badge-input.js";
-import { badgeText, normaliseEmail, optionalText } from "./badge-rules.js";
-import { parseCsv, renderCsv } from "./csv.js";
+import { badgeText, controlCharacterProblem, normaliseEmail, optionalText } from "./badge-rules.js";
+import { parseCsv, renderCsv, restoreCell } from "./csv.js";
 import { isAdminError } from "./errors.js";
 
 export const BADGE_CSV_COLUMNS = ["badge", "email", "name", "timeTypeId", "projectId"] as const;
@@ -20,19 +20,36 @@ export interface BadgeCsvRow {
 
 export interface BadgeCsvResult {
   rows: BadgeCsvRow[];
-  /** One `line N: ...` per bad line; the file is to be refused as a whole when any is present. */
+  /**
+   * One `line N: ...` per bad line (`line N, column C (name): ...` per cell holding a control
+   * character); the file is to be refused as a whole when any is present.
+   */
   problems: string[];
 }
 
 const HEADER = BADGE_CSV_COLUMNS.join(",");
 
 function headerProblem(fields: readonly string[]): string | null {
+  if (fields.some((field) => field.includes(";"))) {
+    return `the fields are separated by ";" (${JSON.stringify(fields.join(","))}), as spreadsheets set to many European languages save CSV; save the file with commas as the separator (LibreOffice: Save As, Text CSV, field delimiter ","; Excel: CSV UTF-8 (comma delimited)) and import it again`;
+  }
   const names = fields.map((field) => field.trim().toLowerCase());
   const expected = BADGE_CSV_COLUMNS.map((column) => column.toLowerCase());
   if (names.length === expected.length && names.every((name, i) => name === expected[i])) {
     return null;
   }
   return `the header is ${JSON.stringify(fields.join(","))}; the first line must be ${HEADER}`;
+}
+
+type Column = (typeof BADGE_CSV_COLUMNS)[number];
+
+/** Control characters in a cell, named by line and column so that the cell can be found. */
+function controlProblems(line: number, cells: Partial<Record<Column, string>>): string[] {
+  return Object.entries(cells).flatMap(([column, value]) => {
+    const problem = value === undefined ? null : controlCharacterProblem(value.trim(), column);
+    const at = BADGE_CSV_COLUMNS.indexOf(column as Column) + 1;
+    return problem ? [`line ${line}, column ${at} (${column}): ${problem}`] : [];
+  });
 }
 
 type FiledRow = BadgeIdentity & { row: BadgeCsvRow };
@@ -80,7 +97,13 @@ export function readBadgeCsv(
       );
       continue;
     }
-    const [written = "", emailText = "", name, timeTypeId, projectId] = fields;
+    // Cells the terminal's own export neutralised for spreadsheets read back as they were.
+    const [written = "", emailText = "", nameText, timeTypeId, projectId] = fields.map(restoreCell);
+    const controls = controlProblems(line, { email: emailText, name: nameText });
+    if (controls.length > 0) {
+      problems.push(...controls);
+      continue;
+    }
     const badge = lineBadge(written, digits, seen);
     if (!badge.ok) lineProblems.push(badge.reason);
     const email = normaliseEmail(emailText);
@@ -98,7 +121,7 @@ export function readBadgeCsv(
           written,
           badge: identity,
           email: email.email,
-          name: optionalText(name),
+          name: optionalText(nameText),
           timeTypeId: optionalText(timeTypeId),
           projectId: optionalText(projectId),
         };

@@ -8,11 +8,28 @@ import type { BadgeIdentity, KnownBits } from "../badges/badge-id.js";
 
 const emailShape = z.email();
 
+/**
+ * C0 and C1 control characters and DEL (a tab, a line break or an escape code would break the
+ * lines of logs and tables, or drive a terminal), and the bidirectional controls that make a name
+ * display as something it is not.
+ */
+const CONTROL_CHARACTER = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+
+/** Why `value` may not be stored as `what` (e.g. "name"), or null when it holds no control character. */
+export function controlCharacterProblem(value: string, what: string): string | null {
+  const found = CONTROL_CHARACTER.exec(value);
+  if (!found) return null;
+  const code = (found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+  return `${what} ${JSON.stringify(value)} holds the control character U+${code} at character ${found.index + 1}; names and emails may not contain control characters (tabs, line breaks, escape codes): type it again without them`;
+}
+
 export type EmailResult = { ok: true; email: string } | { ok: false; reason: string };
 
 /** GoodTime logins compare without case, so emails are stored lower-cased. */
 export function normaliseEmail(input: string): EmailResult {
   const email = input.trim().toLowerCase();
+  const control = controlCharacterProblem(email, "email");
+  if (control) return { ok: false, reason: control };
   if (!emailShape.safeParse(email).success) {
     return {
       ok: false,
@@ -26,6 +43,15 @@ export function normaliseEmail(input: string): EmailResult {
 export function optionalText(input: string | undefined): string | null {
   const text = input?.trim() ?? "";
   return text === "" ? null : text;
+}
+
+export type NameResult = { ok: true; name: string | null } | { ok: false; reason: string };
+
+/** A badge's name: optional, shown in logs, tables and entry comments, so free of control characters. */
+export function normaliseName(input: string | undefined): NameResult {
+  const name = optionalText(input);
+  const control = name === null ? null : controlCharacterProblem(name, "name");
+  return control ? { ok: false, reason: control } : { ok: true, name };
 }
 
 /**

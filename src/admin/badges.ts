@@ -12,6 +12,7 @@ import {
   checkAgainstServer,
   type MappingFields,
   normaliseEmail,
+  normaliseName,
   optionalText,
 } from "./badge-rules.js";
 import type { AdminDeps, DaemonNote } from "./deps.js";
@@ -129,6 +130,13 @@ export interface AddBadgeResult {
   daemon: DaemonNote;
 }
 
+/** A badge's name, blank for none; control characters are refused, naming where they are. */
+function validName(input: string | undefined): string | null {
+  const name = normaliseName(input);
+  if (!name.ok) throw new AdminError("ADM_INVALID", name.reason);
+  return name.name;
+}
+
 /** Maps a badge to a user's login email, or changes its mapping. */
 export async function addBadge(deps: AdminDeps, input: AddBadgeInput): Promise<AddBadgeResult> {
   const repository = new BadgeRepository(deps.db, deps.clock);
@@ -136,9 +144,10 @@ export async function addBadge(deps: AdminDeps, input: AddBadgeInput): Promise<A
   const typed = readTypedBadge(input.badge, input.digits, seen);
   const email = normaliseEmail(input.email);
   if (!email.ok) throw new AdminError("ADM_INVALID", email.reason);
+  const name = validName(input.name);
   const fields = {
     email: email.email,
-    name: optionalText(input.name),
+    name,
     timeTypeId: optionalText(input.timeTypeId),
     projectId: optionalText(input.projectId),
   };
@@ -227,7 +236,7 @@ export async function editBadge(deps: AdminDeps, input: EditBadgeInput): Promise
     badgeId: before.badgeId,
     knownBits: before.knownBits,
     email,
-    name: pick(input.name, before.name),
+    name: input.name === undefined ? before.name : validName(input.name ?? undefined),
     timeTypeId: pick(input.timeTypeId, before.timeTypeId),
     projectId: pick(input.projectId, before.projectId),
   };

@@ -100,10 +100,35 @@ export function parseCsv(text: string): CsvParseResult {
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
-export function csvField(value: string): string {
-  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+/**
+ * Cells a spreadsheet would run as a formula (OWASP's CSV injection rule): a leading =, +, -, @,
+ * tab or carriage return. Leading apostrophes are counted too, so that `restoreCell` can tell a
+ * neutralised cell from one that began with an apostrophe of its own.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const NEUTRALISED = /^'+[=+\-@\t\r]/;
+/**
+ * A plain decimal number such as -1.5 is left alone: a spreadsheet reads it as a number, not a
+ * formula, and an apostrophe would turn a figure of the payroll into text that does not add up.
+ */
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** The cell as a spreadsheet may open it safely: a formula-like cell gets a leading apostrophe. */
+export function neutraliseCell(value: string): string {
+  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
 }
 
+/** Undoes `neutraliseCell`, for files the terminal wrote and reads back (the badge list). */
+export function restoreCell(value: string): string {
+  return NEUTRALISED.test(value) ? value.slice(1) : value;
+}
+
+export function csvField(value: string): string {
+  const safe = neutraliseCell(value);
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** Every export goes through here, so that no cell of any of them opens as a formula. */
 export function renderCsv(rows: readonly (readonly string[])[]): string {
   return rows.map((row) => `${row.map(csvField).join(",")}\r\n`).join("");
 }

@@ -1,12 +1,15 @@
 import { DateTime } from "luxon";
+import { describeRounding } from "../pairing/booked-span.js";
 import type { OutboxEntry } from "../store/outbox.js";
 import type { TapView } from "../store/reports.js";
 import { badgeText } from "./badge-rules.js";
+import { bookedView } from "./booked-view.js";
 import { renderCsv } from "./csv.js";
 
 /**
  * The payroll export: what the terminal recorded, readable without GoodTime. Each instant is given
- * twice, local (for people) and UTC (unambiguous in the repeated hour of a DST change).
+ * twice, local (for people) and UTC (unambiguous in the repeated hour of a DST change). Every cell
+ * goes through `renderCsv`, which keeps spreadsheets from running any of them as a formula.
  */
 
 export const TAP_COLUMNS = [
@@ -21,22 +24,32 @@ export const TAP_COLUMNS = [
   "entry_id",
 ] as const;
 
+/**
+ * Entries as GoodTime books them (whole minutes, `entry.rounding` applied; `minutes` and `hours`
+ * count that span), then the raw instants they were booked from, to the second, and the rounding.
+ */
 export const ENTRY_COLUMNS = [
   "entry_id",
   "user",
-  "start_local",
-  "end_local",
-  "start_utc",
-  "end_utc",
+  "booked_start_local",
+  "booked_end_local",
+  "booked_start_utc",
+  "booked_end_utc",
+  "minutes",
   "hours",
+  "raw_start_local",
+  "raw_end_local",
+  "raw_start_utc",
+  "raw_end_utc",
+  "rounding",
   "state",
   "server_id",
   "time_type_id",
   "project_id",
 ] as const;
 
-function local(date: Date, zone: string): string {
-  return DateTime.fromJSDate(date, { zone }).toFormat("yyyy-MM-dd HH:mm:ss");
+function local(date: Date, zone: string, format = "yyyy-MM-dd HH:mm:ss"): string {
+  return DateTime.fromJSDate(date, { zone }).toFormat(format);
 }
 
 export function renderTapsCsv(taps: readonly TapView[], zone: string): string {
@@ -59,18 +72,27 @@ export function renderTapsCsv(taps: readonly TapView[], zone: string): string {
 export function renderEntriesCsv(entries: readonly OutboxEntry[], zone: string): string {
   return renderCsv([
     [...ENTRY_COLUMNS],
-    ...entries.map((entry) => [
-      entry.id,
-      entry.email,
-      local(entry.start, zone),
-      local(entry.end, zone),
-      entry.start.toISOString(),
-      entry.end.toISOString(),
-      ((entry.end.getTime() - entry.start.getTime()) / 3_600_000).toFixed(2),
-      entry.state,
-      entry.serverId ?? "",
-      entry.timeTypeId,
-      entry.projectId ?? "",
-    ]),
+    ...entries.map((entry) => {
+      const booked = bookedView(entry);
+      return [
+        entry.id,
+        entry.email,
+        local(booked.start, zone, "yyyy-MM-dd HH:mm"),
+        local(booked.end, zone, "yyyy-MM-dd HH:mm"),
+        booked.start.toISOString(),
+        booked.end.toISOString(),
+        String(booked.minutes),
+        booked.hours,
+        local(entry.start, zone),
+        local(entry.end, zone),
+        entry.start.toISOString(),
+        entry.end.toISOString(),
+        describeRounding(entry.rounding),
+        entry.state,
+        entry.serverId ?? "",
+        entry.timeTypeId,
+        entry.projectId ?? "",
+      ];
+    }),
   ]);
 }

@@ -7,6 +7,7 @@ import { type EntryOverride, EntryOverrides } from "../store/entry-overrides.js"
 import { ENTRY_STATES, type EntryState, Outbox, type OutboxEntry } from "../store/outbox.js";
 import { tapBadge } from "../store/reports.js";
 import { normaliseEmail, optionalText } from "./badge-rules.js";
+import { type BookedView, bookedView } from "./booked-view.js";
 import type { AdminDeps, DaemonNote } from "./deps.js";
 import { currentFields, type EntryFields } from "./entry-fields.js";
 import { AdminError } from "./errors.js";
@@ -17,7 +18,8 @@ export const UNFINISHED: readonly EntryState[] = ["held", "pending", "sending", 
 export const QUEUE_FILTERS = [...ENTRY_STATES, "unfinished", "all"] as const;
 export type QueueFilter = (typeof QUEUE_FILTERS)[number];
 
-export type QueueEntry = OutboxEntry & { override: EntryOverride | null };
+/** An outbox entry with what an admin set, and the span GoodTime books (whole minutes, rounding). */
+export type QueueEntry = OutboxEntry & { override: EntryOverride | null; booked: BookedView };
 
 /** The outbox, oldest shift first; the server's reason for a refusal in full. */
 export function listQueue(
@@ -34,7 +36,11 @@ export function listQueue(
           .flatMap((state) => outbox.list(state as EntryState, query.limit))
           .sort((a, b) => a.start.getTime() - b.start.getTime() || a.id.localeCompare(b.id))
           .slice(0, query.limit);
-  return entries.map((entry) => ({ ...entry, override: overrides.get(entry.id)?.fields ?? null }));
+  return entries.map((entry) => ({
+    ...entry,
+    override: overrides.get(entry.id)?.fields ?? null,
+    booked: bookedView(entry),
+  }));
 }
 
 function entryOrRefuse(outbox: Outbox, id: string): OutboxEntry {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { type RoundingPolicy, roundingPolicy } from "../pairing/booked-span.js";
 import { renderComment } from "../pairing/pairing.js";
 import { AdminEventLog } from "../store/admin-events.js";
 import { writeTransaction } from "../store/database.js";
@@ -85,7 +86,7 @@ export interface BookReviewInput {
 
 export interface BookReviewResult {
   review: Review;
-  entry: { id: string; email: string; start: Date; end: Date };
+  entry: { id: string; email: string; start: Date; end: Date; rounding: RoundingPolicy | null };
   daemon: DaemonNote;
 }
 
@@ -123,6 +124,7 @@ export async function bookReview(
     projectId: item.projectId,
     comment: renderComment(config.entry.comment, config.terminal.name, item.badgeName),
     startTapId: item.startTapId,
+    rounding: roundingPolicy(config.entry.rounding, config.terminal.timeZone),
   };
   const booked = writeTransaction(deps.db, () => {
     if (!reviews.book(item.id, entry, now)) return false;

@@ -1,7 +1,9 @@
 import { DateTime, IANAZone } from "luxon";
 import { z } from "zod";
 import { LOG_LEVELS } from "../core/logger.js";
+import { TIME_TYPE_FIELDS } from "../goodtime/types.js";
 import { feedbackSchema } from "../gpio/config-schema.js";
+import { ROUNDING_DIRECTIONS, ROUNDING_STEPS } from "../pairing/booked-span.js";
 import { readerSchema } from "../readers/config-schema.js";
 import { backupSchema } from "./backup-schema.js";
 
@@ -119,6 +121,12 @@ const serverSchema = z
       .describe(
         'API version: "v2.1" (/api/time-v2.1, time types, comments) or "v1.1" (/api/time, time categories). Default: v2.1.',
       ),
+    timeTypeField: z
+      .enum(TIME_TYPE_FIELDS)
+      .optional()
+      .describe(
+        'Name of the time type field that createtimeentry takes: "timetypeid" or "timecategoryid". The vendor names it for v2.1 (timetypeid) but not for v1.1; timeclock doctor --write-test finds the one the server takes and --save writes it here. Default: timetypeid for v2.1, timecategoryid for v1.1.',
+      ),
     loginEmail: z
       .email()
       .describe(
@@ -162,6 +170,38 @@ const serverSchema = z
   })
   .describe("The GoodTime account the terminal books into.");
 
+function roundingRule(end: "start" | "end") {
+  return z
+    .strictObject({
+      stepMinutes: z
+        .int()
+        .refine((step) => ROUNDING_STEPS.some((allowed) => allowed === step), {
+          message: `must divide an hour: one of ${ROUNDING_STEPS.join(", ")}`,
+        })
+        .describe(
+          `Grid of the ${end}, in minutes of local time counted from each full hour: ${ROUNDING_STEPS.join(", ")}. Required.`,
+        ),
+      direction: z
+        .enum(ROUNDING_DIRECTIONS)
+        .describe(
+          '"up" (to the next grid line), "down" (to the one before) or "nearest" (a tie goes up), after the seconds are dropped. Required.',
+        ),
+    })
+    .nullable()
+    .default(null)
+    .describe(
+      `How the ${end} of a booked shift is rounded, or null to book it to the minute. Default: null.`,
+    );
+}
+
+const roundingSchema = z
+  .strictObject({ start: roundingRule("start"), end: roundingRule("end") })
+  .nullable()
+  .default(null)
+  .describe(
+    'Rounding of booked shifts, as a payroll office may ask for, e.g. { "start": { "stepMinutes": 15, "direction": "up" }, "end": { "stepMinutes": 15, "direction": "down" } }; null books the tapped minutes (seconds dropped). The policy in force when a shift closes is kept with its entry and applied when it is booked, so a later change never alters a queued entry; GoodTime, queue and export show the same rounded span and hours, and the journal and the export keep the tapped instants beside it. A shift that rounding leaves empty is booked as the one minute at its rounded start (pairing.minShiftSeconds sends such shifts to review instead). A start rounded down or an end rounded up can make back-to-back shifts of one user overlap, and GoodTime refuses the later one (parked as refused for an admin). Default: null (off).',
+  );
+
 const entrySchema = z
   .strictObject({
     timeTypeId: z
@@ -183,6 +223,7 @@ const entrySchema = z
       .describe(
         "Comment template of booked entries (v2.1 only); placeholders {terminal} and {badgeName}. Default: {terminal}.",
       ),
+    rounding: roundingSchema,
   })
   .describe("What a booked shift looks like.");
 
@@ -203,6 +244,14 @@ const pairingSchema = z
       .default(12)
       .describe(
         "An open shift older than this many hours is sent to review instead of being closed. 1 to 48. Default: 12.",
+      ),
+    minShiftSeconds: z
+      .int()
+      .min(0)
+      .max(3600)
+      .default(0)
+      .describe(
+        "A shift shorter than this many seconds from clock-in to clock-out is sent to review instead of being booked (a clock-out by mistake just after the clock-in); only values above minGapSeconds matter, since closer taps are ignored. 0 books every shift. 0 to 3600. Default: 0.",
       ),
   })
   .describe("How taps pair into shifts.");

@@ -41,6 +41,8 @@ export interface DoctorDeps {
   writeTest: boolean;
   /** How to run this program again, for a fix that says exactly which line to run. */
   selfCommand: string;
+  /** Write the API dialect the write test found into the config file (`--save`). */
+  save: boolean;
 }
 
 /** What earlier checks learned, for later ones. */

@@ -9,6 +9,7 @@ import { formatInstant, parseInstant } from "./time-format.js";
 import { type Method, type Request, Transport } from "./transport.js";
 import {
   createdSchema,
+  defaultTimeTypeField,
   entryListV11Schema,
   entryListV21Schema,
   type GoodTimeUser,
@@ -17,6 +18,7 @@ import {
   type Project,
   type TimeEntry,
   type TimeType,
+  type TimeTypeField,
   userListSchema,
 } from "./types.js";
 
@@ -25,6 +27,8 @@ export type { GoodTimeUser, NewTimeEntry, Project, TimeEntry, TimeType } from ".
 export interface GoodTimeClientOptions {
   baseUrl: string;
   apiVersion: "v2.1" | "v1.1";
+  /** Name of createtimeentry's time type field; default: the version's (see defaultTimeTypeField). */
+  timeTypeField?: TimeTypeField;
   loginEmail: string;
   apiPassword: string;
   /** Header that carries the token, e.g. "Authorization". */
@@ -147,7 +151,7 @@ export class GoodTimeClient {
         start: this.#parse(entry.starttime, endpoint),
         end: this.#parse(entry.endtime, endpoint),
         userEmail: entry.useremail,
-        timeTypeId: entry.timecategoryid,
+        timeTypeId: entry.timeTypeId,
         projectId: entry.projectid ?? null,
       }));
     }
@@ -169,12 +173,13 @@ export class GoodTimeClient {
 
   /** Books one entry. A timeout or broken connection after sending is an "ambiguous" error. */
   async createTimeEntry(entry: NewTimeEntry): Promise<{ id: string }> {
-    const v21 = this.#options.apiVersion === "v2.1";
+    const { apiVersion, timeTypeField } = this.#options;
+    const v21 = apiVersion === "v2.1";
     const json = {
       starttime: this.#format(entry.start),
       endtime: this.#format(entry.end),
       useremail: entry.userEmail,
-      [v21 ? "timetypeid" : "timecategoryid"]: entry.timeTypeId,
+      [timeTypeField ?? defaultTimeTypeField(apiVersion)]: entry.timeTypeId,
       projectid: entry.projectId,
       ...(v21 && entry.comment !== undefined ? { comment: entry.comment } : {}),
     };

@@ -13,6 +13,7 @@ export function createClientFromConfig(
   return new GoodTimeClient({
     baseUrl: server.baseUrl,
     apiVersion: server.apiVersion,
+    ...(server.timeTypeField === undefined ? {} : { timeTypeField: server.timeTypeField }),
     loginEmail: server.loginEmail,
     apiPassword: requirePassword(loaded),
     authHeader: server.authHeader,

@@ -1,5 +1,14 @@
 import { z } from "zod";
 
+/** Names the time type field of createtimeentry may have; v1.1's is not documented. */
+export const TIME_TYPE_FIELDS = ["timetypeid", "timecategoryid"] as const;
+export type TimeTypeField = (typeof TIME_TYPE_FIELDS)[number];
+
+/** The field a version takes unless server.timeTypeField says otherwise. */
+export function defaultTimeTypeField(apiVersion: "v2.1" | "v1.1"): TimeTypeField {
+  return apiVersion === "v2.1" ? "timetypeid" : "timecategoryid";
+}
+
 /** What the client hands out: camelCase, instants as Dates, independent of the API version. */
 export interface TimeType {
   id: string;
@@ -63,7 +72,19 @@ export const entryListV21Schema = z.array(
   }),
 );
 
-export const entryListV11Schema = z.array(z.object({ ...entryCommon, timecategoryid: id }));
+/** v1.1 lists the type under whichever name the server uses for it; either is read. */
+export const entryListV11Schema = z.array(
+  z
+    .object({ ...entryCommon, timecategoryid: id.optional(), timetypeid: id.optional() })
+    .transform((entry, ctx) => {
+      const timeTypeId = entry.timecategoryid ?? entry.timetypeid;
+      if (timeTypeId === undefined) {
+        ctx.addIssue({ code: "custom", message: "has neither timecategoryid nor timetypeid" });
+        return z.NEVER;
+      }
+      return { ...entry, timeTypeId };
+    }),
+);
 
 /** The vendor documents `[{id}]`; a bare `{id}` is accepted as well. */
 export const createdSchema = z.union([

@@ -1,3 +1,5 @@
+import type { RoundingPolicy } from "./booked-span.js";
+
 /**
  * Pairing of taps into shifts, per user: pure logic, no I/O. The caller loads the user's state,
  * asks for a decision and stores what the decision says in one transaction.
@@ -40,8 +42,12 @@ export interface BadgeOwner {
 export interface PairingSettings {
   minGapSeconds: number;
   maxShiftHours: number;
+  /** A shift shorter than this goes to review instead of being booked; 0 books every shift. */
+  minShiftSeconds: number;
   terminalName: string;
   commentTemplate: string;
+  /** `entry.rounding` for entries closed now; kept with each entry, so its booked span never changes. */
+  rounding: RoundingPolicy | null;
 }
 
 /**
@@ -75,6 +81,7 @@ export interface EntryDraft {
   endTapId: number;
   /** True while an instant rests on an unsynchronised clock: store it, do not book it yet. */
   held: boolean;
+  rounding: RoundingPolicy | null;
 }
 
 export interface ReviewDraft {
@@ -89,7 +96,14 @@ export type IgnoreCode = "too-soon" | "no-open-shift";
 export type PairingDecision =
   | { kind: "ignored"; code: IgnoreCode; reason: string; state: UserState }
   | { kind: "clock-in"; state: UserState; review: ReviewDraft | null }
-  | { kind: "clock-out"; state: UserState; entry: EntryDraft; next: OpenShift | null };
+  | {
+      kind: "clock-out";
+      state: UserState;
+      /** Exactly one of the two: the entry to book, or the review of a too-short shift. */
+      entry: EntryDraft | null;
+      review: ReviewDraft | null;
+      next: OpenShift | null;
+    };
 
 /** Milliseconds from a to b: monotonic within one boot (immune to clock steps), wall time across boots. */
 export function elapsedMs(a: TapTime, b: TapTime): number {
@@ -202,6 +216,12 @@ export function decideTap(
     return clockIn(input, { shift, email, reason });
   }
 
+  const next = intent?.kind === "switch" ? openShiftFor(input, intent.timeTypeId) : null;
+  const after: UserState = { openShift: next, lastAccepted: time };
+  if (age < settings.minShiftSeconds * 1000) {
+    const reason = `clocked out ${formatSeconds(age)} after clocking in (tap ${input.tapId} at ${time.at.toISOString().replace(/\.\d+Z$/, "Z")}), less than pairing.minShiftSeconds (${settings.minShiftSeconds} s); book it with that end or discard it`;
+    return { kind: "clock-out", state: after, entry: null, review: { shift, email, reason }, next };
+  }
   const instants = shiftInstants(shift.start, time);
   const entry: EntryDraft = {
     id: input.newEntryId,
@@ -214,7 +234,7 @@ export function decideTap(
     startTapId: shift.startTapId,
     endTapId: input.tapId,
     held: instants.held,
+    rounding: settings.rounding,
   };
-  const next = intent?.kind === "switch" ? openShiftFor(input, intent.timeTypeId) : null;
-  return { kind: "clock-out", state: { openShift: next, lastAccepted: time }, entry, next };
+  return { kind: "clock-out", state: after, entry, review: null, next };
 }

@@ -5,6 +5,12 @@ import { type Decoded, renderBytes } from "./decoded.js";
  * The `line` protocol: one badge per line, ended by CR, LF or CRLF. A line longer than any badge
  * form is dropped without being kept in memory, so a reader sending garbage without line ends
  * cannot grow the buffer.
+ *
+ * Why not @serialport/parser-readline: its DelimiterParser keeps everything before the delimiter
+ * in one Buffer, concatenated anew per chunk, with no limit, which is the very growth this must
+ * stop; it splits on one delimiter sequence, where readers end lines with CR, LF or CRLF; and a
+ * guard in front of it that bounds a line must find the line ends and count the bytes itself,
+ * which is all this framer does, leaving the stream nothing to add but a tick of delay.
  */
 
 /** Longest line kept; the longest badge form with separators ("0F:00:A1:B2:C3") is 14. */

@@ -1,6 +1,11 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { TokenAuthority } from "./auth.js";
-import { type ApiVersion, parseEntryRequest, timeTypeField } from "./entry-request.js";
+import {
+  type ApiVersion,
+  parseEntryRequest,
+  type TimeTypeField,
+  timeTypeField,
+} from "./entry-request.js";
 import { ApiError, emptyReply, jsonReply, quote, type Reply, textReply } from "./reply.js";
 import type { SimulatorAccount, SimulatorEntry } from "./state.js";
 import type { TimeCodec } from "./time-format.js";
@@ -29,6 +34,8 @@ export interface ApiDependencies {
   tokens: TokenAuthority;
   codec: TimeCodec;
   loginResponse: LoginResponseForm;
+  /** The name v1.1's createtimeentry takes for the time type, and its entry list writes. */
+  v11TimeTypeField: TimeTypeField;
 }
 
 const VERSION_PREFIXES: Record<ApiVersion, string> = {
@@ -110,7 +117,7 @@ function renderEntry(deps: ApiDependencies, entry: SimulatorEntry, version: ApiV
     starttime: deps.codec.render(entry.start),
     endtime: deps.codec.render(entry.end),
     useremail: entry.userEmail,
-    [timeTypeField(version)]: entry.timeTypeId,
+    [timeTypeField(version, deps.v11TimeTypeField)]: entry.timeTypeId,
     projectid: entry.projectId,
   };
   if (version === "v1.1") return common;
@@ -202,7 +209,9 @@ function versionRoutes(deps: ApiDependencies, version: ApiVersion): ApiRoute[] {
       secured: true,
       handle: (request) => {
         const body = jsonObject(request, "createtimeentry");
-        const entry = state.createEntry(parseEntryRequest(body, version, deps.codec), version);
+        const typeField = timeTypeField(version, deps.v11TimeTypeField);
+        const wanted = parseEntryRequest(body, version, deps.codec, typeField);
+        const entry = state.createEntry(wanted, version, typeField);
         return jsonReply(200, [{ id: entry.id }]);
       },
     },

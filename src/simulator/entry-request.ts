@@ -20,24 +20,37 @@ export interface EntryRequest {
 
 export const COMMENT_MAX_LENGTH = 1000;
 
-export function timeTypeField(version: ApiVersion): "timetypeid" | "timecategoryid" {
-  return version === "v2.1" ? "timetypeid" : "timecategoryid";
+export const TIME_TYPE_FIELDS = ["timetypeid", "timecategoryid"] as const;
+export type TimeTypeField = (typeof TIME_TYPE_FIELDS)[number];
+
+/**
+ * The one name of the time type field a version takes. v2.1's is documented; v1.1's is not, so it
+ * is the simulator's `v11TimeTypeField` option (default "timecategoryid", as the list is named).
+ */
+export function timeTypeField(
+  version: ApiVersion,
+  v11Field: TimeTypeField = "timecategoryid",
+): TimeTypeField {
+  return version === "v2.1" ? "timetypeid" : v11Field;
 }
 
-function fieldsOf(version: ApiVersion): readonly string[] {
-  const common = ["starttime", "endtime", "useremail", timeTypeField(version), "projectid"];
+function fieldsOf(version: ApiVersion, typeField: TimeTypeField): readonly string[] {
+  const common = ["starttime", "endtime", "useremail", typeField, "projectid"];
   return version === "v2.1" ? [...common, "comment"] : common;
 }
 
-function unknownFieldMessage(field: string, version: ApiVersion, allowed: readonly string[]) {
+function unknownFieldMessage(
+  field: string,
+  version: ApiVersion,
+  typeField: TimeTypeField,
+  allowed: readonly string[],
+) {
   const hint =
     field === "comment" && version === "v1.1"
       ? " (comments exist only in v2.1)"
-      : field === "timetypeid" && version === "v1.1"
-        ? ' (v1.1 calls it "timecategoryid")'
-        : field === "timecategoryid" && version === "v2.1"
-          ? ' (v2.1 calls it "timetypeid")'
-          : "";
+      : TIME_TYPE_FIELDS.some((name) => name === field)
+        ? ` (${version} calls it ${quote(typeField)})`
+        : "";
   return `unknown field ${quote(field)}${hint}; createtimeentry ${version} takes ${allowed.join(", ")}`;
 }
 
@@ -93,16 +106,17 @@ export function parseEntryRequest(
   record: Record<string, unknown>,
   version: ApiVersion,
   codec: TimeCodec,
+  typeField: TimeTypeField = timeTypeField(version),
 ): EntryRequest {
-  const allowed = fieldsOf(version);
+  const allowed = fieldsOf(version, typeField);
   for (const field of Object.keys(record)) {
     if (!allowed.includes(field)) {
-      throw new ApiError(400, unknownFieldMessage(field, version, allowed));
+      throw new ApiError(400, unknownFieldMessage(field, version, typeField, allowed));
     }
   }
   const request: EntryRequest = {
     userEmail: requiredString(record, "useremail"),
-    timeTypeId: requiredString(record, timeTypeField(version)),
+    timeTypeId: requiredString(record, typeField),
     start: requiredTime(record, "starttime", codec),
     end: requiredTime(record, "endtime", codec),
     projectId: optionalProject(record),

@@ -4,6 +4,7 @@ import { silentLogger } from "../core/logger.js";
 import { apiRoutes, type LoginResponseForm } from "./api.js";
 import { TokenAuthority } from "./auth.js";
 import { ControlRoutes } from "./control.js";
+import { TIME_TYPE_FIELDS, type TimeTypeField } from "./entry-request.js";
 import { type FaultControl, FaultInjector } from "./faults.js";
 import { loadStateFile, saveStateFile } from "./persistence.js";
 import { resolveSeed, type SimulatorSeed } from "./seed.js";
@@ -62,6 +63,11 @@ export interface SimulatorOptions {
   timeFormat?: string;
   /** IANA zone for iso-local, patterns and rendering. Default: "Europe/Berlin". */
   timeZone?: string;
+  /**
+   * The one name v1.1's createtimeentry takes for the time type (the other is refused with 400),
+   * and its entry list writes; the vendor does not document it. Default: "timecategoryid".
+   */
+  v11TimeTypeField?: TimeTypeField;
   /** Clock for token expiry and the Date header. Default: real time. */
   now?: () => Date;
   /** Default: silent. */
@@ -82,6 +88,12 @@ const LOGIN_FORMS: readonly LoginResponseForm[] = ["text", "json-string", "json-
 
 function checkOptions(options: SimulatorOptions): void {
   const { basePath, tokenLifetimeSeconds, authHeader, authScheme, loginResponse } = options;
+  const { v11TimeTypeField } = options;
+  if (v11TimeTypeField !== undefined && !TIME_TYPE_FIELDS.includes(v11TimeTypeField)) {
+    throw new Error(
+      `v11TimeTypeField ${JSON.stringify(v11TimeTypeField)} must be one of ${TIME_TYPE_FIELDS.join(", ")}`,
+    );
+  }
   if (basePath !== undefined && basePath !== "" && !/^\/[^?#]*[^/?#]$/.test(basePath)) {
     throw new Error(
       `basePath ${JSON.stringify(basePath)} must start with "/" and not end with one, e.g. "/goodtime-rs" (or "" for none)`,
@@ -149,6 +161,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       tokens,
       codec,
       loginResponse: options.loginResponse ?? "json-object",
+      v11TimeTypeField: options.v11TimeTypeField ?? "timecategoryid",
     }),
     control: new ControlRoutes(state, faults),
     state,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ApiVersion, EntryRequest } from "./entry-request.js";
+import type { ApiVersion, EntryRequest, TimeTypeField } from "./entry-request.js";
 import { timeTypeField } from "./entry-request.js";
 import type { PersistedState } from "./persistence.js";
 import { ApiError, quote, utc } from "./reply.js";
@@ -256,9 +256,12 @@ export class SimulatorAccount implements SimulatorState {
     );
   }
 
-  createEntry(request: EntryRequest, version: ApiVersion): SimulatorEntry {
+  createEntry(
+    request: EntryRequest,
+    version: ApiVersion,
+    typeField: TimeTypeField = timeTypeField(version),
+  ): SimulatorEntry {
     this.requireUser(request.userEmail, 422, "useremail");
-    const typeField = timeTypeField(version);
     if (!this.#timeTypes.some((type) => type.id === request.timeTypeId)) {
       const list = version === "v2.1" ? "timetypes" : "timecategories";
       throw new ApiError(

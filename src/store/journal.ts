@@ -28,7 +28,8 @@ export type TapOutcome = "clock-in" | "clock-out" | "ignored" | "refused";
  * Why a tap was refused or ignored, stored beside the reason in words so that reports and the
  * admin commands select by code, never by the wording.
  */
-export type TapReasonCode = "unknown-badge" | "ambiguous-badge" | IgnoreCode;
+/** "to-review": the tap closed or replaced a shift that went to review (its reason says why). */
+export type TapReasonCode = "unknown-badge" | "ambiguous-badge" | "to-review" | IgnoreCode;
 
 export interface RecordedTap {
   tapId: number;
@@ -154,9 +155,10 @@ export class TapJournal {
       };
     }
     const entry = decision.kind === "clock-out" ? decision.entry : null;
-    this.#insertTap(tapId, read, time, decision.kind, null, owner.email, entry?.id ?? null);
+    const review = decision.review;
+    const why = review ? { reason: review.reason, code: "to-review" as const } : null;
+    this.#insertTap(tapId, read, time, decision.kind, why, owner.email, entry?.id ?? null);
     if (entry) this.#outbox.enqueue(entry, entry.held ? "held" : "pending", time.at);
-    const review = decision.kind === "clock-in" ? decision.review : null;
     if (review) {
       const { shift } = review;
       addReview(this.#db, {
@@ -177,7 +179,7 @@ export class TapJournal {
       tapId,
       outcome: decision.kind,
       reason: review?.reason ?? null,
-      reasonCode: null,
+      reasonCode: why?.code ?? null,
       email: owner.email,
       badgeName: badge.name,
       entry,

@@ -182,6 +182,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE entries ADD COLUMN sent_as TEXT;
     `,
   },
+  {
+    version: 5,
+    description:
+      "the rounding policy each entry is booked under, kept beside its raw instants (NULL: whole minutes)",
+    sql: `
+      ALTER TABLE entries ADD COLUMN rounding TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,3 +1,4 @@
+import { parseRounding, type RoundingPolicy, serialiseRounding } from "../pairing/booked-span.js";
 import { type Db, fromDbTime, statement, toDbTime } from "./database.js";
 
 export const ENTRY_STATES = [
@@ -27,8 +28,11 @@ export interface SentAs {
 export interface OutboxEntry {
   id: string;
   email: string;
+  /** The raw instants, as tapped (or typed by an admin); what is booked is `bookedSpan` of them. */
   start: Date;
   end: Date;
+  /** The rounding policy in force when the entry was queued; null books whole minutes. */
+  rounding: RoundingPolicy | null;
   timeTypeId: string;
   projectId: string | null;
   comment: string | null;
@@ -51,7 +55,15 @@ export interface OutboxEntry {
 /** An entry as it is queued: by a clock-out tap (with its end tap) or by an admin from a review. */
 export type NewEntry = Pick<
   OutboxEntry,
-  "id" | "email" | "start" | "end" | "timeTypeId" | "projectId" | "comment" | "startTapId"
+  | "id"
+  | "email"
+  | "start"
+  | "end"
+  | "rounding"
+  | "timeTypeId"
+  | "projectId"
+  | "comment"
+  | "startTapId"
 > & { endTapId?: number | null };
 
 interface EntryRow {
@@ -59,6 +71,7 @@ interface EntryRow {
   email: string;
   start_at: string;
   end_at: string;
+  rounding: string | null;
   time_type_id: string;
   project_id: string | null;
   comment: string | null;
@@ -82,6 +95,7 @@ function toEntry(row: EntryRow): OutboxEntry {
     email: row.email,
     start: fromDbTime(row.start_at),
     end: fromDbTime(row.end_at),
+    rounding: parseRounding(row.rounding),
     timeTypeId: row.time_type_id,
     projectId: row.project_id,
     comment: row.comment,
@@ -301,14 +315,15 @@ export class Outbox {
   enqueue(entry: NewEntry, state: "pending" | "held", now: Date): void {
     statement(
       this.#db,
-      `INSERT INTO entries (id, email, start_at, end_at, time_type_id, project_id, comment, start_tap_id,
-           end_tap_id, state, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO entries (id, email, start_at, end_at, rounding, time_type_id, project_id, comment,
+           start_tap_id, end_tap_id, state, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       entry.id,
       entry.email,
       toDbTime(entry.start),
       toDbTime(entry.end),
+      serialiseRounding(entry.rounding),
       entry.timeTypeId,
       entry.projectId,
       entry.comment,

@@ -1,4 +1,5 @@
 import type { TimeEntry } from "../goodtime/types.js";
+import { bookedSpan, type Span } from "../pairing/booked-span.js";
 import type { OutboxEntry } from "../store/outbox.js";
 
 const MINUTE_MS = 60_000;
@@ -7,13 +8,16 @@ function floorMinute(date: Date): number {
   return Math.floor(date.getTime() / MINUTE_MS) * MINUTE_MS;
 }
 
-/** What a lookup looks for: what the last request sent, else the entry's own fields. */
+/** What a lookup looks for: what the last request sent, else what the entry books as. */
 export type LookupTarget = Pick<OutboxEntry, "email" | "start" | "end" | "comment">;
 
-/** The target of a lookup for `entry`: what may be on the server. */
+/**
+ * The target of a lookup for `entry`: what may be on the server. Without a record of what was sent
+ * (an entry restored from a backup), that is the booked span, not the raw instants.
+ */
 export function lookupTarget(entry: OutboxEntry): LookupTarget {
   const sent = entry.sentAs;
-  if (!sent) return entry;
+  if (!sent) return { ...entry, ...instantsToSend(entry) };
   return { email: sent.userEmail, start: sent.start, end: sent.end, comment: sent.comment ?? null };
 }
 
@@ -41,16 +45,7 @@ export function lookupWindow(local: Pick<LookupTarget, "start">): { from: Date; 
   return { from: new Date(start - MINUTE_MS), to: new Date(start + 2 * MINUTE_MS) };
 }
 
-/**
- * The instants to send. GoodTime records whole minutes and refuses an end that is not after the
- * start, so a shift that begins and ends in one minute is sent as that minute, the way GoodTime's
- * own SOAP service books such a pair; longer shifts go out as tapped.
- */
-export function instantsToSend(local: Pick<OutboxEntry, "start" | "end">): {
-  start: Date;
-  end: Date;
-} {
-  const start = floorMinute(local.start);
-  if (floorMinute(local.end) > start) return { start: local.start, end: local.end };
-  return { start: new Date(start), end: new Date(start + MINUTE_MS) };
+/** The instants to send: the booked span (whole minutes, `entry.rounding` applied). */
+export function instantsToSend(local: Pick<OutboxEntry, "start" | "end" | "rounding">): Span {
+  return bookedSpan(local, local.rounding);
 }

@@ -262,7 +262,7 @@ export class SyncWorker {
       const created = await client.createTimeEntry(sent);
       outbox.markBooked(entry.id, created.id, clock.now());
       this.#noteBooked();
-      log.info({ serverId: created.id, start: entry.start, end: entry.end }, "entry booked");
+      log.info({ serverId: created.id, start: sent.start, end: sent.end }, "entry booked");
       return { kind: "booked" };
     } catch (error) {
       return this.#failed(entry, error, requestSent, log);

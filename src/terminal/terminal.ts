@@ -3,6 +3,7 @@ import type { Config } from "../config/schema.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { BacklogState, Feedback, FeedbackSignal } from "../feedback/feedback.js";
+import { roundingPolicy } from "../pairing/booked-span.js";
 import type { PairingSettings, TapIntent } from "../pairing/pairing.js";
 import type { BadgeRead } from "../readers/reader.js";
 import { type Db, databasePath } from "../store/database.js";
@@ -57,8 +58,10 @@ export class Terminal {
     this.#settings = {
       minGapSeconds: deps.config.pairing.minGapSeconds,
       maxShiftHours: deps.config.pairing.maxShiftHours,
+      minShiftSeconds: deps.config.pairing.minShiftSeconds,
       terminalName: deps.config.terminal.name,
       commentTemplate: deps.config.entry.comment,
+      rounding: roundingPolicy(deps.config.entry.rounding, deps.config.terminal.timeZone),
     };
   }
 

@@ -31,6 +31,8 @@ export interface HarnessOptions {
   timeZone?: string;
   /** Leave the data directory without a database, as on a fresh install. Default: false. */
   fresh?: boolean;
+  /** Keys of the config's entry section besides timeTypeId and comment, e.g. rounding. */
+  entry?: Record<string, unknown>;
 }
 
 /**
@@ -50,7 +52,7 @@ export function harness(options: HarnessOptions = {}): Harness {
         baseUrl: options.baseUrl ?? "http://127.0.0.1:9/goodtime-rs",
         timeoutMs: 2000,
       },
-      entry: { timeTypeId: "work", comment: "{terminal} {badgeName}" },
+      entry: { timeTypeId: "work", comment: "{terminal} {badgeName}", ...options.entry },
     }),
     { mode: 0o600 },
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvField, parseCsv, renderCsv } from "../../src/admin/csv.js";
+import { csvField, neutraliseCell, parseCsv, renderCsv, restoreCell } from "../../src/admin/csv.js";
 
 describe("parseCsv", () => {
   it.each([
@@ -91,5 +91,36 @@ describe("renderCsv", () => {
     expect(text).toBe('badge,name\r\n0F00A1B2C3,"Anna ""A"", front\ndoor"\r\n,\r\n');
     const parsed = parseCsv(text);
     expect(parsed.ok && parsed.records.map((record) => record.fields)).toEqual(rows);
+  });
+});
+
+describe("neutraliseCell (OWASP CSV injection)", () => {
+  it.each([
+    ["=1+2", "'=1+2"],
+    ["+49 30 1234", "'+49 30 1234"],
+    ["-anna@example.com", "'-anna@example.com"],
+    ["@SUM(A1)", "'@SUM(A1)"],
+    ["\tx", "'\tx"],
+    ["\rx", "'\rx"],
+    ["-", "'-"],
+    ["-1+1", "'-1+1"],
+    ["'=x", "''=x"],
+    ["''+x", "'''+x"],
+    ["-1.5", "-1.5"],
+    ["-42", "-42"],
+    ["0.02", "0.02"],
+    ["Anna", "Anna"],
+    ["'s Hertogenbosch", "'s Hertogenbosch"],
+    ["a=b", "a=b"],
+    ["", ""],
+  ])("writes %j as %j, and reads it back", (value, neutralised) => {
+    expect(neutraliseCell(value)).toBe(neutralised);
+    expect(restoreCell(neutraliseCell(value))).toBe(value);
+  });
+
+  it("neutralises before quoting, so the quotes do not hide the formula", () => {
+    expect(csvField("=1+2,3")).toBe(`"'=1+2,3"`);
+    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvField("\tindented")).toBe("'\tindented");
   });
 });

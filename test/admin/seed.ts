@@ -6,19 +6,26 @@ import type { FakeClock } from "../fakes/clock.js";
 const settings: PairingSettings = {
   minGapSeconds: 60,
   maxShiftHours: 12,
+  minShiftSeconds: 0,
   terminalName: "door",
   commentTemplate: "{terminal}",
+  rounding: null,
 };
 
 /** Taps through the real journal, as the daemon writes them, on the test's fake clock. */
-export function tapper(db: Db, clock: FakeClock, bootId = "boot-1") {
+export function tapper(
+  db: Db,
+  clock: FakeClock,
+  bootId = "boot-1",
+  overrides: Partial<PairingSettings> = {},
+) {
   let n = 0;
   const journal = new TapJournal(db, clock, () => `entry-${++n}`);
   return (badgeId: string, knownBits: 24 | 32 | 40 = 40, synced = true): RecordedTap =>
     journal.record(
       { badgeId, knownBits, raw: badgeId, source: "test" },
       { at: clock.now(), monoMs: clock.monotonicMs(), bootId, synced },
-      settings,
+      { ...settings, ...overrides },
       { timeTypeId: "work", projectId: null },
     );
 }

@@ -111,8 +111,10 @@ describe("timeclock export", () => {
       "entries",
     );
     expect(result.stdout).toBe(
-      "entry_id,user,start_local,end_local,start_utc,end_utc,hours,state,server_id,time_type_id,project_id\r\n" +
-        `${entryId},anna@example.com,2026-03-10 00:30:00,2026-03-10 08:30:00,2026-03-09T23:30:00.000Z,2026-03-10T07:30:00.000Z,8.00,booked,srv-1,work,\r\n`,
+      "entry_id,user,booked_start_local,booked_end_local,booked_start_utc,booked_end_utc,minutes,hours," +
+        "raw_start_local,raw_end_local,raw_start_utc,raw_end_utc,rounding,state,server_id,time_type_id,project_id\r\n" +
+        `${entryId},anna@example.com,2026-03-10 00:30,2026-03-10 08:30,2026-03-09T23:30:00.000Z,2026-03-10T07:30:00.000Z,480,8.00,` +
+        "2026-03-10 00:30:00,2026-03-10 08:30:00,2026-03-09T23:30:00.000Z,2026-03-10T07:30:00.000Z,whole minutes,booked,srv-1,work,\r\n",
     );
     const before = await h.cli(
       "export",

@@ -133,21 +133,21 @@ describe("timeclock status", () => {
 });
 
 describe("timeclock queue", () => {
-  it("lists the unfinished entries by default, with local shift times", async () => {
+  it("lists the unfinished entries by default, with the booked local shift and its hours", async () => {
     const { h, ids } = seeded();
     const result = await h.cli("queue");
     expect(result.code).toBe(0);
     const [header, ...rows] = result.stdout.trim().split("\n");
-    expect(header).toMatch(/^id +user +shift +state +attempts +project$/);
+    expect(header).toMatch(/^id +user +shift +hours +state +attempts +project$/);
     expect(rows).toEqual([
       expect.stringMatching(
-        new RegExp(`^${ids.anna} +anna@example.com +2026-03-10 08:00–16:03 +pending +0 +-$`),
+        new RegExp(`^${ids.anna} +anna@example.com +2026-03-10 08:00–16:03 +8.05 +pending +0 +-$`),
       ),
       expect.stringMatching(
-        new RegExp(`^${ids.ben} +ben@example.com +2026-03-10 08:01–16:04 +refused +0 +-$`),
+        new RegExp(`^${ids.ben} +ben@example.com +2026-03-10 08:01–16:04 +8.05 +refused +0 +-$`),
       ),
       "    last error: 422 time type not allowed for this user [GT_REFUSED]",
-      "(shift times in Europe/Berlin)",
+      "(shifts as booked in GoodTime, times in Europe/Berlin)",
     ]);
   });
 

@@ -50,9 +50,11 @@ describe("config", () => {
     expect(config.server.apiVersion).toBe("v2.1");
     expect(config.server.timeoutMs).toBe(10_000);
     expect(config.reader).toMatchObject({ type: "serial", path: "/dev/serial0", baudRate: 9600 });
-    expect(config.pairing).toEqual({ minGapSeconds: 60, maxShiftHours: 12 });
+    expect(config.pairing).toEqual({ minGapSeconds: 60, maxShiftHours: 12, minShiftSeconds: 0 });
     expect(config.sync.concurrency).toBe(2);
     expect(config.entry.projectId).toBeNull();
+    expect(config.entry.rounding).toBeNull();
+    expect(config.server.timeTypeField).toBeUndefined();
   });
 
   it.each([
@@ -77,8 +79,41 @@ describe("config", () => {
       { ...minimal, server: { loginEmail: "a@b.example", timeFormat: "HH:mm" } },
       'server.timeFormat = "HH:mm": is neither',
     ],
+    [
+      { ...minimal, server: { loginEmail: "a@b.example", timeTypeField: "timetype" } },
+      'server.timeTypeField = "timetype"',
+    ],
+    [
+      {
+        ...minimal,
+        entry: { timeTypeId: "x", rounding: { start: { stepMinutes: 7, direction: "up" } } },
+      },
+      "entry.rounding.start.stepMinutes = 7: must divide an hour: one of 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60",
+    ],
+    [
+      {
+        ...minimal,
+        entry: { timeTypeId: "x", rounding: { end: { stepMinutes: 15, direction: "closest" } } },
+      },
+      'entry.rounding.end.direction = "closest"',
+    ],
+    [{ ...minimal, pairing: { minShiftSeconds: 3601 } }, "pairing.minShiftSeconds = 3601"],
   ])("reports %j as a problem naming the key and value", (raw, expected) => {
     expect(problemsOf(raw).join("\n")).toContain(expected);
+  });
+
+  it("reads a rounding policy for either end, the other end booked to the minute", () => {
+    const config = parseConfig(
+      {
+        ...minimal,
+        entry: { timeTypeId: "x", rounding: { end: { stepMinutes: 15, direction: "down" } } },
+      },
+      "test.json",
+    );
+    expect(config.entry.rounding).toEqual({
+      start: null,
+      end: { stepMinutes: 15, direction: "down" },
+    });
   });
 
   it("reports every problem at once", () => {

@@ -52,6 +52,7 @@ export function depsWith(overrides: Partial<DoctorDeps> = {}): DoctorDeps {
     openDb: (path) => new Database(path, { fileMustExist: true }),
     writeTest: false,
     selfCommand: "timeclock",
+    save: false,
     ...overrides,
   };
 }

@@ -15,7 +15,7 @@ describe("timeclock doctor --write-test against a simulator on loopback", () => 
     const written = run.byName["write test"];
     expect(written?.status).toBe("ok");
     expect(written?.finding).toMatch(
-      /^booked 2026-10-23 03:00 \+02:00 to 2026-10-23 03:05 \+02:00 for admin@gtsandbox\.en and read it back unchanged; test entry \S+ deleted$/,
+      /^the server took server.timeFormat "iso-offset": booked 2026-10-23 03:00 \+02:00 to 2026-10-23 03:05 \+02:00 for admin@gtsandbox\.en and read it back unchanged; test entry \S+ deleted$/,
     );
     expect(s.sim.state.entries()).toEqual(before);
     expect(s.sim.state.counters).toMatchObject({ entriesCreated: 1, entriesDeleted: 1 });
@@ -56,20 +56,24 @@ describe("timeclock doctor --write-test against a simulator on loopback", () => 
     const before = s.sim.state.entries();
     const run = await doctor(s, ["--write-test"]);
     expect(run.byName["write test"]?.finding).toMatch(
-      /^booked 2026-10-23 03:10 \+02:00 to 2026-10-23 03:15/,
+      /^the server took server.timeFormat "iso-offset": booked 2026-10-23 03:10 \+02:00 to 2026-10-23 03:15/,
     );
     expect(s.sim.state.entries()).toEqual(before);
   });
 
-  it("fails the write test when the server reads times in another format, and books nothing", async () => {
-    const s = await site({ sim: { timeFormat: "iso-local", timeZone: "America/New_York" } });
+  it("names the format the server took when it refuses the configured one, and leaves nothing behind", async () => {
+    const s = await site({ sim: { timeFormat: "epoch-ms" } });
     const run = await doctor(s, ["--write-test"]);
     expect(run.code).toBe(ExitCode.critical);
     expect(run.byName["write test"]).toMatchObject({
       status: "fail",
-      fix: expect.stringContaining('server.timeFormat ("iso-offset")'),
+      finding: expect.stringMatching(
+        /^the server took server.timeFormat "epoch-ms", not the configured server.timeFormat "iso-offset": booked 2026-10-23 03:00 \+02:00 to 2026-10-23 03:05 \+02:00 /,
+      ),
+      fix: `set "timeFormat": "epoch-ms" in the "server" section of ${s.configPath}, or run timeclock doctor --write-test --save to write it there`,
     });
     expect(s.sim.state.entries()).toEqual([]);
+    expect(s.sim.state.counters).toMatchObject({ entriesCreated: 1, entriesDeleted: 1 });
   });
 
   it("warns that a local time format cannot prove the zone, even when both sides agree", async () => {

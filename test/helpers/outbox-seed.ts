@@ -1,3 +1,4 @@
+import { type RoundingPolicy, serialiseRounding } from "../../src/pairing/booked-span.js";
 import type { Db } from "../../src/store/database.js";
 
 export interface SeedEntry {
@@ -8,6 +9,7 @@ export interface SeedEntry {
   timeTypeId: string;
   projectId?: string | null;
   comment?: string | null;
+  rounding?: RoundingPolicy | null;
 }
 
 /**
@@ -24,9 +26,9 @@ export function queueEntries(db: Db, entries: readonly SeedEntry[]): void {
       )
       .run(now);
     const insert = db.prepare(
-      `INSERT INTO entries (id, email, start_at, end_at, time_type_id, project_id, comment, start_tap_id, state,
-         created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      `INSERT INTO entries (id, email, start_at, end_at, rounding, time_type_id, project_id, comment,
+         start_tap_id, state, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
     );
     for (const e of entries) {
       insert.run(
@@ -34,6 +36,7 @@ export function queueEntries(db: Db, entries: readonly SeedEntry[]): void {
         e.email,
         e.start.toISOString(),
         e.end.toISOString(),
+        serialiseRounding(e.rounding ?? null),
         e.timeTypeId,
         e.projectId ?? null,
         e.comment ?? null,

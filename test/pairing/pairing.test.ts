@@ -13,8 +13,10 @@ import {
 const settings: PairingSettings = {
   minGapSeconds: 60,
   maxShiftHours: 12,
+  minShiftSeconds: 0,
   terminalName: "front-door",
   commentTemplate: "{terminal} / {badgeName}",
+  rounding: null,
 };
 
 const owner: BadgeOwner = {
@@ -104,6 +106,7 @@ describe("decideTap", () => {
       startTapId: 1,
       endTapId: 2,
       held: false,
+      rounding: null,
     });
   });
 
@@ -146,7 +149,80 @@ describe("decideTap", () => {
     expect(decisions.map((d) => d.kind)).toEqual(kinds);
     const last = decisions.at(-1);
     if (kinds.at(-1) === "clock-out" && last?.kind === "clock-out")
-      expect(last.entry.timeTypeId).toBe("break");
+      expect(last.entry?.timeTypeId).toBe("break");
+  });
+});
+
+describe("pairing.minShiftSeconds", () => {
+  /** Clock-in at T0, then the taps `seconds` later; minGap 0 so that only minShift decides. */
+  function shortShift(seconds: number[], minShiftSeconds: number, intent?: TapIntent) {
+    let state = empty;
+    const times = [0, ...seconds].map((s) => at(s / 60));
+    return times.map((time, index) => {
+      const decision = decideTap(
+        state,
+        {
+          tapId: index + 1,
+          time,
+          owner,
+          newEntryId: `e${index + 1}`,
+          intent: index === times.length - 1 ? intent : undefined,
+        },
+        { ...settings, minGapSeconds: 0, minShiftSeconds },
+      );
+      state = decision.state;
+      return decision;
+    });
+  }
+
+  it.each([
+    { name: "0 books every shift", after: 5, min: 0, booked: true },
+    { name: "shorter goes to review", after: 95, min: 300, booked: false },
+    { name: "one second short goes to review", after: 299, min: 300, booked: false },
+    { name: "exactly the minimum is booked", after: 300, min: 300, booked: true },
+    { name: "longer is booked", after: 8 * 3600, min: 300, booked: true },
+  ])("$name", ({ after, min, booked }) => {
+    const [, out] = shortShift([after], min);
+    expect(out?.kind).toBe("clock-out");
+    if (out?.kind !== "clock-out") return;
+    expect(out.entry !== null).toBe(booked);
+    expect(out.review !== null).toBe(!booked);
+    expect(out.state).toEqual({ openShift: null, lastAccepted: at(after / 60) });
+  });
+
+  it("names the clock-out's tap and instant so an admin can book it with that end", () => {
+    const [, out] = shortShift([95], 300);
+    if (out?.kind !== "clock-out") throw new Error("expected a clock-out");
+    expect(out.review).toMatchObject({
+      email: "anna@example.com",
+      shift: { startTapId: 1, start: at(0) },
+      reason:
+        "clocked out 95 s after clocking in (tap 2 at 2026-03-10T07:01:35Z), less than pairing.minShiftSeconds (300 s); book it with that end or discard it",
+    });
+  });
+
+  it("measures the shift by the monotonic clock, so an NTP step cannot make it short", () => {
+    let state = empty;
+    const decide = (time: TapTime, tapId: number) => {
+      const decision = decideTap(
+        state,
+        { tapId, time, owner, newEntryId: `e${tapId}` },
+        { ...settings, minShiftSeconds: 300 },
+      );
+      state = decision.state;
+      return decision;
+    };
+    decide(at(0), 1);
+    // Wall clock stepped back 7 minutes during a 10-minute shift.
+    const out = decide({ ...at(10), at: new Date(T0 + 3 * 60_000) }, 2);
+    expect(out.kind === "clock-out" && out.entry !== null).toBe(true);
+  });
+
+  it("with the switch key, reviews the short shift and still opens the next", () => {
+    const [, out] = shortShift([95], 300, { kind: "switch", timeTypeId: "break" });
+    if (out?.kind !== "clock-out") throw new Error("expected a clock-out");
+    expect(out.review).not.toBeNull();
+    expect(out.next).toMatchObject({ startTapId: 2, timeTypeId: "break" });
   });
 });
 

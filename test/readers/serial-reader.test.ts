@@ -2,7 +2,9 @@ import { SerialPort } from "serialport";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SerialReaderConfig } from "../../src/readers/config-schema.js";
 import { createReader } from "../../src/readers/create-reader.js";
+import { MAX_LINE_LENGTH } from "../../src/readers/line-parser.js";
 import type { Reader } from "../../src/readers/reader.js";
+import { capturingLogger } from "../system/helpers.js";
 import { rdm6300Frame } from "./frames.js";
 import { recorder, SocatPair, waitFor } from "./helpers.js";
 
@@ -77,6 +79,32 @@ describe("serial reader through a socat pseudo-terminal pair", () => {
       { badgeId: "0000000001", knownBits: 32, raw: "0000000001" },
     ]);
     expect(reader.status().counters.framesDropped).toBe(1);
+  });
+
+  it("drops and counts a line that never ends, keeping at most one badge's worth of it, and reads on", async () => {
+    const { reads, deps } = recorder();
+    const { logger, lines } = capturingLogger();
+    reader = createReader(serialConfig(socat.readerPath, { protocol: "line" }), {
+      ...deps,
+      logger,
+    });
+    await reader.start();
+    const garbage = Buffer.alloc(1 << 20, "7");
+    for (let sent = 0; sent < garbage.length; sent += 65_536) {
+      await socat.send(garbage.subarray(sent, sent + 65_536));
+    }
+    await socat.send("\r\n0F00A1B2C3\r\n");
+    await waitFor(() => reads.length === 1, "the badge after the garbage");
+    expect(reads[0]?.badgeId).toBe("0F00A1B2C3");
+    expect(reader.status().counters).toMatchObject({ reads: 1, framesDropped: 1 });
+    expect(lines()).toContainEqual(
+      expect.objectContaining({
+        badge: {
+          raw: "7".repeat(MAX_LINE_LENGTH),
+          reason: `line of ${1 << 20} characters is longer than ${MAX_LINE_LENGTH}, longer than any badge`,
+        },
+      }),
+    );
   });
 
   it("survives the reader being unplugged and plugged in again", async () => {

@@ -11,8 +11,10 @@ import { tempDir } from "../helpers/temp.js";
 const settings: PairingSettings = {
   minGapSeconds: 60,
   maxShiftHours: 12,
+  minShiftSeconds: 0,
   terminalName: "door",
   commentTemplate: "{terminal}",
+  rounding: null,
 };
 const defaults = { timeTypeId: "work", projectId: null };
 

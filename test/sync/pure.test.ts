@@ -36,6 +36,7 @@ function local(start: string, end: string, comment: string | null = "front-door"
     email: "anna@example.com",
     start: new Date(start),
     end: new Date(end),
+    rounding: null,
     timeTypeId: "t",
     projectId: null,
     comment,
@@ -119,9 +120,14 @@ describe("isSameEntry", () => {
 });
 
 describe("lookupTarget", () => {
-  it("is the entry itself when nothing was sent yet", () => {
+  it("is the entry's booked span (whole minutes) when nothing was sent yet", () => {
     const entry = local("2026-03-10T07:00:31Z", "2026-03-10T15:02:10Z");
-    expect(lookupTarget(entry)).toBe(entry);
+    expect(lookupTarget(entry)).toMatchObject({
+      email: entry.email,
+      comment: entry.comment,
+      start: new Date("2026-03-10T07:00:00Z"),
+      end: new Date("2026-03-10T15:02:00Z"),
+    });
   });
 
   it("is what was sent, after an admin changed the entry's user and comment", () => {
@@ -183,7 +189,7 @@ describe("instantsToSend", () => {
     {
       start: "2026-03-10T07:00:59Z",
       end: "2026-03-10T07:01:02Z",
-      sent: ["2026-03-10T07:00:59.000Z", "2026-03-10T07:01:02.000Z"],
+      sent: ["2026-03-10T07:00:00.000Z", "2026-03-10T07:01:00.000Z"],
     },
     {
       start: "2026-03-10T07:00:00Z",
@@ -191,7 +197,23 @@ describe("instantsToSend", () => {
       sent: ["2026-03-10T07:00:00.000Z", "2026-03-10T15:00:00.000Z"],
     },
   ])("$start – $end goes out as $sent", ({ start, end, sent }) => {
-    const instants = instantsToSend({ start: new Date(start), end: new Date(end) });
+    const instants = instantsToSend({ start: new Date(start), end: new Date(end), rounding: null });
     expect([instants.start.toISOString(), instants.end.toISOString()]).toEqual(sent);
+  });
+
+  it("sends the span that the entry's rounding policy books", () => {
+    const instants = instantsToSend({
+      start: new Date("2026-03-10T06:52:30Z"),
+      end: new Date("2026-03-10T15:07:45Z"),
+      rounding: {
+        start: { stepMinutes: 15, direction: "up" },
+        end: { stepMinutes: 15, direction: "down" },
+        zone: "Europe/Berlin",
+      },
+    });
+    expect([instants.start.toISOString(), instants.end.toISOString()]).toEqual([
+      "2026-03-10T07:00:00.000Z",
+      "2026-03-10T15:00:00.000Z",
+    ]);
   });
 });

@@ -223,6 +223,25 @@ describe("sync worker against the simulator", () => {
     expect(sim.state.entries()).toHaveLength(1);
   });
 
+  it("looks up a rounded entry by the span it was booked as, so a lost answer never doubles it", async () => {
+    const [entry] = shiftsFor([SEED_USERS.anna], 1, WORK, Date.parse("2026-03-02T06:20:00Z"), 400);
+    if (!entry) throw new Error("fixture");
+    entry.rounding = {
+      start: { stepMinutes: 60, direction: "down" },
+      end: { stepMinutes: 60, direction: "up" },
+      zone: "Europe/Berlin",
+    };
+    const { sim, outbox, worker } = await rig([entry]);
+    sim.faults.dropNext(1, "after-commit", { path: /createtimeentry/ });
+    worker.start();
+    await until(allBooked(outbox), "the entry booked");
+    expectExactlyOnce(sim, outbox, 1);
+    expect(sim.state.entries()[0]).toMatchObject({
+      start: new Date("2026-03-02T06:00:00Z"),
+      end: new Date("2026-03-02T13:00:00Z"),
+    });
+  });
+
   it("parks an entry the server refuses, with its reason, and goes on with the user's later ones", async () => {
     const entries = shiftsFor([SEED_USERS.anna], 3, WORK);
     const bad = entries[1];

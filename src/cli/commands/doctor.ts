@@ -15,12 +15,15 @@ import { renderJson } from "../output.js";
 interface DoctorOptions {
   json?: boolean;
   writeTest?: boolean;
+  save?: boolean;
 }
 
 const HELP_AFTER = `
 Checks, in order: configuration, data directory and database, reader device, GPIO lines, clock,
 server reachable, credentials, time types and projects, badge users, and with --write-test a test
-entry that is booked for server.loginEmail, read back and deleted. Checks that need the server are
+entry that is booked for server.loginEmail, read back and deleted. Where the server refuses or
+misreads the configured time format (or, for API v1.1, time type field), the write test tries the
+others the same way and names the one the server took; --save writes it into the config file. Checks that need the server are
 skipped when it cannot be reached; a failed login skips those after it.
 
 Run it as the service user (sudo -u timeclock timeclock doctor) so that file permissions are judged
@@ -57,8 +60,18 @@ export function registerDoctorCommands(program: Command, context: CliContext): v
       "--write-test",
       "also book a 5-minute test entry for server.loginEmail 35 or more days back at 03:00, read it back and delete it",
     )
+    .option(
+      "--save",
+      "with --write-test: write the time format and time type field the server took into the config file (the old file is kept as a dated .bak)",
+    )
     .addHelpText("after", HELP_AFTER)
     .action(async (options: DoctorOptions, command: Command) => {
+      if (options.save && !options.writeTest) {
+        throw new CommandError(
+          "--save needs --write-test, which finds what to save",
+          ExitCode.usage,
+        );
+      }
       const { config: configPath } = optionsOf<DoctorOptions>(command);
       const wanted = context.env.TIMECLOCK_LOG_LEVEL;
       const level = LOG_LEVELS.find((name) => name === wanted) ?? ("silent" satisfies LogLevel);
@@ -77,6 +90,7 @@ export function registerDoctorCommands(program: Command, context: CliContext): v
         openDb: openExistingDatabase,
         writeTest: options.writeTest ?? false,
         selfCommand: selfCommand(),
+        save: options.save ?? false,
       };
       const results = await runDoctor(deps);
       context.stdout.write(options.json ? renderJson(results) : renderText(results));

@@ -38,9 +38,10 @@ export function registerExportCommand(program: Command, context: CliContext): vo
     .description(
       "write what the terminal recorded in a date range as CSV, for payroll when GoodTime cannot be reached: " +
         "taps (tap_id, local and UTC time, badge, user, outcome, reason, clock_synced, entry_id) and entries " +
-        "(entry_id, user, start and end local and UTC, hours, state, server_id, time type, project). " +
+        "(entry_id, user, the booked start and end local and UTC, minutes and hours as GoodTime books them, the raw start and end, the rounding, state, server_id, time type, project). " +
         "With --what both (the default) the taps table comes first, then an empty line, then the entries table, each with its header; " +
-        "use --what taps or --what entries for a single table that any CSV reader imports. Local times are in terminal.timeZone",
+        "use --what taps or --what entries for a single table that any CSV reader imports. Local times are in terminal.timeZone; " +
+        "a cell that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return, other than a plain number) gets a leading apostrophe",
     )
     .requiredOption(
       "--from <date>",

@@ -56,12 +56,13 @@ function detailLines(entry: QueueEntry): string[] {
 }
 
 function renderQueue(entries: readonly QueueEntry[], zone: string): string {
-  const columns = ["id", "user", "shift", "state", "attempts", "project"];
+  const columns = ["id", "user", "shift", "hours", "state", "attempts", "project"];
   const table = renderTable(
     entries.map((entry) => ({
       id: entry.id,
       user: entry.email,
-      shift: localSpan(entry.start, entry.end, zone),
+      shift: localSpan(entry.booked.start, entry.booked.end, zone),
+      hours: entry.booked.hours,
       state: entry.state,
       attempts: entry.attempts,
       project: entry.projectId,
@@ -71,7 +72,7 @@ function renderQueue(entries: readonly QueueEntry[], zone: string): string {
   if (entries.length === 0) return `${table.join("\n")}`;
   const [header, ...rows] = table;
   const body = entries.flatMap((entry, i) => [rows[i] ?? "", ...detailLines(entry)]);
-  return `${[header, ...body].join("\n")}\n(shift times in ${zone})\n`;
+  return `${[header, ...body].join("\n")}\n(shifts as booked in GoodTime, times in ${zone})\n`;
 }
 
 interface QueueOptions {

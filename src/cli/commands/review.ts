@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { bookedText } from "../../admin/booked-view.js";
 import { localTime } from "../../admin/format.js";
 import { bookReview, discardReview, listReviews, MAX_BOOKED_HOURS } from "../../admin/index.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
@@ -77,7 +78,7 @@ export function registerReviewCommands(program: Command, context: CliContext): v
         });
         const { entry } = result;
         out(
-          `booked review ${result.review.id} as entry ${entry.id} for ${entry.email}, ${localTime(entry.start, zone)} to ${localTime(entry.end, zone)}; queued to be booked\n`,
+          `booked review ${result.review.id} as entry ${entry.id} for ${entry.email}, ${bookedText(entry, zone)}; queued to be booked\n`,
         );
         reportDaemon(context, result.daemon);
       });

@@ -19,6 +19,7 @@ interface SimulatorCommandOptions {
   loginResponse: LoginResponseForm;
   timeFormat: string;
   timeZone: string;
+  v11TimeTypeField: "timetypeid" | "timecategoryid";
   logLevel: LogLevel;
   json?: boolean;
 }
@@ -118,6 +119,14 @@ export function registerSimulatorCommands(program: Command, context: CliContext)
       "Europe/Berlin",
     )
     .addOption(
+      new Option(
+        "--v11-time-type-field <name>",
+        "the one name API v1.1's createtimeentry takes for the time type (the vendor does not say which)",
+      )
+        .choices(["timecategoryid", "timetypeid"])
+        .default("timecategoryid"),
+    )
+    .addOption(
       new Option("--log-level <level>", "log level of the JSON request log on stderr")
         .choices(LOG_LEVELS)
         .default("info"),
@@ -146,6 +155,7 @@ export function registerSimulatorCommands(program: Command, context: CliContext)
           loginResponse: options.loginResponse,
           timeFormat: options.timeFormat,
           timeZone: options.timeZone,
+          v11TimeTypeField: options.v11TimeTypeField,
           logger,
         });
       } catch (error) {
