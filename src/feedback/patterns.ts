@@ -11,7 +11,8 @@ export type FeedbackSignal =
   | "unknown-badge"
   | "refused"
   | "reader-fault"
-  | "self-test";
+  | "self-test"
+  | "enrolled";
 
 export type BacklogState = "booked" | "pending" | "stuck";
 
@@ -57,6 +58,16 @@ export const PATTERNS: Record<Exclude<FeedbackSignal, "reader-fault">, readonly 
     [step({ red: true, buzzer: true }, 150), step({ red: true }, 100)],
     step({}, 200),
   ),
+  // A badge captured for enrolment: green with three quick beeps, unlike any tap's answer, so the
+  // admin at the door knows the console has it.
+  enrolled: [
+    ...repeat(
+      3,
+      [step({ green: true, buzzer: true }, 80), step({ green: true }, 80)],
+      step({ green: true }, 80),
+    ),
+    step({ green: true }, 600),
+  ],
   "self-test": [
     step({ green: true, amber: false }, 300),
     step({ red: true, amber: false }, 300),

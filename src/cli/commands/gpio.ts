@@ -24,6 +24,7 @@ const SIGNALS: Record<FeedbackSignal, string> = {
   "unknown-badge": "red 2 s, one long beep",
   refused: "red three times, three short beeps",
   "reader-fault": "red slow blink (shown for 4 s)",
+  enrolled: "green 1 s, three quick beeps (a badge captured for enrolment)",
 };
 const READER_FAULT_SHOWN_MS = 4000;
 const PAUSE_MS = 800;
