@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from "luxon";
 import { z } from "zod";
+import { consoleSchema } from "../console/config-schema.js";
 import { LOG_LEVELS } from "../core/logger.js";
 import { feedbackSchema } from "../gpio/config-schema.js";
 import { readerSchema } from "../readers/config-schema.js";
@@ -258,6 +259,7 @@ export const configSchema = z
     sync: syncSchema.prefault({}),
     feedback: feedbackSchema.prefault({}),
     log: logSchema.prefault({}),
+    console: consoleSchema.prefault({}),
   })
   .describe("timeclock configuration");
 

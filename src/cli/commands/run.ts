@@ -43,6 +43,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
         clockProbe: createClockProbe(),
         notifier: createSystemdNotifier({ env: context.env, logger }),
         stdin: process.stdin,
+        env: context.env,
       });
       const why = await Promise.race([
         untilStopSignal().then((signal) => ({ signal })),
