@@ -24,6 +24,19 @@ import { registerTapsPage } from "./pages/taps.js";
 import { SessionStore } from "./sessions.js";
 import { registerStaticFiles } from "./static-files.js";
 
+/** A route of the console, for the test that every one but the public ones needs a session. */
+export interface ConsoleRoute {
+  method: string;
+  url: string;
+  public: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    consoleRoutes: readonly ConsoleRoute[];
+  }
+}
+
 /** Uploads (a badge CSV) larger than this are refused: 100,000 badges fit in about 6 MiB. */
 const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 
@@ -77,6 +90,14 @@ export async function buildConsoleApp(
     bodyLimit: MAX_UPLOAD_BYTES,
   });
   const sessions = new SessionStore(() => deps.clock.monotonicMs());
+  const routes: ConsoleRoute[] = [];
+  app.decorate("consoleRoutes", routes);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === "HEAD") continue;
+      routes.push({ method, url: route.url, public: route.config?.public === true });
+    }
+  });
   const log = deps.logger;
 
   await app.register(fastifyHelmet, {
