@@ -56,6 +56,11 @@ export class Formats {
     return this.#local(date).toFormat("HH:mm:ss");
   }
 
+  /** 16:30: the end of a shift, on the day its start names. */
+  clock(date: Date | string): string {
+    return this.#local(date).toFormat("HH:mm");
+  }
+
   /** The value of an <input type="datetime-local"> for this instant in the site's zone. */
   inputDateTime(date: Date): string {
     return this.#local(date).toFormat("yyyy-MM-dd'T'HH:mm");

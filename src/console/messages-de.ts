@@ -239,13 +239,14 @@ export const de: Messages = {
     periodColumn: "Zeitraum",
     hours: "Stunden",
     entries: "Einträge",
-    unbooked: "Noch nicht gebucht",
-    open: "Offene Schicht",
     total: "Summe",
     allTotal: "Alle Personen",
     empty: "Keine Schichten in diesem Zeitraum.",
     legend:
-      "Stunden beendeter Schichten nach dem Tag ihres Beginns. ⏳ markiert Einträge, die noch nicht in GoodTime gebucht sind; ● markiert eine noch offene Schicht (zählt erst, wenn sie endet).",
+      "Stunden beendeter Schichten nach dem Tag ihres Beginns. Noch nicht in GoodTime gebuchte Einträge zählen mit und sind markiert; eine noch offene Schicht ist markiert und zählt, sobald sie endet.",
+    marks: "Hinweise",
+    unbookedMark: (n) => `${n} noch nicht gebucht`,
+    openMark: "offene Schicht",
     badRange: "Beginn und Ende als Datum angeben, der Beginn nicht nach dem Ende.",
   },
   taps: {

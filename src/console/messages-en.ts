@@ -237,13 +237,14 @@ export const en = {
     periodColumn: "Period",
     hours: "Hours",
     entries: "Entries",
-    unbooked: "Not yet booked",
-    open: "Open shift",
     total: "Total",
     allTotal: "All people",
     empty: "No shifts in this time.",
     legend:
-      "Hours of finished shifts by the day they began. ⏳ marks entries not yet booked in GoodTime; ● marks a shift still open (not counted until it ends).",
+      "Hours of finished shifts by the day they began. Entries not yet booked in GoodTime are counted and marked; a shift still open is marked and counts once it ends.",
+    marks: "Marks",
+    unbookedMark: (n: number) => `${n} not booked yet`,
+    openMark: "open shift",
     badRange: "Give the start and end as dates, the start not after the end.",
   },
   taps: {

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   checkConsolePassword,
@@ -28,7 +27,14 @@ function deps() {
     "test",
   );
   const db = openDatabase(dir, { logger: silentLogger() });
-  return { dir, db, clock: new FakeClock("2026-03-10T08:00:00Z"), config, daemon: READ_ONLY_LINK, actor: "cli:anna" };
+  return {
+    dir,
+    db,
+    clock: new FakeClock("2026-03-10T08:00:00Z"),
+    config,
+    daemon: READ_ONLY_LINK,
+    actor: "cli:anna",
+  };
 }
 
 describe("the console password", () => {
@@ -42,11 +48,16 @@ describe("the console password", () => {
     expect(Buffer.from(stored?.hash ?? "", "base64")).toHaveLength(SCRYPT_COST.keylen);
     expect(stored?.setBy).toBe("cli:anna");
     admin.db.pragma("wal_checkpoint(TRUNCATE)");
-    expect(readFileSync(databasePath(admin.dir)).includes("correct horse battery staple")).toBe(false);
+    expect(readFileSync(databasePath(admin.dir)).includes("correct horse battery staple")).toBe(
+      false,
+    );
 
     const right = await checkConsolePassword(admin, "correct horse battery staple");
     expect(right).toEqual({ ok: true, version: consolePasswordVersion(admin) });
-    expect(await checkConsolePassword(admin, "correct horse battery stapler")).toEqual({ ok: false, reason: "wrong" });
+    expect(await checkConsolePassword(admin, "correct horse battery stapler")).toEqual({
+      ok: false,
+      reason: "wrong",
+    });
     expect(listAudit(admin, { limit: 10 }).map((event) => [event.action, event.actor])).toEqual([
       ["console.password.set", "cli:anna"],
     ]);

@@ -61,11 +61,34 @@ describe("hours per person and period", () => {
 
     const daily = hoursReport(deps, { from: "2026-03-09", to: "2026-03-11", period: "day" });
     expect(daily.rows).toEqual([
-      { email: "anna@example.com", period: "2026-03-09", minutes: 510, entries: 1, unbooked: 0, openShift: false },
-      { email: "anna@example.com", period: "2026-03-10", minutes: 480, entries: 1, unbooked: 1, openShift: false },
-      { email: "ben@example.com", period: "2026-03-11", minutes: 0, entries: 0, unbooked: 0, openShift: true },
+      {
+        email: "anna@example.com",
+        period: "2026-03-09",
+        minutes: 510,
+        entries: 1,
+        unbooked: 0,
+        openShift: false,
+      },
+      {
+        email: "anna@example.com",
+        period: "2026-03-10",
+        minutes: 480,
+        entries: 1,
+        unbooked: 1,
+        openShift: false,
+      },
+      {
+        email: "ben@example.com",
+        period: "2026-03-11",
+        minutes: 0,
+        entries: 0,
+        unbooked: 0,
+        openShift: true,
+      },
     ]);
-    expect(daily.totals.map((sum) => [sum.email, sum.minutes, sum.unbooked, sum.openShift])).toEqual([
+    expect(
+      daily.totals.map((sum) => [sum.email, sum.minutes, sum.unbooked, sum.openShift]),
+    ).toEqual([
       ["anna@example.com", 990, 1, false],
       ["ben@example.com", 0, 0, true],
     ]);
@@ -94,14 +117,20 @@ describe("hours per person and period", () => {
 
   it("writes a CSV for payroll whose totals add up, with no cell a spreadsheet would run", () => {
     const { deps, at, db } = site();
-    new BadgeRepository(db, deps.clock).put({ badgeId: "0C00000003", knownBits: 40, email: "=cmd@example.com" });
+    new BadgeRepository(db, deps.clock).put({
+      badgeId: "0C00000003",
+      knownBits: 40,
+      email: "=cmd@example.com",
+    });
     at("2026-03-09T07:00:00Z", ANNA);
     at("2026-03-09T11:15:00Z", ANNA);
     at("2026-03-10T07:00:00Z", ANNA);
     at("2026-03-10T07:01:00Z", "0C00000003");
     at("2026-03-10T08:01:00Z", "0C00000003");
     at("2026-03-10T09:00:00Z", ANNA);
-    const csv = hoursReportCsv(hoursReport(deps, { from: "2026-03-09", to: "2026-03-10", period: "day" }));
+    const csv = hoursReportCsv(
+      hoursReport(deps, { from: "2026-03-09", to: "2026-03-10", period: "day" }),
+    );
     const lines = csv.trimEnd().split("\r\n");
     expect(lines).toEqual([
       "person,day,hours,minutes,entries,not booked yet,open shift",

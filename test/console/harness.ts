@@ -6,9 +6,9 @@ import { parseConfig } from "../../src/config/load.js";
 import { buildConsoleApp } from "../../src/console/app.js";
 import type { GoodTimeDirectory } from "../../src/console/directory.js";
 import { LiveHub } from "../../src/console/live.js";
+import type { ControlRequest } from "../../src/control/protocol.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
-import type { ControlRequest } from "../../src/control/protocol.js";
 import { FakeClock } from "../fakes/clock.js";
 import { tempDir } from "../helpers/temp.js";
 
@@ -90,7 +90,8 @@ export async function consoleUnderTest(options: { setPassword?: boolean } = {}) 
     extra: { headers?: Record<string, string>; keepCookies?: boolean } = {},
   ): Promise<Answer> => {
     const headers: Record<string, string> = { ...extra.headers };
-    if (jar.size > 0) headers.cookie = [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+    if (jar.size > 0)
+      headers.cookie = [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
     let payload: string | FormData | undefined;
     if (body instanceof FormData) payload = body;
     else if (body) {

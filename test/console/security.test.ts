@@ -5,9 +5,7 @@ import { consoleUnderTest } from "./harness.js";
 
 /** A value for each route parameter, so that every route can be asked for. */
 function concrete(url: string): string {
-  return url
-    .replace(":armId", "00000000-0000-0000-0000-000000000000")
-    .replace(":id", "0F00A1B2C3");
+  return url.replace(":armId", "00000000-0000-0000-0000-000000000000").replace(":id", "0F00A1B2C3");
 }
 
 describe("the console without a session", () => {
@@ -16,7 +14,12 @@ describe("the console without a session", () => {
     const routes = site.app.consoleRoutes;
     const guarded = routes.filter((route) => !route.public);
     expect(guarded.length).toBeGreaterThan(20);
-    expect(routes.filter((route) => route.public).map((route) => `${route.method} ${route.url}`).sort()).toEqual([
+    expect(
+      routes
+        .filter((route) => route.public)
+        .map((route) => `${route.method} ${route.url}`)
+        .sort(),
+    ).toEqual([
       "GET /favicon.ico",
       "GET /login",
       "GET /static/console.css",
@@ -41,7 +44,13 @@ describe("the console without a session", () => {
     }
     // An unknown path is not told apart from a known one before login.
     expect((await site.request("GET", "/no/such/page")).status).toBe(303);
-    expect((await site.request("GET", "/events", undefined, { headers: { accept: "text/event-stream" } })).status).toBe(401);
+    expect(
+      (
+        await site.request("GET", "/events", undefined, {
+          headers: { accept: "text/event-stream" },
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it("sends the session back to where the admin wanted to go, and never to another site", async () => {
@@ -75,13 +84,20 @@ describe("logging in", () => {
     const session = cookies.find((cookie) => cookie.startsWith("__Host-timeclock-session="));
     expect(session).toBeDefined();
     const flags = (session ?? "").split(";").map((part) => part.trim().toLowerCase());
-    expect(flags).toEqual(expect.arrayContaining(["secure", "httponly", "samesite=strict", "path=/"]));
-    expect(flags.some((flag) => flag.startsWith("domain="))).toBe(false);
-    const first = await fetch(`${site.base}/login`);
-    const csrf = first.headers.getSetCookie().find((cookie) => cookie.startsWith("__Host-timeclock-csrf="));
-    expect(csrf?.toLowerCase().split(";").map((flag) => flag.trim())).toEqual(
+    expect(flags).toEqual(
       expect.arrayContaining(["secure", "httponly", "samesite=strict", "path=/"]),
     );
+    expect(flags.some((flag) => flag.startsWith("domain="))).toBe(false);
+    const first = await fetch(`${site.base}/login`);
+    const csrf = first.headers
+      .getSetCookie()
+      .find((cookie) => cookie.startsWith("__Host-timeclock-csrf="));
+    expect(
+      csrf
+        ?.toLowerCase()
+        .split(";")
+        .map((flag) => flag.trim()),
+    ).toEqual(expect.arrayContaining(["secure", "httponly", "samesite=strict", "path=/"]));
     const home = await site.request("GET", "/");
     expect(home.status).toBe(200);
     expect(home.body).toContain("test-door");
@@ -118,7 +134,13 @@ describe("logging in", () => {
     await site.login();
     expect((await site.request("GET", "/badges")).status).toBe(200);
     await setConsolePassword(
-      { db: site.db, clock: site.clock, config: site.config, daemon: READ_ONLY_LINK, actor: "cli:test" },
+      {
+        db: site.db,
+        clock: site.clock,
+        config: site.config,
+        daemon: READ_ONLY_LINK,
+        actor: "cli:test",
+      },
       "another long password",
     );
     expect((await site.request("GET", "/badges")).status).toBe(303);
@@ -135,7 +157,13 @@ describe("changes", () => {
     expect(none.body).toContain("form was too old");
     const forged = await site.request("POST", "/badges", { ...fields, _csrf: "x".repeat(40) });
     expect(forged.status).toBe(403);
-    const admin = { db: site.db, clock: site.clock, config: site.config, daemon: READ_ONLY_LINK, actor: "test" };
+    const admin = {
+      db: site.db,
+      clock: site.clock,
+      config: site.config,
+      daemon: READ_ONLY_LINK,
+      actor: "test",
+    };
     expect(listBadges(admin)).toEqual([]);
     const page = await site.request("GET", "/badges/new");
     const saved = await site.request("POST", "/badges", { ...fields, _csrf: site.csrf(page.body) });

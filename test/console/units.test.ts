@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load.js";
 import { html } from "../../src/console/html.js";
 import { CATALOGUE, chooseLocale, Formats } from "../../src/console/i18n.js";
-import { SESSION_IDLE_MS, SESSION_MAX_MS, SessionStore } from "../../src/console/sessions.js";
 import { sseMessage } from "../../src/console/pages/status.js";
+import { SESSION_IDLE_MS, SESSION_MAX_MS, SessionStore } from "../../src/console/sessions.js";
 
 describe("html", () => {
   it.each([
@@ -19,9 +19,9 @@ describe("html", () => {
 
   it("keeps markup made by html as it is, escapes lists item by item, and drops empty values", () => {
     const inner = html`<b>${"<x>"}</b>`;
-    expect(html`<div>${inner}${["<", html`<i></i>`]}${null}${undefined}${false}${0}</div>`.toString()).toBe(
-      "<div><b>&lt;x&gt;</b>&lt;<i></i>0</div>",
-    );
+    expect(
+      html`<div>${inner}${["<", html`<i></i>`]}${null}${undefined}${false}${0}</div>`.toString(),
+    ).toBe("<div><b>&lt;x&gt;</b>&lt;<i></i>0</div>");
   });
 });
 
@@ -67,11 +67,17 @@ describe("the console's config", () => {
   };
 
   it("is off by default and serves HTTPS on 8443 when on", () => {
-    expect(parseConfig(base, "c").console).toMatchObject({ enabled: false, https: true, port: 8443 });
+    expect(parseConfig(base, "c").console).toMatchObject({
+      enabled: false,
+      https: true,
+      port: 8443,
+    });
   });
 
   it.each(["127.0.0.1", "127.0.0.2", "::1", "localhost"])("allows plain HTTP on %s", (listen) => {
-    expect(parseConfig({ ...base, console: { listen, https: false } }, "c").console.https).toBe(false);
+    expect(parseConfig({ ...base, console: { listen, https: false } }, "c").console.https).toBe(
+      false,
+    );
   });
 
   it.each(["0.0.0.0", "::", "192.168.1.20"])("refuses plain HTTP on %s, saying why", (listen) => {

@@ -134,7 +134,7 @@ ${
 <thead><tr><th scope="col">${t.badges.badge}</th><th scope="col">${t.badges.email}</th><th scope="col">${t.badges.name}</th><th scope="col">${t.badges.timeType}</th><th scope="col">${t.badges.project}</th><th scope="col">${t.badges.updated}</th><th scope="col">${t.badges.actions}</th></tr></thead>
 <tbody>${shown.map(
         (badge) =>
-          html`<tr><td><code>${badge.text}</code></td><td>${badge.email}</td><td>${badge.name ?? ""}</td><td>${badge.timeTypeId ?? ""}</td><td>${badge.projectId ?? ""}</td><td>${f.dateTime(badge.updatedAt)}</td><td><a href="/badges/${badge.badgeId}">${t.edit}<span class="visually-hidden"> ${badge.text}</span></a></td></tr>`,
+          html`<tr><td><code>${badge.text}</code></td><td class="wrap">${badge.email}</td><td class="wrap">${badge.name ?? ""}</td><td>${badge.timeTypeId ?? ""}</td><td>${badge.projectId ?? ""}</td><td>${f.dateTime(badge.updatedAt)}</td><td><a href="/badges/${badge.badgeId}">${t.edit}<span class="visually-hidden"> ${badge.text}</span></a></td></tr>`,
       )}</tbody></table></div>`
 }
 <h2 id="unknown">${t.badges.unknownTitle}</h2>

@@ -53,7 +53,7 @@ function entryCard(ctx: PageContext, entry: QueueEntry, problem: Problem | null)
   const minutes = (entry.end.getTime() - entry.start.getTime()) / 60_000;
   const headingId = `entry-${id}`;
   return html`<article class="card entry state-${entry.state}" aria-labelledby="${headingId}">
-<h3 id="${headingId}">${entry.email} · ${f.dateTime(entry.start)} – ${f.time(entry.end)}</h3>
+<h3 id="${headingId}">${entry.email} · ${f.dateTime(entry.start)} – ${f.clock(entry.end)}</h3>
 <dl class="facts">
 <dt>${t.queue.state}</dt><dd><span class="badge-state">${t.status.state[entry.state]}</span></dd>
 <dt>${t.queue.hours}</dt><dd>${f.hours(minutes)}</dd>

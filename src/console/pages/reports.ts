@@ -39,21 +39,21 @@ function queryOf(request: FastifyRequest, zone: string, now: Date): ReportQuery 
   };
 }
 
-function marks(cell: HoursCell): SafeHtml {
-  return html`${cell.unbooked > 0 ? html` <span title="${cell.unbooked}">⏳ ${cell.unbooked}</span>` : ""}${cell.openShift ? html` <span>●</span>` : ""}`;
+function marks(t: PageContext["t"], cell: HoursCell): SafeHtml {
+  return html`${cell.unbooked > 0 ? html`<span class="mark mark-unbooked">${t.reports.unbookedMark(cell.unbooked)}</span>` : ""}${cell.openShift ? html`<span class="mark mark-open">${t.reports.openMark}</span>` : ""}`;
 }
 
 function reportTable(ctx: PageContext, report: HoursReport): SafeHtml {
   const { t, f } = ctx;
   if (report.rows.length === 0) return html`<p>${t.reports.empty}</p>`;
   const line = (cell: HoursCell, period: string, total: boolean) =>
-    html`<tr${total ? html` class="total"` : ""}><th scope="row">${cell.email}</th><td>${period}</td><td class="num">${f.hours(cell.minutes)}</td><td class="num">${cell.entries}</td><td>${marks(cell)}</td></tr>`;
+    html`<tr${total ? html` class="total"` : ""}><th scope="row" class="wrap">${cell.email}</th><td class="nowrap">${period}</td><td class="num">${f.hours(cell.minutes)}</td><td class="num">${cell.entries}</td><td>${marks(t, cell)}</td></tr>`;
   const byPerson = report.totals.map(
     (sum) =>
       html`${report.rows.filter((row) => row.email === sum.email).map((row) => line(row, row.period, false))}${line(sum, t.reports.total, true)}`,
   );
   return html`<div class="table-wrap" role="region" aria-label="${t.reports.title}" tabindex="0"><table class="report">
-<thead><tr><th scope="col">${t.reports.person}</th><th scope="col">${t.reports.periodColumn}</th><th scope="col">${t.reports.hours}</th><th scope="col">${t.reports.entries}</th><th scope="col">${t.reports.unbooked} / ${t.reports.open}</th></tr></thead>
+<thead><tr><th scope="col">${t.reports.person}</th><th scope="col">${t.reports.periodColumn}</th><th scope="col">${t.reports.hours}</th><th scope="col">${t.reports.entries}</th><th scope="col">${t.reports.marks}</th></tr></thead>
 <tbody>${byPerson}</tbody>
 <tfoot>${line({ ...report.total, email: t.reports.allTotal }, t.reports.total, true)}</tfoot>
 </table></div>`;

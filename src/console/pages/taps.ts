@@ -43,7 +43,7 @@ ${
 <thead><tr><th scope="col">${t.taps.at}</th><th scope="col">${t.taps.badge}</th><th scope="col">${t.taps.person}</th><th scope="col">${t.taps.outcome}</th><th scope="col">${t.taps.reason}</th></tr></thead>
 <tbody>${rows.map(
         (tap) =>
-          html`<tr><td>${f.dateTime(tap.at)}</td><td><code>${tap.badgeText}</code></td><td>${tap.email ?? ""}</td><td>${t.taps.outcomes[tap.outcome]}</td><td lang="en">${tap.reason ?? ""}</td></tr>`,
+          html`<tr><td>${f.dateTime(tap.at)}</td><td><code>${tap.badgeText}</code></td><td class="wrap">${tap.email ?? ""}</td><td>${t.taps.outcomes[tap.outcome]}</td><td lang="en">${tap.reason ?? ""}</td></tr>`,
       )}</tbody></table></div>`
 }`;
     return sendPage(
