@@ -31,6 +31,8 @@ export interface TerminalSite {
   start(): Promise<RunProcess>;
   /** `timeclock --config <site config> ...argv`, in-process, with the API password. */
   cli(...argv: string[]): Promise<CliRun>;
+  /** The same with `input` on standard input. */
+  cliWithInput(input: string, ...argv: string[]): Promise<CliRun>;
 }
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -76,5 +78,7 @@ export async function terminalSite(
       return run;
     },
     cli: (...argv) => runCaptured(["--config", configPath, ...argv], { env }),
+    cliWithInput: (input, ...argv) =>
+      runCaptured(["--config", configPath, ...argv], { env, stdin: input }),
   };
 }
