@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     process.exit(ExitCode.software);
   }
   logger.info(
-    { url: urlOf(https, listen, port), fingerprint: tls?.fingerprint },
+    { url: urlOf(https, listen, port), fingerprint: tls?.fingerprint, pid: process.pid },
     "console listening",
   );
 
