@@ -40,6 +40,9 @@ declare module "fastify" {
 /** Uploads (a badge CSV) larger than this are refused: 100,000 badges fit in about 6 MiB. */
 const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 
+/** Requests one client address may make in a minute before it gets 429. */
+export const REQUESTS_PER_MINUTE = 600;
+
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** The status code of each admin error, as the CLI has an exit code for each. */
@@ -124,7 +127,13 @@ export async function buildConsoleApp(
     attachFieldsToBody: "keyValues",
     limits: { files: 1, fileSize: MAX_UPLOAD_BYTES, fields: 10 },
   });
-  await app.register(fastifyRateLimit, { global: false });
+  // Every client address gets at most this many requests a minute: far above a person clicking
+  // (a page, its two static files and the live stream), far below what would keep the Pi busy.
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: REQUESTS_PER_MINUTE,
+    timeWindow: 60_000,
+  });
   await app.register(fastifyCsrf, {
     cookieKey: CSRF_COOKIE,
     cookieOpts: { ...COOKIE_OPTIONS, signed: true },

@@ -149,6 +149,9 @@ export const de: Messages = {
     unknownTitle: "Unbekannte Ausweise",
     unknownHint: "Am Leser vorgehalten, aber niemandem zugeordnet. Mit einem Klick zuordnen.",
     noUnknown: "Es wurde kein unbekannter Ausweis vorgehalten.",
+    markSeen: "Als gesehen markieren (der Status warnt dann nicht mehr)",
+    markedSeen:
+      "Als gesehen markiert: Der Status warnt nur noch bei Ausweisen, die ab jetzt vorgehalten werden.",
     taps: "Vorgehalten",
     lastTap: "Zuletzt",
     map: (badge) => `${badge} zuordnen`,

@@ -148,6 +148,8 @@ export const en = {
     unknownTitle: "Unknown badges",
     unknownHint: "Tapped at the reader but mapped to nobody. Map one with a click.",
     noUnknown: "No unknown badge was tapped.",
+    markSeen: "Mark these as seen (status stops warning about them)",
+    markedSeen: "Marked as seen: status warns again only about badges tapped from now on.",
     taps: "Taps",
     lastTap: "Last tap",
     map: (badge: string) => `Map ${badge}`,

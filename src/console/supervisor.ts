@@ -71,7 +71,8 @@ export function superviseConsole(options: ConsoleSupervisorOptions): ConsoleSupe
     const process = fork(entry, ["--config", options.configPath], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       env: options.env,
-      execArgv: [`--max-old-space-size=${CONSOLE_HEAP_MIB}`],
+      // A small young generation: pages are rendered and thrown away, and the Pi's memory is scarce.
+      execArgv: [`--max-old-space-size=${CONSOLE_HEAP_MIB}`, "--max-semi-space-size=2"],
       serialization: "json",
     });
     child = process;

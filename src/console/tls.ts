@@ -2,7 +2,6 @@ import { X509Certificate } from "node:crypto";
 import { chmodSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { hostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
-import { generate } from "selfsigned";
 import type { Config } from "../config/schema.js";
 
 /** The self-signed certificate and key made on first start, kept in terminal.dataDir. */
@@ -120,6 +119,8 @@ export async function ensureTlsMaterial(config: Config): Promise<TlsMaterial> {
   }
   const names = subjectNames();
   const now = new Date();
+  // Loaded only for the first start: its certificate libraries cost memory the console keeps.
+  const { generate } = await import("selfsigned");
   const pems = await generate([{ name: "commonName", value: `timeclock ${hostname()}` }], {
     keyType: "ec",
     curve: "P-256",

@@ -15,14 +15,16 @@ describe("timeclock console password", () => {
     expect(short.code).toBe(ExitCode.usage);
     expect(short.stderr).toContain("use at least 10");
     const set = await site.cliWithInput("correct horse battery staple\n", "console", "password");
-    expect(set).toMatchObject({ code: 0, stdout: "console password set; log in at the console's address (see README: Web console)\n" });
+    expect(set).toMatchObject({
+      code: 0,
+      stdout: "console password set; log in at the console's address (see README: Web console)\n",
+    });
     const again = await site.cliWithInput("correct horse battery staple\n", "console", "password");
     expect(again.stdout).toContain("changed");
     const audit = await site.cli("audit", "--json");
-    expect(JSON.parse(audit.stdout).map((event: { action: string; actor: string }) => event.action)).toEqual([
-      "console.password.set",
-      "console.password.change",
-    ]);
+    expect(
+      JSON.parse(audit.stdout).map((event: { action: string; actor: string }) => event.action),
+    ).toEqual(["console.password.set", "console.password.change"]);
     expect(audit.stdout).not.toContain("correct horse");
   });
 });
@@ -32,21 +34,33 @@ describe("timeclock badges enrol", () => {
     const site = await terminalSite();
     const run = await site.start();
     const enrolling = site.cli("badges", "enrol", SEED_USERS.deniz, "--name", "Deniz Kaya");
-    await run.waitFor("the arming", (line) => line.msg === "enrolment armed: the next badge read is captured, not journalled");
+    await run.waitFor(
+      "the arming",
+      (line) => line.msg === "enrolment armed: the next badge read is captured, not journalled",
+    );
     run.type("0C0000C0DE\n");
     const enrolled = await enrolling;
     expect(enrolled.code).toBe(0);
     expect(enrolled.stdout).toBe(`enrolled badge 0C0000C0DE -> ${SEED_USERS.deniz}\n`);
-    expect(enrolled.stderr).toMatch(/^tap the badge for deniz\.kaya@gtsandbox\.en at the reader now/);
-    expect(run.lines.filter((line) => typeof line.msg === "string" && line.msg.startsWith("tap "))).toEqual([]);
+    expect(enrolled.stderr).toMatch(
+      /^tap the badge for deniz\.kaya@gtsandbox\.en at the reader now/,
+    );
+    expect(
+      run.lines.filter((line) => typeof line.msg === "string" && line.msg.startsWith("tap ")),
+    ).toEqual([]);
 
     run.type("0C0000C0DE\n");
-    await run.waitFor("the clock-in", (line) => line.outcome === "clock-in" && line.user === SEED_USERS.deniz);
+    await run.waitFor(
+      "the clock-in",
+      (line) => line.outcome === "clock-in" && line.user === SEED_USERS.deniz,
+    );
     run.type("0C0000C0DE\n");
     await run.waitFor("the booking", (line) => line.msg === "entry booked");
     expect(site.sim.state.entries()).toMatchObject([{ userEmail: SEED_USERS.deniz }]);
     const audit = JSON.parse((await site.cli("audit", "--json")).stdout);
-    expect(audit).toMatchObject([{ action: "badge.add", subject: "0C0000C0DE", detail: { via: "enrol" } }]);
+    expect(audit).toMatchObject([
+      { action: "badge.add", subject: "0C0000C0DE", detail: { via: "enrol" } },
+    ]);
     expect(audit[0].actor).toMatch(/^cli:/);
   });
 

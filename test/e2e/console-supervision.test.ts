@@ -22,7 +22,9 @@ async function gone(pid: number): Promise<boolean> {
 describe("the console process", () => {
   it("is restarted after a crash while taps go on, and ends with the terminal", async () => {
     const port = await closedPort();
-    const site = await terminalSite({ console: { enabled: true, listen: "127.0.0.1", port, https: false } });
+    const site = await terminalSite({
+      console: { enabled: true, listen: "127.0.0.1", port, https: false },
+    });
     site.mapBadges([{ badgeId: "0A00000001", knownBits: 40, email: SEED_USERS.anna }]);
     const run = await site.start();
     const first = await run.waitFor("the console", (line) => line.msg === "console listening");
@@ -32,7 +34,12 @@ describe("the console process", () => {
     process.kill(firstPid, "SIGKILL");
     run.type("0A00000001\n");
     await run.waitFor("the clock-in", (line) => line.outcome === "clock-in");
-    await run.waitFor("the restart notice", (line) => line.msg === "console stopped unexpectedly; restarting it. Taps are read and booked meanwhile");
+    await run.waitFor(
+      "the restart notice",
+      (line) =>
+        line.msg ===
+        "console stopped unexpectedly; restarting it. Taps are read and booked meanwhile",
+    );
     const second = await run.waitFor(
       "the console again",
       (line) => line.msg === "console listening" && Number(line.pid) !== firstPid,
@@ -48,7 +55,9 @@ describe("the console process", () => {
 
   it("ends when the terminal is killed outright", async () => {
     const port = await closedPort();
-    const site = await terminalSite({ console: { enabled: true, listen: "127.0.0.1", port, https: false } });
+    const site = await terminalSite({
+      console: { enabled: true, listen: "127.0.0.1", port, https: false },
+    });
     const run = await site.start();
     const listening = await run.waitFor("the console", (line) => line.msg === "console listening");
     run.child.kill("SIGKILL");

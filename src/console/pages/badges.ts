@@ -120,7 +120,8 @@ export function registerBadgePages(app: FastifyInstance, deps: ConsoleDeps): voi
     const query = String((request.query as { q?: unknown }).q ?? "");
     const all = listBadges(ctx.admin);
     const shown = all.filter((badge) => matches(badge, query));
-    const unknown = unknownBadges(ctx.admin, { markSeen: true });
+    // Looking never writes: a page view must not take the database's write lock from a tap.
+    const unknown = unknownBadges(ctx.admin, { markSeen: false });
     const body = html`<p><a class="button" href="/badges/new">${t.badges.add}</a> <a class="button secondary" href="/enrol">${t.nav.enrol}</a></p>
 <form method="get" action="/badges" class="inline" role="search">
 ${textField({ name: "q", label: t.badges.searchLabel, type: "search", value: query })}
@@ -147,7 +148,8 @@ ${
           badge,
         ) => html`<li class="card"><p><code>${badge.text}</code> · ${t.badges.taps}: ${badge.taps} · ${t.badges.lastTap}: ${f.dateTime(badge.lastAt)}</p>
 <a class="button" href="/badges/new?badge=${encodeURIComponent(badge.text)}">${t.badges.map(badge.text)}</a></li>`,
-      )}</ul>`
+      )}</ul>
+<form method="post" action="/badges/unknown/seen">${csrfField(ctx.frame.csrfToken)}<button type="submit" class="secondary">${t.badges.markSeen}</button></form>`
 }
 <h2>${t.badges.importTitle}</h2>
 <form method="post" action="/badges/import" enctype="multipart/form-data" class="card">
@@ -158,6 +160,15 @@ ${digitsField(ctx, {}, {})}
 </form>
 <p><a href="/badges.csv" download>${t.badges.exportLink}</a></p>`;
     return sendPage(reply, page(ctx.frame, { title: t.badges.title, active: "badges", body }));
+  });
+
+  app.post("/badges/unknown/seen", (request, reply) => {
+    const ctx = pageContext(deps, request, reply);
+    unknownBadges(ctx.admin, { markSeen: true });
+    return redirectWith(reply, ctx.session, "/badges#unknown", {
+      kind: "ok",
+      text: ctx.t.badges.markedSeen,
+    });
   });
 
   app.get("/badges/new", (request, reply) => {
