@@ -124,5 +124,5 @@ export async function consoleUnderTest(options: { setPassword?: boolean } = {}) 
     const form = await request("GET", "/login");
     return request("POST", "/login", { password, _csrf: csrf(form.body), next: "/" });
   };
-  return { app, db, clock, config, told, jar, request, csrf, login, base };
+  return { app, db, clock, config, told, jar, request, csrf, login, base, dir };
 }
