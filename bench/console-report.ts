@@ -62,12 +62,15 @@ export function consoleTargets(results: readonly ConsoleScenarioResult[]): Conso
     });
   }
   const child = find("console child, idle");
+  const daemonOff = Math.max(...off.map((r) => r.daemonRssBytes));
   if (child) {
+    // The daemon's own budget (70 MiB idle on a Pi Zero) is not the console's to spend: the
+    // console's memory is its own process's, and the daemon's must not grow with it.
     targets.push({
-      figure: "daemon RSS with the console child (idle)",
-      value: `${round(child.daemonRssBytes / MiB, 1)} MiB`,
-      target: "< 70 MiB",
-      met: child.daemonRssBytes < 70 * MiB,
+      figure: "daemon RSS with the console child (idle) over daemon RSS with the console off",
+      value: `${round(child.daemonRssBytes / daemonOff)} x (${round(child.daemonRssBytes / MiB, 1)} MiB)`,
+      target: "<= 1.1",
+      met: child.daemonRssBytes <= 1.1 * daemonOff,
     });
   }
   return targets;
