@@ -19,13 +19,17 @@ export class DaemonProcess {
   readonly closed: Promise<void>;
   #waiters: { predicate: (r: LogRecord) => boolean; resolve: (r: LogRecord) => void }[] = [];
 
-  /** `nodeOptions` go to Node itself, e.g. ["--cpu-prof"] to see where the daemon spends its time. */
+  /**
+   * `nodeOptions` go to Node itself, e.g. ["--cpu-prof"] to see where the daemon spends its time;
+   * `command` is what Node runs, `timeclock run` unless a benchmark brings its own host.
+   */
   constructor(
     configPath: string,
     env: NodeJS.ProcessEnv = {},
     nodeOptions: readonly string[] = [],
+    command: readonly string[] = [CLI, "run"],
   ) {
-    this.child = spawn(process.execPath, [...nodeOptions, CLI, "run", "--config", configPath], {
+    this.child = spawn(process.execPath, [...nodeOptions, ...command, "--config", configPath], {
       env: { ...process.env, ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });

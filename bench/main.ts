@@ -5,6 +5,12 @@ import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { type Row, renderTable } from "../src/cli/output.js";
 import { type BadgeImportResult, measureBadgeImport } from "./badge-import.js";
+import {
+  CONSOLE_SCENARIOS,
+  type ConsoleScenarioResult,
+  runConsoleScenario,
+} from "./console-load.js";
+import { consoleRows, consoleTargets } from "./console-report.js";
 import { type DrainResult, idleMemory, runDrain } from "./drain.js";
 import { benchUsers } from "./fixtures.js";
 import { seededRandom } from "./random.js";
@@ -24,6 +30,8 @@ interface Plan {
   latencyMs: number;
   /** Lines of the badge CSVs imported, smallest first. */
   importRows: number[];
+  /** Seconds of taps at 10/s per console scenario. */
+  consoleSeconds: number;
 }
 
 const FULL: Plan = {
@@ -35,6 +43,7 @@ const FULL: Plan = {
   concurrencies: [2, 4, 8],
   latencyMs: 20,
   importRows: [10_000, 100_000],
+  consoleSeconds: 20,
 };
 
 const QUICK: Plan = {
@@ -44,6 +53,7 @@ const QUICK: Plan = {
   historyTaps: 20_000,
   drainEntries: 600,
   importRows: [1_000, 10_000],
+  consoleSeconds: 5,
 };
 
 interface Target {
@@ -191,6 +201,13 @@ async function main(): Promise<void> {
       log(`badges import of ${rows} lines`);
       imports.push(await measureBadgeImport(root, rows));
     }
+    const consoleRuns: ConsoleScenarioResult[] = [];
+    for (const scenario of CONSOLE_SCENARIOS) {
+      log(`web console: ${scenario.name}`);
+      consoleRuns.push(
+        await runConsoleScenario(root, users, scenario, plan.consoleSeconds, plan.historyTaps / 50),
+      );
+    }
     const drain2 = drains.find((d) => d.concurrency === 2) ?? drains[0];
     const targets: Target[] = [];
     const [empty, full] = taps as [TapLatencyResult, TapLatencyResult];
@@ -275,6 +292,8 @@ async function main(): Promise<void> {
       idle,
       drains,
       imports,
+      console: consoleRuns,
+      consoleTargets: consoleTargets(consoleRuns),
       targets,
     };
     process.stdout.write(
@@ -287,6 +306,13 @@ async function main(): Promise<void> {
     process.stdout.write(renderTable(drainRows(drains)));
     process.stdout.write("\nbadges import (the real command in-process, real SQLite file)\n");
     process.stdout.write(renderTable(importRows(imports)));
+    process.stdout.write(
+      "\nweb console against the tap path (daemon and console pinned to one CPU, taps at 10/s)\n",
+    );
+    process.stdout.write(renderTable(consoleRows(consoleRuns)));
+    process.stdout.write(
+      renderTable(consoleTargets(consoleRuns).map((t) => ({ ...t, met: t.met ? "yes" : "NO" }))),
+    );
     process.stdout.write(
       `\ntargets${options.quick ? " (quick run: counts too small to judge)" : ""}\n`,
     );

@@ -57,7 +57,7 @@ export function overlapWarnings(mapped: BadgeIndex<Badge>, stored: BadgeIdentity
 /** Writes mappings and their admin events in one transaction; says which were new. */
 export function storeBadges(deps: AdminDeps, badges: readonly NewBadge[], via: string) {
   const repository = new BadgeRepository(deps.db, deps.clock);
-  const events = new AdminEventLog(deps.db);
+  const events = new AdminEventLog(deps.db, deps.actor);
   const now = deps.clock.now();
   return writeTransaction(deps.db, () => {
     const before = new Map(repository.list().map((known) => [known.badgeId, known]));
@@ -116,6 +116,8 @@ export interface AddBadgeInput {
   projectId?: string;
   /** Check the email, time type and project against GoodTime first. */
   check?: CatalogSource;
+  /** How the admin gave the badge, for the admin record: "add" (typed) unless told. */
+  via?: "add" | "enrol";
 }
 
 export interface AddBadgeResult {
@@ -169,7 +171,7 @@ export async function addBadge(deps: AdminDeps, input: AddBadgeInput): Promise<A
       `stored as a partial ID: no single known full ID matches ${JSON.stringify(input.badge)}; taps of any badge with these low ${badge.knownBits} bits will match it`,
     );
   }
-  const [stored] = storeBadges(deps, [{ ...badge, ...fields }], "add");
+  const [stored] = storeBadges(deps, [{ ...badge, ...fields }], input.via ?? "add");
   warnings.push(...overlapWarnings(new BadgeIndex(repository.list()), badge));
   const outcome = stored?.outcome ?? "added";
   return {
@@ -282,7 +284,7 @@ export async function removeBadge(
 ): Promise<RemoveBadgeResult> {
   const target = mappingOf(deps, input.badge, input.digits);
   const repository = new BadgeRepository(deps.db, deps.clock);
-  const events = new AdminEventLog(deps.db);
+  const events = new AdminEventLog(deps.db, deps.actor);
   writeTransaction(deps.db, () => {
     repository.remove(target.badgeId);
     events.append(

@@ -1,5 +1,5 @@
 import type { Config } from "../config/schema.js";
-import type { ControlRequest } from "../control/protocol.js";
+import type { ControlReply, ControlRequest } from "../control/protocol.js";
 import type { Clock } from "../core/clock.js";
 import type { Db } from "../store/database.js";
 
@@ -8,18 +8,29 @@ export type DaemonNote =
   | { told: true; detail: string }
   | { told: false; reason: "not-running" | "no-access" | "no-answer" | "refused"; detail: string };
 
-/** The way to the running daemon: the control socket for the CLI, the same for the console. */
+/** The daemon's answer to a question, or why there is none. */
+export type DaemonAnswer =
+  | { answered: true; reply: ControlReply & { ok: true } }
+  | { answered: false; note: DaemonNote & { told: false } };
+
+/** The way to the running daemon: the control socket, for the CLI and the console alike. */
 export interface DaemonLink {
+  /** Tells the daemon of a committed change; never throws. */
   notify(request: ControlRequest): Promise<DaemonNote>;
+  /** Asks the daemon something whose reply carries data (enrolment); never throws. */
+  ask(request: ControlRequest): Promise<DaemonAnswer>;
 }
 
 /**
  * What every admin use case works with: an open store, the time, the configuration (defaults for
- * entries, the time zone) and the daemon to tell of changes once they are committed.
+ * entries, the time zone), the daemon to tell of changes once they are committed, and who is
+ * acting, for the admin record.
  */
 export interface AdminDeps {
   db: Db;
   clock: Clock;
   config: Config;
   daemon: DaemonLink;
+  /** Who makes the changes: "cli:<login>" or "console:<address>"; kept with every admin event. */
+  actor: string;
 }

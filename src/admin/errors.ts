@@ -24,6 +24,10 @@ export const ADMIN_ERROR_CODES = [
   "ADM_BAD_FILE",
   /** GoodTime does not know the user, time type or project given (`--check`). */
   "ADM_SERVER_CHECK",
+  /** The running terminal is needed (its reader, for enrolment) and cannot be reached. */
+  "ADM_NO_TERMINAL",
+  /** No badge was tapped while enrolment was armed, or it was cancelled or replaced. */
+  "ADM_NO_TAP",
 ] as const;
 
 export type AdminErrorCode = (typeof ADMIN_ERROR_CODES)[number];

@@ -5,6 +5,7 @@
  * the result or the AdminError.
  */
 export { listAudit } from "./audit.js";
+export { backupCopy } from "./backup.js";
 export { exportBadges, type ImportBadgesResult, importBadges } from "./badge-import.js";
 export { DIGIT_FORMS, type DigitForm } from "./badge-input.js";
 export type { CatalogResult, CatalogSource, ServerCatalog } from "./badge-rules.js";
@@ -20,7 +21,27 @@ export {
   type UnknownBadgeView,
   unknownBadges,
 } from "./badges.js";
-export type { AdminDeps, DaemonLink, DaemonNote } from "./deps.js";
+export {
+  checkConsolePassword,
+  consolePasswordVersion,
+  PASSWORD_LENGTH,
+  type PasswordCheck,
+  passwordProblem,
+  SCRYPT_COST,
+  setConsolePassword,
+} from "./console-password.js";
+export { READ_ONLY_LINK, socketDaemonLink } from "./daemon-link.js";
+export type { AdminDeps, DaemonAnswer, DaemonLink, DaemonNote } from "./deps.js";
+export {
+  armEnrolment,
+  cancelEnrolment,
+  type EnrolmentView,
+  enrolmentState,
+  mappingOfCaptured,
+  type SaveEnrolmentInput,
+  saveEnrolment,
+  waitForEnrolment,
+} from "./enrol.js";
 export { ADMIN_ERROR_CODES, AdminError, type AdminErrorCode, isAdminError } from "./errors.js";
 export { EXPORT_TABLES, type ExportTables, exportRecords } from "./export.js";
 export {
@@ -35,6 +56,15 @@ export {
   retryEntries,
 } from "./queue.js";
 export {
+  decimalHours,
+  type HoursCell,
+  type HoursReport,
+  hoursReport,
+  hoursReportCsv,
+  REPORT_PERIODS,
+  type ReportPeriod,
+} from "./reports.js";
+export {
   type BookReviewResult,
   bookReview,
   discardReview,
@@ -43,6 +73,7 @@ export {
 } from "./review.js";
 export {
   type Attention,
+  type AttentionCode,
   assessStatus,
   type RunningProbe,
   readStatus,
@@ -50,3 +81,4 @@ export {
   type StatusLevel,
   statusLevel,
 } from "./status.js";
+export { listTaps, type TapQuery, type TapRow } from "./taps.js";

@@ -109,7 +109,7 @@ export async function retryEntries(
   input: { id: string } | { allRefused: true },
 ): Promise<RetryResult> {
   const outbox = new Outbox(deps.db);
-  const events = new AdminEventLog(deps.db);
+  const events = new AdminEventLog(deps.db, deps.actor);
   const now = deps.clock.now();
   const result = writeTransaction(deps.db, () => {
     const retried: RetriedEntry[] = [];
@@ -212,7 +212,12 @@ export async function editEntry(deps: AdminDeps, input: EditEntryInput): Promise
       projectId: "projectId" in fields ? (fields.projectId ?? null) : entry.projectId,
     };
     outbox.reassign(entry.id, after, now);
-    new AdminEventLog(deps.db).append("entry.edit", entry.id, { set: fields, before, after }, now);
+    new AdminEventLog(deps.db, deps.actor).append(
+      "entry.edit",
+      entry.id,
+      { set: fields, before, after },
+      now,
+    );
     const state = outbox.get(entry.id)?.state ?? entry.state;
     return { before, after, override, state };
   });
@@ -250,7 +255,7 @@ export async function discardEntry(
         `entry ${JSON.stringify(found.id)} is ${found.state} and cannot be discarded: ${whyNotDiscardable(found)}`,
       );
     }
-    new AdminEventLog(deps.db).append(
+    new AdminEventLog(deps.db, deps.actor).append(
       "entry.discard",
       found.id,
       { reason, previousState: found.state },

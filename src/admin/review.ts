@@ -128,7 +128,7 @@ export async function bookReview(
   };
   const booked = writeTransaction(deps.db, () => {
     if (!reviews.book(item.id, entry, now)) return false;
-    new AdminEventLog(deps.db).append(
+    new AdminEventLog(deps.db, deps.actor).append(
       "review.book",
       String(item.id),
       {
@@ -168,7 +168,7 @@ export function discardReview(deps: AdminDeps, input: { id: number; reason: stri
   const now = deps.clock.now();
   const discarded = writeTransaction(deps.db, () => {
     if (!reviews.discard(item.id, reason, now)) return false;
-    new AdminEventLog(deps.db).append(
+    new AdminEventLog(deps.db, deps.actor).append(
       "review.discard",
       String(item.id),
       { reason, email: item.email },

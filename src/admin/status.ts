@@ -86,8 +86,27 @@ export type Severity = "critical" | "warning" | "notice";
 /** The one word for monitoring: the most severe attention item, notices aside. */
 export type StatusLevel = "ok" | "warning" | "critical";
 
+/** What an attention item is about, so that a front end can word it in its own language. */
+export type AttentionCode =
+  | "never-started"
+  | "not-running"
+  | "reader-down"
+  | "no-credentials"
+  | "paused-auth"
+  | "paused-endpoint"
+  | "backup"
+  | "refused-entries"
+  | "clock-unsynced"
+  | "server-clock-skew"
+  | "unknown-badges"
+  | "reviews-waiting"
+  | "old-backlog"
+  | "last-error";
+
 export interface Attention {
   severity: Severity;
+  code: AttentionCode;
+  /** In English, with the command that helps. */
   message: string;
 }
 
@@ -110,6 +129,7 @@ function daemonAttention(inputs: StatusInputs): Attention[] {
     return [
       {
         severity: "critical",
+        code: "never-started",
         message: "the terminal has never run on this database; start it: systemctl start timeclock",
       },
     ];
@@ -118,6 +138,7 @@ function daemonAttention(inputs: StatusInputs): Attention[] {
     return [
       {
         severity: "critical",
+        code: "not-running",
         message: `the terminal is not running (no process holds its data directory; it last ran as pid ${daemon.pid}): taps are not read or booked. Start it (systemctl start timeclock) and see why it stopped: journalctl -u timeclock`,
       },
     ];
@@ -131,29 +152,37 @@ function liveAttention(inputs: StatusInputs): Attention[] {
   if (reader && (reader.state === "failed" || reader.state === "reconnecting")) {
     found.push({
       severity: "critical",
+      code: "reader-down",
       message: `reader ${reader.device ?? reader.type} is ${reader.state}: badges are not read${reader.detail ? ` (${reader.detail})` : ""}`,
     });
   }
   if (sync?.phase === "no-credentials") {
     found.push({
       severity: "critical",
+      code: "no-credentials",
       message: `nothing is booked: no API password${sync.detail ? ` (${sync.detail})` : ""}`,
     });
   }
   if (sync?.phase === "paused-endpoint") {
     found.push({
       severity: "critical",
+      code: "paused-endpoint",
       message: `booking is paused until GoodTime answers as its API again (${sync.pauseReason ?? sync.lastError?.message ?? "no reason published"}); next try ${sync.pausedUntil ? localTime(new Date(sync.pausedUntil), inputs.zone) : "soon"}. Taps are stored and nothing is lost; check the network (a captive portal?) and server.baseUrl: timeclock server check`,
     });
   }
   if (sync?.phase === "paused-auth") {
     found.push({
       severity: "critical",
+      code: "paused-auth",
       message: `booking is paused: GoodTime refused the login${sync.lastError ? ` (${sync.lastError.message})` : ""}; next try ${sync.pausedUntil ? localTime(new Date(sync.pausedUntil), inputs.zone) : "soon"}. Check the password: timeclock server check`,
     });
   }
   if (inputs.backup?.warning) {
-    found.push({ severity: "warning", message: `backup: ${inputs.backup.warning}` });
+    found.push({
+      severity: "warning",
+      code: "backup",
+      message: `backup: ${inputs.backup.warning}`,
+    });
   }
   return found;
 }
@@ -166,18 +195,21 @@ export function assessStatus(inputs: StatusInputs): Attention[] {
   if (entries.refused > 0) {
     found.push({
       severity: "warning",
+      code: "refused-entries",
       message: `${entries.refused} ${entries.refused === 1 ? "entry was" : "entries were"} refused by GoodTime: see timeclock queue --state refused, then retry or discard`,
     });
   }
   if (clock && !clock.synchronized) {
     found.push({
       severity: "warning",
+      code: "clock-unsynced",
       message: `the system clock is not synchronised${clock.detail ? ` (${clock.detail})` : ""}; ${entries.held} ${entries.held === 1 ? "entry is" : "entries are"} held until it is`,
     });
   }
   if (serverClock && Math.abs(serverClock.skewMs) > MAX_SKEW_MS) {
     found.push({
       severity: "warning",
+      code: "server-clock-skew",
       message: `the terminal's clock differs from GoodTime's by ${seconds(serverClock.skewMs)} (more than 2 min); check NTP: timedatectl status`,
     });
   }
@@ -195,18 +227,21 @@ export function assessStatus(inputs: StatusInputs): Attention[] {
     const since = inputs.unknownSeenAt ? ` since ${localTime(inputs.unknownSeenAt, zone)}` : "";
     found.push({
       severity: "warning",
+      code: "unknown-badges",
       message: `${unknown.length} unknown ${unknown.length === 1 ? "badge was" : "badges were"} tapped${since} and refused: ${named}${more}. Map them (timeclock badges add); timeclock badges unknown lists them all and marks them seen`,
     });
   }
   if (openReviews > 0) {
     found.push({
       severity: "warning",
+      code: "reviews-waiting",
       message: `${openReviews} ${openReviews === 1 ? "shift waits" : "shifts wait"} for review: timeclock review`,
     });
   }
   if (oldestUnbookedAt && now.getTime() - oldestUnbookedAt.getTime() > BACKLOG_WARN_MS) {
     found.push({
       severity: "notice",
+      code: "old-backlog",
       message: `the oldest unbooked entry has waited ${ageText(now.getTime() - oldestUnbookedAt.getTime())}, since ${localTime(oldestUnbookedAt, zone)}`,
     });
   }
@@ -217,6 +252,7 @@ export function assessStatus(inputs: StatusInputs): Attention[] {
   if (inputs.daemon?.running && lastError) {
     found.push({
       severity: "notice",
+      code: "last-error",
       message: `last booking error at ${localTime(new Date(lastError.at), zone)}: ${lastError.message} [${lastError.code}]`,
     });
   }

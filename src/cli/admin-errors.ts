@@ -13,6 +13,8 @@ export const EXIT_BY_ADMIN_CODE: Record<AdminErrorCode, ExitCode> = {
   ADM_OVERLAP: ExitCode.conflict,
   ADM_BAD_FILE: ExitCode.badInput,
   ADM_SERVER_CHECK: ExitCode.badInput,
+  ADM_NO_TERMINAL: ExitCode.terminalUnreachable,
+  ADM_NO_TAP: ExitCode.noTap,
 };
 
 /** A refused file's every bad line on its own, then the error itself; returns the exit code. */

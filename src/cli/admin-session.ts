@@ -1,9 +1,9 @@
 import { statSync } from "node:fs";
+import { userInfo } from "node:os";
 import type { Command } from "commander";
-import type { AdminDeps, DaemonLink, DaemonNote } from "../admin/index.js";
+import { READ_ONLY_LINK, socketDaemonLink } from "../admin/daemon-link.js";
+import type { AdminDeps, DaemonNote } from "../admin/index.js";
 import type { LoadedConfig } from "../config/load.js";
-import { sendControl } from "../control/client.js";
-import { controlSocketPath } from "../control/protocol.js";
 import { systemClock } from "../core/clock.js";
 import { CommandError, ExitCode } from "../core/exit-codes.js";
 import type { Logger } from "../core/logger.js";
@@ -48,31 +48,18 @@ function refuseRootOnForeignDatabase(dataDir: string): void {
   );
 }
 
-/** The running daemon through its control socket; a daemon that is not there is a note. */
-export function socketDaemonLink(dataDir: string): DaemonLink {
-  const path = controlSocketPath(dataDir);
-  return {
-    async notify(request): Promise<DaemonNote> {
-      const delivery = await sendControl(path, request);
-      if (!delivery.delivered) {
-        return { told: false, reason: delivery.reason, detail: delivery.detail };
-      }
-      const reply = delivery.reply;
-      if (!reply.ok) {
-        return {
-          told: false,
-          reason: "refused",
-          detail: `the terminal did not take the message (${reply.error.code}: ${reply.error.message}); the change is saved and takes effect when it next looks`,
-        };
-      }
-      return { told: true, detail: reply.type === "done" ? reply.detail : "the terminal answered" };
-    },
-  };
+/** Who runs the command, for the admin record: the login behind sudo when there is one. */
+export function cliActor(env: NodeJS.ProcessEnv): string {
+  let login = env.SUDO_USER;
+  if (!login) {
+    try {
+      login = userInfo().username;
+    } catch {
+      login = `uid ${process.getuid?.() ?? "?"}`;
+    }
+  }
+  return `cli:${login}`;
 }
-
-const READ_ONLY_LINK: DaemonLink = {
-  notify: async () => ({ told: false, reason: "not-running", detail: "nothing was changed" }),
-};
 
 /** Says on stderr whether the running terminal heard of the change. */
 export function reportDaemon(context: CliContext, note: DaemonNote | null): void {
@@ -110,6 +97,7 @@ export async function withStore<T>(
         clock: context.clock ?? systemClock,
         config: loaded.config,
         daemon: access === "read" ? READ_ONLY_LINK : socketDaemonLink(dataDir),
+        actor: cliActor(context.env),
       },
       loaded,
       logger,

@@ -10,6 +10,8 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** Standard input of commands that read it (`console password`); process.stdin unless given. */
+  stdin?: NodeJS.ReadableStream;
   /** The system clock unless a test drives time. */
   clock?: Clock;
 }

@@ -10,6 +10,7 @@ import { reportAdminError } from "./admin-errors.js";
 import { registerAuditCommand } from "./commands/audit.js";
 import { registerBadgeCommands } from "./commands/badges.js";
 import { registerConfigCommands } from "./commands/config.js";
+import { registerConsoleCommands } from "./commands/console.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerDoctorCommands } from "./commands/doctor.js";
 import { registerExportCommand } from "./commands/export.js";
@@ -70,6 +71,7 @@ export function buildProgram(context: CliContext): Command {
   registerAuditCommand(program, context);
   registerExportCommand(program, context);
   registerStorageCommands(program, context);
+  registerConsoleCommands(program, context);
   registerServerCommands(program, context);
   registerSimulatorCommands(program, context);
   registerGpioCommands(program, context);

@@ -1,5 +1,7 @@
 import { ageText, localTime } from "../admin/format.js";
 import type { Attention, StatusInputs } from "../admin/index.js";
+import type { Config } from "../config/schema.js";
+import { readFingerprint } from "../console/tls.js";
 import type { ReaderStatus } from "../readers/reader.js";
 import type { EntryState } from "../store/outbox.js";
 import { MAX_SKEW_MS } from "../terminal/server-clock.js";
@@ -119,5 +121,42 @@ export function renderStatus(inputs: StatusInputs, attention: readonly Attention
       ? `${seconds(inputs.serverClock.skewMs)} against GoodTime${Math.abs(inputs.serverClock.skewMs) > MAX_SKEW_MS ? " (beyond 2 min)" : ""}, seen ${localTime(new Date(inputs.serverClock.observedAt), zone)}`
       : "not compared yet",
   );
+  return `${lines.join("\n")}\n`;
+}
+
+/** What status says of the web console: where, and the certificate to compare in the browser. */
+export function consoleSummary(config: Config): {
+  enabled: boolean;
+  url?: string;
+  fingerprint?: string | null;
+  certificate?: string;
+} {
+  const section = config.console;
+  if (!section.enabled) return { enabled: false };
+  const host =
+    section.listen === "0.0.0.0" || section.listen === "::" ? "THIS-TERMINAL" : section.listen;
+  const url = `${section.https ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${section.port}/`;
+  if (!section.https) return { enabled: true, url, fingerprint: null };
+  const reading = readFingerprint(config);
+  return reading.ok
+    ? { enabled: true, url, fingerprint: reading.fingerprint }
+    : { enabled: true, url, fingerprint: null, certificate: `${reading.path}: ${reading.reason}` };
+}
+
+/** The console's lines of `status`, within 80 columns: a fingerprint is split after 16 bytes. */
+export function renderConsoleLines(summary: ReturnType<typeof consoleSummary>): string {
+  const label = "console".padEnd(LABEL_WIDTH);
+  const indent = " ".repeat(LABEL_WIDTH);
+  if (!summary.enabled) return `${label}off (console.enabled is false)\n`;
+  const lines = [`${label}${summary.url}`];
+  if (summary.fingerprint) {
+    const bytes = summary.fingerprint.split(":");
+    lines.push(`${indent}SHA-256 ${bytes.slice(0, 16).join(":")}`);
+    lines.push(`${indent}        ${bytes.slice(16).join(":")}`);
+  } else if (summary.certificate) {
+    lines.push(
+      ...wrapAfter(indent, `certificate not made yet or unreadable (${summary.certificate})`),
+    );
+  }
   return `${lines.join("\n")}\n`;
 }

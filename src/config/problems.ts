@@ -15,6 +15,8 @@ export function formatPath(path: Path): string {
 }
 
 function quote(value: unknown): string {
+  // A rule across keys can name a key that was left out.
+  if (value === undefined) return "(not given)";
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from "luxon";
 import { z } from "zod";
+import { consoleSchema } from "../console/config-schema.js";
 import { LOG_LEVELS } from "../core/logger.js";
 import { TIME_TYPE_FIELDS } from "../goodtime/types.js";
 import { feedbackSchema } from "../gpio/config-schema.js";
@@ -309,6 +310,7 @@ export const configSchema = z
     feedback: feedbackSchema.prefault({}),
     log: logSchema.prefault({}),
     backup: backupSchema.prefault({}),
+    console: consoleSchema.prefault({}),
   })
   .describe("timeclock configuration");
 

@@ -46,10 +46,28 @@ const badgesChanged = z.object({
 /** Is a daemon listening, and which one. */
 const ping = z.object({ type: z.literal("ping") });
 
+const armId = z.string().min(1).max(100);
+
+/**
+ * Enrolment: the next badge read at the reader within a minute is captured for an admin instead
+ * of being journalled as a tap. `by` names the admin, for the log. A new arming replaces one
+ * still waiting.
+ */
+const enrolArm = z.object({ type: z.literal("enrol-arm"), by: z.string().min(1).max(200) });
+
+/** How an arming stands: still waiting, captured (with the badge), expired or cancelled. */
+const enrolState = z.object({ type: z.literal("enrol-state"), armId });
+
+/** Ends an arming that is still waiting. */
+const enrolCancel = z.object({ type: z.literal("enrol-cancel"), armId });
+
 export const controlRequestSchema = z.discriminatedUnion("type", [
   ping,
   entriesChanged,
   badgesChanged,
+  enrolArm,
+  enrolState,
+  enrolCancel,
 ]);
 
 export type ControlRequest = z.infer<typeof controlRequestSchema>;
@@ -60,9 +78,25 @@ export type ControlEnvelope = ControlRequest & { v: typeof CONTROL_PROTOCOL_VERS
 
 export type ControlErrorCode = "bad-request" | "unsupported-version" | "unknown-type" | "failed";
 
+export type EnrolmentState = "armed" | "captured" | "expired" | "cancelled" | "replaced";
+
+/** An arming as the daemon reports it; instants as ISO 8601 UTC. */
+export interface EnrolmentView {
+  armId: string;
+  by: string;
+  state: EnrolmentState;
+  armedAt: string;
+  /** When a waiting arming ends by itself. */
+  expiresAt: string;
+  /** Once captured: the badge as the reader read it. */
+  badge?: { badgeId: string; knownBits: 24 | 32 | 40 };
+  capturedAt?: string;
+}
+
 export type ControlReply =
   | { ok: true; type: "pong"; pid: number; startedAt: string; name: string }
   | { ok: true; type: "done"; detail: string }
+  | { ok: true; type: "enrolment"; enrolment: EnrolmentView | null }
   | { ok: false; error: { code: ControlErrorCode; message: string } };
 
 export type ParsedRequest =

@@ -83,6 +83,16 @@ export const EXIT_CODES = {
     code: 84,
     meaning: "no LED, buzzer or other device of the command could be opened (`gpio test`)",
   },
+  terminalUnreachable: {
+    code: 85,
+    meaning:
+      "the running terminal is needed and could not be reached (`badges enrol` arms its reader): start it, and run the command as the service user",
+  },
+  noTap: {
+    code: 86,
+    meaning:
+      "`badges enrol`: no badge was tapped at the reader within the minute, or the enrolment was cancelled; nothing was saved",
+  },
   databaseMissing: {
     code: 90,
     meaning:

@@ -1,4 +1,5 @@
 import { GoodTimeError } from "../goodtime/errors.js";
+import { consoleCheck } from "./console-check.js";
 import { gpioCheck, readerCheck } from "./device-checks.js";
 import { clockCheck, configCheck, dataCheck } from "./local-checks.js";
 import { badgeUsersCheck, catalogCheck, credentialsCheck, serverCheck } from "./server-checks.js";
@@ -12,6 +13,7 @@ export const CHECKS: readonly Check[] = [
   readerCheck,
   gpioCheck,
   clockCheck,
+  consoleCheck,
   serverCheck,
   credentialsCheck,
   catalogCheck,

@@ -12,7 +12,8 @@ export type FeedbackSignal =
   | "refused"
   | "reader-fault"
   | "storage-fault"
-  | "self-test";
+  | "self-test"
+  | "enrolled";
 
 export type BacklogState = "booked" | "pending" | "stuck";
 
@@ -63,6 +64,16 @@ export const PATTERNS: Record<Exclude<FeedbackSignal, "reader-fault">, readonly 
     step({ red: true, amber: true, buzzer: true }, 600),
     step({ amber: false }, 200),
     ...repeat(4, [step({ red: true, amber: true }, 150)], step({ amber: false }, 150)),
+  ],
+  // A badge captured for enrolment: green with three quick beeps, unlike any tap's answer, so the
+  // admin at the door knows the console has it.
+  enrolled: [
+    ...repeat(
+      3,
+      [step({ green: true, buzzer: true }, 80), step({ green: true }, 80)],
+      step({ green: true }, 80),
+    ),
+    step({ green: true }, 600),
   ],
   "self-test": [
     step({ green: true, amber: false }, 300),

@@ -9,6 +9,8 @@ export interface AdminEvent {
   subject: string;
   /** JSON with the details, e.g. the reason given. */
   detail: unknown;
+  /** Who: "cli:<user>", "console:<address>"; null for events recorded before it was kept. */
+  actor: string | null;
 }
 
 interface EventRow {
@@ -17,21 +19,31 @@ interface EventRow {
   action: string;
   subject: string;
   detail: string | null;
+  actor: string | null;
 }
 
 /** The append-only record of what admins changed, and why; the table refuses updates. */
 export class AdminEventLog {
   readonly #db: Db;
+  readonly #actor: string | null;
 
-  constructor(db: Db) {
+  /** `actor` is written with every event this log appends: who is making the changes. */
+  constructor(db: Db, actor?: string) {
     this.#db = db;
+    this.#actor = actor ?? null;
   }
 
   append(action: string, subject: string, detail: unknown, now: Date): number {
     const result = statement(
       this.#db,
-      "INSERT INTO admin_events (at, action, subject, detail) VALUES (?, ?, ?, ?)",
-    ).run(toDbTime(now), action, subject, detail === undefined ? null : JSON.stringify(detail));
+      "INSERT INTO admin_events (at, action, subject, detail, actor) VALUES (?, ?, ?, ?, ?)",
+    ).run(
+      toDbTime(now),
+      action,
+      subject,
+      detail === undefined ? null : JSON.stringify(detail),
+      this.#actor,
+    );
     return Number(result.lastInsertRowid);
   }
 

@@ -190,6 +190,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE entries ADD COLUMN rounding TEXT;
     `,
   },
+  {
+    version: 6,
+    description: "the web console's password as a slow hash, and who made each admin change",
+    sql: `
+      -- One admin password for the console: scrypt of it with a random salt; params is JSON of
+      -- the scrypt cost (N, r, p, keylen), so the cost can rise later without locking anyone out.
+      CREATE TABLE console_password (
+        id     INTEGER PRIMARY KEY CHECK (id = 1),
+        hash   TEXT NOT NULL,
+        salt   TEXT NOT NULL,
+        params TEXT NOT NULL,
+        set_at TEXT NOT NULL,
+        set_by TEXT NOT NULL
+      );
+
+      -- Who made the change: "cli:<user>" or "console:<address>"; NULL on events recorded before.
+      ALTER TABLE admin_events ADD COLUMN actor TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

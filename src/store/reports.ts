@@ -87,3 +87,56 @@ export function tapBadge(
     | undefined;
   return row ? { badgeId: row.badge_id, knownBits: row.known_bits } : undefined;
 }
+
+export interface TapFilter {
+  email: string | null;
+  /** Taps whose badge agrees with this one in the bits both know. */
+  badge: { badgeId: string; knownBits: 24 | 32 | 40 } | null;
+  from: Date | null;
+  to: Date | null;
+  limit: number;
+}
+
+/** Journal taps that match every filter given, newest first, at most `limit`. */
+export function tapsMatching(db: Db, filter: TapFilter): TapView[] {
+  const rows = statement(
+    db,
+    `SELECT id, wall_at, badge_id, known_bits, email, outcome, reason, reason_code, clock_synced, entry_id
+       FROM taps
+       WHERE (@email IS NULL OR email = @email)
+         AND (@badge IS NULL OR substr(badge_id, -(min(known_bits, @bits) / 4)) = substr(@badge, -(min(known_bits, @bits) / 4)))
+         AND (@from IS NULL OR wall_at >= @from)
+         AND (@to IS NULL OR wall_at < @to)
+       ORDER BY id DESC LIMIT @limit`,
+  ).all({
+    email: filter.email,
+    badge: filter.badge?.badgeId ?? null,
+    bits: filter.badge?.knownBits ?? 40,
+    from: filter.from ? toDbTime(filter.from) : null,
+    to: filter.to ? toDbTime(filter.to) : null,
+    limit: filter.limit,
+  }) as {
+    id: number;
+    wall_at: string;
+    badge_id: string;
+    known_bits: 24 | 32 | 40;
+    email: string | null;
+    outcome: TapOutcome;
+    reason: string | null;
+    reason_code: TapReasonCode | null;
+    clock_synced: number;
+    entry_id: string | null;
+  }[];
+  return rows.map((row) => ({
+    id: row.id,
+    at: fromDbTime(row.wall_at),
+    badgeId: row.badge_id,
+    knownBits: row.known_bits,
+    email: row.email,
+    outcome: row.outcome,
+    reason: row.reason,
+    reasonCode: row.reason_code,
+    clockSynced: row.clock_synced === 1,
+    entryId: row.entry_id,
+  }));
+}

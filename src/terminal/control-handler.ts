@@ -1,5 +1,6 @@
 import type { ControlHandler } from "../control/server.js";
 import type { Logger } from "../core/logger.js";
+import type { Enrolment } from "./enrolment.js";
 import type { TerminalDocument } from "./status-documents.js";
 
 export interface ControlTargets {
@@ -9,6 +10,8 @@ export interface ControlTargets {
   wakeSync: () => void;
   /** The amber LED follows what is left to book. */
   refreshBacklog: () => void;
+  /** Captures the next badge read for an admin instead of journalling it. */
+  enrolment: Enrolment;
 }
 
 /**
@@ -35,6 +38,21 @@ export function controlHandler(targets: ControlTargets): ControlHandler {
           "admin changed badge mappings; the next tap reads them",
         );
         return { ok: true, type: "done", detail: "the next tap reads the new mapping" };
+      case "enrol-arm": {
+        const enrolment = targets.enrolment.arm(request.by);
+        log.info(
+          { by: request.by, armId: enrolment.armId, until: enrolment.expiresAt },
+          "enrolment armed: the next badge read is captured, not journalled",
+        );
+        return { ok: true, type: "enrolment", enrolment };
+      }
+      case "enrol-state":
+        return { ok: true, type: "enrolment", enrolment: targets.enrolment.view(request.armId) };
+      case "enrol-cancel": {
+        const enrolment = targets.enrolment.cancel(request.armId);
+        if (enrolment) log.info({ armId: request.armId }, "enrolment cancelled");
+        return { ok: true, type: "enrolment", enrolment };
+      }
     }
   };
 }

@@ -1,4 +1,5 @@
 import type { LoadedConfig } from "../config/load.js";
+import { type ConsoleSupervisor, superviseConsole } from "../console/supervisor.js";
 import { controlSocketPath } from "../control/protocol.js";
 import { type ControlServer, startControlServer } from "../control/server.js";
 import type { Clock } from "../core/clock.js";
@@ -24,6 +25,8 @@ import type { ClockProbe } from "../system/clock-state.js";
 import type { SystemdNotifier } from "../system/sd-notify.js";
 import { ClockTrust } from "./clock-trust.js";
 import { controlHandler } from "./control-handler.js";
+import { Enrolment } from "./enrolment.js";
+import { TerminalEvents } from "./events.js";
 import { intentForKey } from "./keys.js";
 import { ReaderHealth } from "./reader-health.js";
 import { ServerClockCheck } from "./server-clock.js";
@@ -41,6 +44,8 @@ export interface DaemonDeps {
   stdin?: NodeJS.ReadableStream;
   /** Shared with the logger: the client adds each token, so log lines hide it too. */
   secrets?: SecretScrubber;
+  /** The environment the console process gets (it reads the API password from it). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Daemon {
@@ -127,7 +132,12 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     feedback,
     ownTimerMs: notifier.watchdogIntervalMs === undefined ? STORE_CHECK_MS : undefined,
   });
-  const status = new StatusPublisher(db, clock, logger);
+  const events = new TerminalEvents((error) =>
+    logger.warn({ err: error }, "a watcher of the terminal's events failed"),
+  );
+  const status = new StatusPublisher(db, clock, logger, (key) =>
+    events.emit({ type: "status", key }),
+  );
   const identity: TerminalDocument = {
     pid: process.pid,
     startedAt: clock.now().toISOString(),
@@ -167,6 +177,14 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     core.setIntent(intent, config.feedback.keyWindowSeconds * 1000);
   });
 
+  const enrolment = new Enrolment(clock, (captured) => {
+    feedback.signal("enrolled");
+    logger.info(
+      { part: "control", armId: captured.armId, badge: captured.badge?.badgeId },
+      "badge captured for enrolment; it was not journalled",
+    );
+    events.emit({ type: "enrolment", enrolment: captured });
+  });
   const control: ControlServer | null = await startControlServer(
     controlSocketPath(config.terminal.dataDir),
     controlHandler({
@@ -174,6 +192,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
       logger,
       wakeSync: () => sync?.wake(),
       refreshBacklog: () => core.refreshBacklog(),
+      enrolment,
     }),
     logger.child({ part: "control" }),
   );
@@ -188,7 +207,26 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     clock,
     stdin: deps.stdin,
     events: {
-      onBadge: (read) => core.handleRead(read),
+      onBadge: (read) => {
+        if (enrolment.capture(read)) return;
+        const tap = core.handleRead(read);
+        if (tap) {
+          events.emit({
+            type: "tap",
+            tap: {
+              tapId: tap.tapId,
+              at: clock.now().toISOString(),
+              badgeId: read.badgeId,
+              knownBits: read.knownBits,
+              outcome: tap.outcome,
+              reasonCode: tap.reasonCode,
+              email: tap.email,
+              badgeName: tap.badgeName,
+              entryId: tap.entry?.id ?? null,
+            },
+          });
+        }
+      },
       onStatus: (readerStatus) => readerHealth.onStatus(readerStatus),
       onEnd: (detail) => endOfInput(detail),
     },
@@ -222,6 +260,10 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
       }
     }, notifier.watchdogIntervalMs);
   }
+  const consoleHost: ConsoleSupervisor | null = config.console.enabled
+    ? superviseConsole({ configPath: loaded.path, env: deps.env ?? process.env, logger, events })
+    : null;
+
   await notifier.ready(
     `reader ${reader.status().state}, ${clockTrust.synchronized ? "clock synchronised" : "clock NOT synchronised"}`,
   );
@@ -234,6 +276,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     backups.stop();
     const steps: [string, () => Promise<void> | void][] = [
       ["reader", () => reader.stop()],
+      ["console", () => consoleHost?.stop()],
       ["reader health", () => readerHealth.stop()],
       ["control", () => control?.close()],
       ["keys", () => keys.close()],

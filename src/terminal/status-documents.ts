@@ -47,14 +47,22 @@ export class StatusPublisher {
   readonly #status: RuntimeStatus<TerminalStatusDocuments>;
   readonly #clock: Clock;
   readonly #logger: Logger;
+  readonly #onPublished: (key: StatusKey) => void;
   #publishedSyncKey = "";
   #syncTimer: NodeJS.Timeout | undefined;
   #latestSync: SyncDocument | undefined;
 
-  constructor(db: Db, clock: Clock, logger: Logger) {
+  /** `onPublished` hears of each document written, e.g. to refresh a live status page. */
+  constructor(
+    db: Db,
+    clock: Clock,
+    logger: Logger,
+    onPublished: (key: StatusKey) => void = () => {},
+  ) {
     this.#status = terminalStatus(db);
     this.#clock = clock;
     this.#logger = logger;
+    this.#onPublished = onPublished;
   }
 
   publish<Key extends StatusKey>(key: Key, value: TerminalStatusDocuments[Key]): void {
@@ -62,7 +70,9 @@ export class StatusPublisher {
       this.#status.write(key, value, this.#clock.now());
     } catch (error) {
       this.#logger.warn({ err: error, key }, "could not publish status");
+      return;
     }
+    this.#onPublished(key);
   }
 
   /**

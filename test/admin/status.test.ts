@@ -48,7 +48,9 @@ describe("assessStatus", () => {
     [["warning", "notice"], "warning"],
     [["critical", "warning"], "critical"],
   ] as const)("rates %j as %s", (severities, level) => {
-    expect(statusLevel(severities.map((severity) => ({ severity, message: "x" })))).toBe(level);
+    expect(
+      statusLevel(severities.map((severity) => ({ severity, code: "last-error", message: "x" }))),
+    ).toBe(level);
   });
 
   it("fits every line in 80 columns, however long the parts' texts", () => {

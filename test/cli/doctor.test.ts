@@ -27,6 +27,7 @@ describe("timeclock doctor against a simulator on loopback", () => {
       ["reader device", "ok"],
       ["GPIO lines", "ok"],
       ["clock", "ok"],
+      ["web console", "ok"],
       ["server reachable", "ok"],
       ["credentials", "ok"],
       ["time types and projects", "ok"],
@@ -59,7 +60,7 @@ describe("timeclock doctor against a simulator on loopback", () => {
       "serial device /dev/timeclock-no-such-reader (reader.path) does not exist",
     );
     expect(lines[failure + 1]).toMatch(/^\s+fix: plug the reader in or correct reader.path/);
-    expect(lines.at(-2)).toBe("8 ok, 0 warn, 1 fail, 0 skipped");
+    expect(lines.at(-2)).toBe("9 ok, 0 warn, 1 fail, 0 skipped");
   });
 
   it("fails the credentials with a fix naming the password source, and skips what needs a login", async () => {

@@ -74,9 +74,9 @@ describe("the control channel", () => {
     ["another version", '{"v":2,"type":"ping"}\n', "unsupported-version", "this daemon speaks 1"],
     [
       "a type it does not know",
-      '{"v":1,"type":"enrol-arm"}\n',
+      '{"v":1,"type":"kiosk-show"}\n',
       "unknown-type",
-      "this daemon knows ping, entries-changed, badges-changed",
+      "this daemon knows ping, entries-changed, badges-changed, enrol-arm, enrol-state, enrol-cancel",
     ],
     [
       "a field of the wrong type",

@@ -79,6 +79,7 @@ describe("runDoctor", () => {
       "reader device",
       "GPIO lines",
       "clock",
+      "web console",
       "server reachable",
       "credentials",
       "time types and projects",

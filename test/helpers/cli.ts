@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { runCli } from "../../src/cli/main.js";
 import type { Clock } from "../../src/core/clock.js";
 
@@ -11,7 +11,7 @@ export interface CliRun {
 /** One `timeclock` command line run in-process, with what it printed on stdout and stderr. */
 export async function runCaptured(
   argv: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; clock?: Clock } = {},
+  options: { env?: NodeJS.ProcessEnv; clock?: Clock; stdin?: string } = {},
 ): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -24,6 +24,7 @@ export async function runCaptured(
     stdout,
     stderr,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.stdin !== undefined ? { stdin: Readable.from([options.stdin]) } : {}),
   });
   return { code, stdout: out.join(""), stderr: err.join("") };
 }

@@ -31,6 +31,8 @@ export interface TerminalSite {
   start(): Promise<RunProcess>;
   /** `timeclock --config <site config> ...argv`, in-process, with the API password. */
   cli(...argv: string[]): Promise<CliRun>;
+  /** The same with `input` on standard input. */
+  cliWithInput(input: string, ...argv: string[]): Promise<CliRun>;
 }
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -39,7 +41,11 @@ afterEach(async () => {
 });
 
 export async function terminalSite(
-  config: { sync?: Record<string, unknown>; terminal?: Record<string, unknown> } = {},
+  config: {
+    sync?: Record<string, unknown>;
+    terminal?: Record<string, unknown>;
+    console?: Record<string, unknown>;
+  } = {},
 ): Promise<TerminalSite> {
   const dir = tempDir("timeclock-site-");
   const sim = await startSimulator();
@@ -56,6 +62,7 @@ export async function terminalSite(
       pairing: { minGapSeconds: 0 },
       // Retries far apart: whatever is booked within a test was started by what the test did.
       sync: { retryBaseMs: 600_000, retryMaxMs: 3_600_000, ...config.sync },
+      ...(config.console ? { console: config.console } : {}),
     }),
   );
   const env = { TIMECLOCK_API_PASSWORD: SEED_ADMIN.apiPassword };
@@ -76,5 +83,7 @@ export async function terminalSite(
       return run;
     },
     cli: (...argv) => runCaptured(["--config", configPath, ...argv], { env }),
+    cliWithInput: (input, ...argv) =>
+      runCaptured(["--config", configPath, ...argv], { env, stdin: input }),
   };
 }

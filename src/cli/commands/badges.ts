@@ -21,6 +21,7 @@ import type { CliContext } from "../context.js";
 import { renderJson, renderTable } from "../output.js";
 import { writeExportFile } from "../output-file.js";
 import { fetchServerCatalog } from "../server-catalog.js";
+import { registerEnrolCommand } from "./badges-enrol.js";
 
 interface DigitsOption {
   digits?: DigitForm;
@@ -265,4 +266,6 @@ export function registerBadgeCommands(program: Command, context: CliContext): vo
         );
       });
     });
+
+  registerEnrolCommand(badges, context);
 }

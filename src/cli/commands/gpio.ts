@@ -25,6 +25,7 @@ const SIGNALS: Record<FeedbackSignal, string> = {
   refused: "red three times, three short beeps",
   "reader-fault": "red slow blink (shown for 4 s)",
   "storage-fault": "red and amber: one long with a long beep, then four quick blinks",
+  enrolled: "green 1 s, three quick beeps (a badge captured for enrolment)",
 };
 const READER_FAULT_SHOWN_MS = 4000;
 const PAUSE_MS = 800;

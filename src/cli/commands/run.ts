@@ -66,6 +66,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
           notifier,
           stdin: process.stdin,
           secrets,
+          env: context.env,
         });
         const why = await Promise.race([
           untilStopSignal().then((signal) => ({ signal })),

@@ -5,7 +5,7 @@ import { isDataDirLocked } from "../../store/lock.js";
 import { withStore } from "../admin-session.js";
 import type { CliContext } from "../context.js";
 import { renderJson } from "../output.js";
-import { renderStatus } from "../status-text.js";
+import { consoleSummary, renderConsoleLines, renderStatus } from "../status-text.js";
 
 const EXIT_BY_LEVEL: Record<StatusLevel, ExitCode> = {
   ok: ExitCode.ok,
@@ -17,7 +17,7 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
   program
     .command("status")
     .description(
-      "show the terminal's health, most urgent first: daemon, reader, sync, entries per state, oldest unbooked entry, open shifts, reviews, unknown badges tapped since last listed, clock. Fits 80 columns. Exits 0 when nothing needs attention, 1 on a warning, 2 when something critical is wrong (for monitoring scripts)",
+      "show the terminal's health, most urgent first: daemon, reader, sync, entries per state, oldest unbooked entry, open shifts, reviews, unknown badges tapped since last listed, clock, and the web console's address and certificate fingerprint. Fits 80 columns. Exits 0 when nothing needs attention, 1 on a warning, 2 when something critical is wrong (for monitoring scripts)",
     )
     .option("--json", "print JSON (instants in UTC), with level ok, warning or critical")
     .action(async (options: { json?: boolean }, command: Command) => {
@@ -28,10 +28,11 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
         const inputs = readStatus(deps, () => running);
         const attention = assessStatus(inputs);
         const level = statusLevel(attention);
+        const webConsole = consoleSummary(deps.config);
         context.stdout.write(
           options.json
-            ? renderJson({ level, attention, ...inputs })
-            : renderStatus(inputs, attention),
+            ? renderJson({ level, attention, ...inputs, console: webConsole })
+            : renderStatus(inputs, attention) + renderConsoleLines(webConsole),
         );
         return level;
       });
