@@ -3,25 +3,11 @@ import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
-import { AdminError } from "../admin/index.js";
-import { DEFAULT_CONFIG_PATH } from "../config/load.js";
+import { AdminError } from "../admin/errors.js";
+import { DEFAULT_CONFIG_PATH } from "../config/paths.js";
 import { CommandError, ExitCode, ExitStatus } from "../core/exit-codes.js";
 import { reportAdminError } from "./admin-errors.js";
-import { registerAuditCommand } from "./commands/audit.js";
-import { registerBadgeCommands } from "./commands/badges.js";
-import { registerConfigCommands } from "./commands/config.js";
-import { registerConsoleCommands } from "./commands/console.js";
-import { registerDemoCommand } from "./commands/demo.js";
-import { registerDoctorCommands } from "./commands/doctor.js";
-import { registerExportCommand } from "./commands/export.js";
-import { registerGpioCommands } from "./commands/gpio.js";
-import { registerQueueCommands } from "./commands/queue.js";
-import { registerReviewCommands } from "./commands/review.js";
-import { registerRunCommand } from "./commands/run.js";
-import { registerServerCommands } from "./commands/server.js";
-import { registerSimulatorCommands } from "./commands/simulator.js";
-import { registerStatusCommand } from "./commands/status.js";
-import { registerStorageCommands } from "./commands/storage.js";
+import { COMMAND_MODULES, commandNameIn } from "./command-registry.js";
 import type { CliContext } from "./context.js";
 
 /**
@@ -51,7 +37,15 @@ function addVersionEverywhere(command: Command, version: string): void {
   for (const sub of command.commands) addVersionEverywhere(sub, version);
 }
 
-export function buildProgram(context: CliContext): Command {
+/**
+ * The program with every command listed; only the commands named in `load` (or all) are built by
+ * their modules, the others are placeholders that carry the name, arguments and description for
+ * `--help`. A command line needs only its own: see commandNameIn.
+ */
+export async function buildProgram(
+  context: CliContext,
+  load: "all" | string | null = "all",
+): Promise<Command> {
   const program = new Command("timeclock")
     .description("Badge time clock terminal that books shifts into GoodTime")
     .option("-c, --config <path>", "config file", DEFAULT_CONFIG_PATH)
@@ -61,21 +55,16 @@ export function buildProgram(context: CliContext): Command {
       writeErr: (text) => context.stderr.write(text),
     })
     .exitOverride();
-  registerRunCommand(program, context);
-  registerDemoCommand(program, context);
-  registerConfigCommands(program, context);
-  registerBadgeCommands(program, context);
-  registerStatusCommand(program, context);
-  registerQueueCommands(program, context);
-  registerReviewCommands(program, context);
-  registerAuditCommand(program, context);
-  registerExportCommand(program, context);
-  registerStorageCommands(program, context);
-  registerConsoleCommands(program, context);
-  registerServerCommands(program, context);
-  registerSimulatorCommands(program, context);
-  registerGpioCommands(program, context);
-  registerDoctorCommands(program, context);
+  for (const module of COMMAND_MODULES) {
+    if (load === "all" || module.commands.some((command) => command.name === load)) {
+      (await module.load())(program, context);
+      continue;
+    }
+    for (const { name, args, description } of module.commands) {
+      const placeholder = program.command(name).description(description);
+      if (args) placeholder.arguments(args);
+    }
+  }
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   addVersionEverywhere(program, programVersion());
   return program;
@@ -83,7 +72,7 @@ export function buildProgram(context: CliContext): Command {
 
 /** Runs one command line; resolves to the exit code instead of exiting, so tests can call it. */
 export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
-  const program = buildProgram(context);
+  const program = await buildProgram(context, commandNameIn(argv) ?? null);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return ExitCode.ok;

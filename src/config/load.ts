@@ -4,7 +4,7 @@ import { CommandError, ExitCode } from "../core/exit-codes.js";
 import { describeIssues, formatPath } from "./problems.js";
 import { type Config, configSchema } from "./schema.js";
 
-export const DEFAULT_CONFIG_PATH = "/etc/timeclock/config.json";
+export { DEFAULT_CONFIG_PATH } from "./paths.js";
 export const PASSWORD_ENV = "TIMECLOCK_API_PASSWORD";
 export const PASSWORD_CREDENTIAL = "apipassword";
 

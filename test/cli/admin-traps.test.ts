@@ -178,7 +178,7 @@ describe("--version", () => {
   }
 
   it("prints the version on the program and on every command", async () => {
-    const program = buildProgram({ env: {}, stdout: process.stdout, stderr: process.stderr });
+    const program = await buildProgram({ env: {}, stdout: process.stdout, stderr: process.stderr });
     const all = [[], ...paths(program)];
     expect(all.length).toBeGreaterThan(30);
     for (const path of all) {

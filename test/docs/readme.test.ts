@@ -6,6 +6,12 @@ import { buildProgram } from "../../src/cli/main.js";
 import { configReferenceMarkdown } from "../../src/config/reference.js";
 import { EXIT_CODES, exitCodesMarkdown } from "../../src/core/exit-codes.js";
 
+const program = await buildProgram({
+  env: {},
+  stdout: new PassThrough(),
+  stderr: new PassThrough(),
+});
+
 const readme = readFileSync("README.md", "utf8");
 
 describe("README", () => {
@@ -48,8 +54,6 @@ describe("README's exit codes and admin guide", () => {
     readme.indexOf("## Admin guide"),
     readme.indexOf("## Troubleshooting"),
   );
-  const program = buildProgram({ env: {}, stdout: new PassThrough(), stderr: new PassThrough() });
-
   /** The command a `timeclock ...` line names, walked down the program's tree. */
   function commandOf(words: readonly string[]): { command: Command; rest: string[] } {
     let command = program;

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from "commander";
 import { localTime } from "../../admin/format.js";
 import { listAudit } from "../../admin/index.js";
 import { withStore } from "../admin-session.js";
+import { describeCommand } from "../command-registry.js";
 import type { CliContext } from "../context.js";
 import { renderJson, wrapAfter } from "../output.js";
 import { parseDateOption } from "./server.js";
@@ -37,9 +38,7 @@ interface AuditOptions {
 export function registerAuditCommand(program: Command, context: CliContext): void {
   program
     .command("audit")
-    .description(
-      "read back what admins did, oldest first: badge changes, retries, edits, discards and review decisions, each with its details and the reason given",
-    )
+    .description(describeCommand("audit"))
     .option(
       "--since <date>",
       "only actions at or after this date or instant (local unless it carries an offset)",

@@ -17,6 +17,7 @@ import {
 import { formatBadge } from "../../badges/badge-id.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import { type AdminSession, reportDaemon, withStore } from "../admin-session.js";
+import { describeCommand } from "../command-registry.js";
 import type { CliContext } from "../context.js";
 import { renderJson, renderTable } from "../output.js";
 import { writeExportFile } from "../output-file.js";
@@ -55,11 +56,7 @@ function catalogFor(session: AdminSession, wanted: boolean | undefined): Catalog
 export function registerBadgeCommands(program: Command, context: CliContext): void {
   const out = (text: string) => context.stdout.write(text);
   const warn = (text: string) => context.stderr.write(`warning: ${text}\n`);
-  const badges = program
-    .command("badges")
-    .description(
-      "map badges to GoodTime users: add, edit, list, remove, import and export CSV, list unknown badges (works while the terminal runs; it is told of every change at once)",
-    );
+  const badges = program.command("badges").description(describeCommand("badges"));
 
   badges
     .command("add")

@@ -5,13 +5,12 @@ import { configReferenceMarkdown } from "../../config/reference.js";
 import { configSchema } from "../../config/schema.js";
 import { CommandError, ExitCode, ExitStatus } from "../../core/exit-codes.js";
 import { judgeConfig } from "../../doctor/local-checks.js";
+import { describeCommand } from "../command-registry.js";
 import { type CliContext, loadConfigFor, selfCommand } from "../context.js";
 import { renderJson } from "../output.js";
 
 export function registerConfigCommands(program: Command, context: CliContext): void {
-  const config = program
-    .command("config")
-    .description("validate the configuration and show its schema");
+  const config = program.command("config").description(describeCommand("config"));
 
   config
     .command("check")

@@ -3,6 +3,7 @@ import { read } from "read";
 import { passwordProblem, SCRYPT_COST, setConsolePassword } from "../../admin/index.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import { withStore } from "../admin-session.js";
+import { describeCommand } from "../command-registry.js";
 import type { CliContext } from "../context.js";
 
 /** The first line of a piped standard input, without its line end. */
@@ -35,9 +36,7 @@ async function newPassword(context: CliContext): Promise<string> {
 }
 
 export function registerConsoleCommands(program: Command, context: CliContext): void {
-  const consoleCommand = program
-    .command("console")
-    .description("the web admin console that `timeclock run` serves when console.enabled is true");
+  const consoleCommand = program.command("console").description(describeCommand("console"));
 
   consoleCommand
     .command("password")

@@ -15,6 +15,7 @@ import { openDatabase } from "../../store/database.js";
 import { createClockProbe } from "../../system/clock-state.js";
 import { createSystemdNotifier } from "../../system/sd-notify.js";
 import { startDaemon } from "../../terminal/daemon.js";
+import { describeCommand } from "../command-registry.js";
 import type { CliContext } from "../context.js";
 import { untilStopSignal } from "../signals.js";
 
@@ -68,9 +69,7 @@ function demoLogStream(out: NodeJS.WritableStream): Writable {
 export function registerDemoCommand(program: Command, context: CliContext): void {
   program
     .command("demo")
-    .description(
-      "try the terminal: starts a GoodTime simulator and a terminal reading badge numbers from the keyboard, in a temporary directory",
-    )
+    .description(describeCommand("demo"))
     .option("--min-gap <seconds>", "seconds a second tap must wait to count", "5")
     .action(async (options: { minGap: string }, command: Command) => {
       const minGap = Number(options.minGap);

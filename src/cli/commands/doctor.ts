@@ -9,6 +9,7 @@ import { createClientFromConfig } from "../../goodtime/from-config.js";
 import { discoverChips } from "../../gpio/open.js";
 import { openExistingDatabase } from "../../store/database.js";
 import { createClockProbe } from "../../system/clock-state.js";
+import { describeCommand } from "../command-registry.js";
 import { type CliContext, optionsOf, selfCommand } from "../context.js";
 import { renderJson } from "../output.js";
 
@@ -52,9 +53,7 @@ function renderText(results: readonly CheckResult[]): string {
 export function registerDoctorCommands(program: Command, context: CliContext): void {
   program
     .command("doctor")
-    .description(
-      "check config, data directory, reader, GPIO, clock and the GoodTime account, each ok, warn or fail with what to do",
-    )
+    .description(describeCommand("doctor"))
     .option("--json", "print an array of { check, status, finding, fix? }")
     .option(
       "--write-test",

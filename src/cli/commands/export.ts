@@ -3,6 +3,7 @@ import { DateTime } from "luxon";
 import { EXPORT_TABLES, type ExportTables, exportRecords } from "../../admin/index.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import { withStore } from "../admin-session.js";
+import { describeCommand } from "../command-registry.js";
 import type { CliContext } from "../context.js";
 import { writeExportFile } from "../output-file.js";
 import { parseDateOption } from "./server.js";
@@ -35,14 +36,7 @@ function exportRange(fromText: string, toText: string, zone: string): [Date, Dat
 export function registerExportCommand(program: Command, context: CliContext): void {
   program
     .command("export")
-    .description(
-      "write what the terminal recorded in a date range as CSV, for payroll when GoodTime cannot be reached: " +
-        "taps (tap_id, local and UTC time, badge, user, outcome, reason, clock_synced, entry_id) and entries " +
-        "(entry_id, user, the booked start and end local and UTC, minutes and hours as GoodTime books them, the raw start and end, the rounding, state, server_id, time type, project). " +
-        "With --what both (the default) the taps table comes first, then an empty line, then the entries table, each with its header; " +
-        "use --what taps or --what entries for a single table that any CSV reader imports. Local times are in terminal.timeZone; " +
-        "a cell that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return, other than a plain number) gets a leading apostrophe",
-    )
+    .description(describeCommand("export"))
     .requiredOption(
       "--from <date>",
       "first day or instant, e.g. 2026-03-01 or 2026-03-01T06:00 (local unless it carries an offset)",

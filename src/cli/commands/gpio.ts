@@ -11,6 +11,7 @@ import { type FeedbackConfig, pinsOf } from "../../gpio/config-schema.js";
 import { createFunctionKeys } from "../../gpio/keys.js";
 import { discoverChips } from "../../gpio/open.js";
 import { describeChip, resolvePin } from "../../gpio/resolve.js";
+import { describeCommand } from "../command-registry.js";
 import { type CliContext, loadConfigFor } from "../context.js";
 import { renderJson, renderTable } from "../output.js";
 
@@ -83,9 +84,7 @@ function parseSeconds(value: string): number {
 }
 
 export function registerGpioCommands(program: Command, context: CliContext): void {
-  const gpio = program
-    .command("gpio")
-    .description("check the wiring of the LEDs, buzzer and function keys (hardware/README.md)");
+  const gpio = program.command("gpio").description(describeCommand("gpio"));
 
   gpio
     .command("pins")

@@ -11,6 +11,7 @@ import {
 } from "../../admin/index.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import { reportDaemon, withStore } from "../admin-session.js";
+import { describeCommand } from "../command-registry.js";
 import type { CliContext } from "../context.js";
 import { REPORT_WIDTH, renderJson, renderTable, wrapAfter } from "../output.js";
 
@@ -134,9 +135,7 @@ export function registerQueueCommands(program: Command, context: CliContext): vo
 
   const queue = program
     .command("queue")
-    .description(
-      "list the outbox, oldest shift first: id, user, local shift, state, attempts, project, and under each entry the server's last error in full; `queue retry`, `queue edit` and `queue discard` fix entries",
-    )
+    .description(describeCommand("queue"))
     .addOption(
       new Option(
         "--state <state>",
@@ -154,12 +153,10 @@ export function registerQueueCommands(program: Command, context: CliContext): vo
       });
     });
 
-  const retryHelp =
-    "put a refused entry back in line, booked with what is true now: the user, time type and project of the badge's current mapping, or what `queue edit` set. The running terminal books it at once";
   for (const parent of [program, queue]) {
     parent
       .command("retry")
-      .description(retryHelp)
+      .description(describeCommand("retry"))
       .argument("[id]", "the entry id, as listed by timeclock queue --state refused")
       .option("--all-refused", "retry every refused entry")
       .action(async (id: string | undefined, options: { allRefused?: boolean }, command: Command) =>
@@ -167,9 +164,7 @@ export function registerQueueCommands(program: Command, context: CliContext): vo
       );
     parent
       .command("discard")
-      .description(
-        "give up on booking an entry (held, pending or refused); it stays in the outbox as discarded and the reason is recorded (timeclock audit)",
-      )
+      .description(describeCommand("discard"))
       .argument("<id>", "the entry id, as listed by timeclock queue")
       .requiredOption("--reason <text>", "why it is not to be booked; kept in the admin record")
       .action(async (id: string, options: { reason: string }, command: Command) =>

@@ -5,6 +5,7 @@ import { bookReview, discardReview, listReviews, MAX_BOOKED_HOURS } from "../../
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import type { Review } from "../../store/reviews.js";
 import { reportDaemon, withStore } from "../admin-session.js";
+import { describeCommand } from "../command-registry.js";
 import type { CliContext } from "../context.js";
 import { renderJson, renderTable } from "../output.js";
 import { parseDateOption } from "./server.js";
@@ -43,9 +44,7 @@ export function registerReviewCommands(program: Command, context: CliContext): v
   const out = (text: string) => context.stdout.write(text);
   const review = program
     .command("review")
-    .description(
-      "list shifts the terminal would not book on its own (longer than pairing.maxShiftHours, or timed by a clock that could not be trusted); resolve each with `review book` or `review discard`",
-    )
+    .description(describeCommand("review"))
     .option("--json", "print JSON (instants in UTC)")
     .action(async (options: { json?: boolean }, command: Command) => {
       await withStore(command, context, "read", ({ deps, zone }) => {

@@ -11,6 +11,7 @@ import { createClockProbe } from "../../system/clock-state.js";
 import { createSystemdNotifier } from "../../system/sd-notify.js";
 import { startDaemon } from "../../terminal/daemon.js";
 import { showStorageFault } from "../../terminal/fault-display.js";
+import { describeCommand } from "../command-registry.js";
 import { type CliContext, loadConfigFor } from "../context.js";
 import { untilStopSignal } from "../signals.js";
 
@@ -34,9 +35,7 @@ export function loggerFor(
 export function registerRunCommand(program: Command, context: CliContext): void {
   program
     .command("run")
-    .description(
-      "run the terminal in the foreground: read badges, journal taps, book shifts (what the systemd service runs); logs JSON lines on stdout. Stops on SIGTERM or SIGINT, and with the stdin reader at the end of its input, exiting 0; exits 75 at once when another timeclock process holds the data directory",
-    )
+    .description(describeCommand("run"))
     .action(async (_options, command: Command) => {
       const loaded = loadConfigFor(command, context);
       // One scrubber for the log and the client: the client adds each token it receives.

@@ -5,6 +5,7 @@ import { CommandError, ExitCode } from "../../core/exit-codes.js";
 import type { GoodTimeClient, TimeEntry } from "../../goodtime/client.js";
 import { GoodTimeError, type GoodTimeErrorKind } from "../../goodtime/errors.js";
 import { createClientFromConfig } from "../../goodtime/from-config.js";
+import { describeCommand } from "../command-registry.js";
 import { type CliContext, commandLogger, loadConfigFor } from "../context.js";
 import { renderJson, renderTable } from "../output.js";
 
@@ -82,9 +83,7 @@ function entryRow(entry: TimeEntry, zone: string) {
 
 export function registerServerCommands(program: Command, context: CliContext): void {
   const out = (text: string) => context.stdout.write(text);
-  const server = program
-    .command("server")
-    .description("talk to the GoodTime account of the config: test the login, list, book, delete");
+  const server = program.command("server").description(describeCommand("server"));
 
   server
     .command("hello")

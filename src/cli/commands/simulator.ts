@@ -7,6 +7,7 @@ import {
   type Simulator,
   startSimulator,
 } from "../../simulator/index.js";
+import { describeCommand } from "../command-registry.js";
 import type { CliContext } from "../context.js";
 import { untilStopSignal } from "../signals.js";
 
@@ -91,9 +92,7 @@ function announce(simulator: Simulator, context: CliContext, json: boolean): voi
 export function registerSimulatorCommands(program: Command, context: CliContext): void {
   program
     .command("simulator")
-    .description(
-      "run a GoodTime simulator for tests, soak runs and trying a config; prints what a config needs",
-    )
+    .description(describeCommand("simulator"))
     .option("--port <n>", "TCP port, 0 for any free one", "8089")
     .option("--host <address>", "interface to listen on", "127.0.0.1")
     .option("--state <file>", "JSON file that keeps the account and entries across restarts")

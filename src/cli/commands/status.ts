@@ -3,6 +3,7 @@ import { assessStatus, readStatus, type StatusLevel, statusLevel } from "../../a
 import { ExitCode, ExitStatus } from "../../core/exit-codes.js";
 import { isDataDirLocked } from "../../store/lock.js";
 import { withStore } from "../admin-session.js";
+import { describeCommand } from "../command-registry.js";
 import type { CliContext } from "../context.js";
 import { renderJson } from "../output.js";
 import { consoleSummary, renderConsoleLines, renderStatus } from "../status-text.js";
@@ -16,9 +17,7 @@ const EXIT_BY_LEVEL: Record<StatusLevel, ExitCode> = {
 export function registerStatusCommand(program: Command, context: CliContext): void {
   program
     .command("status")
-    .description(
-      "show the terminal's health, most urgent first: daemon, reader, sync, entries per state, oldest unbooked entry, open shifts, reviews, unknown badges tapped since last listed, clock, and the web console's address and certificate fingerprint. Fits 80 columns. Exits 0 when nothing needs attention, 1 on a warning, 2 when something critical is wrong (for monitoring scripts)",
-    )
+    .description(describeCommand("status"))
     .option("--json", "print JSON (instants in UTC), with level ok, warning or critical")
     .action(async (options: { json?: boolean }, command: Command) => {
       const level = await withStore(command, context, "read", async ({ deps }) => {

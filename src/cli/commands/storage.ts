@@ -12,6 +12,7 @@ import { DATABASE_FILE, databasePath } from "../../store/database.js";
 import { lockDataDir } from "../../store/lock.js";
 import { type SalvageReport, salvage } from "../../store/salvage.js";
 import { withStore } from "../admin-session.js";
+import { describeCommand } from "../command-registry.js";
 import { type CliContext, commandLogger, loadConfigFor } from "../context.js";
 
 /** backup, restore and recover: the journal's safety net, for admins (README, Backups and recovery). */
@@ -69,9 +70,7 @@ function salvageReport(from: string, to: string, report: SalvageReport): string 
 export function registerStorageCommands(program: Command, context: CliContext): void {
   program
     .command("backup")
-    .description(
-      "write a consistent copy of the database to FILE (or into the directory FILE), at any time, also while the terminal runs and taps arrive",
-    )
+    .description(describeCommand("backup"))
     .requiredOption(
       "--to <file>",
       "the copy to write; an existing directory gets timeclock-YYYYMMDD-HHMMSSZ.db",
@@ -88,9 +87,7 @@ export function registerStorageCommands(program: Command, context: CliContext): 
 
   program
     .command("restore")
-    .description(
-      "install a backup as the terminal's database: checks it, refuses while the terminal runs, keeps the current database aside, and marks every entry not booked for a lookup before it is sent",
-    )
+    .description(describeCommand("restore"))
     .argument("<file>", "the backup to install")
     .action(async (file: string, _options, command: Command) => {
       const loaded = loadConfigFor(command, context);
@@ -112,9 +109,7 @@ export function registerStorageCommands(program: Command, context: CliContext): 
 
   program
     .command("recover")
-    .description(
-      "salvage a damaged database into a new file, row by row, keeping the damaged one as it is; refuses while the terminal runs",
-    )
+    .description(describeCommand("recover"))
     .option("--from <file>", `the damaged database (default: ${DATABASE_FILE} in terminal.dataDir)`)
     .option(
       "--to <file>",
