@@ -46,6 +46,8 @@ export interface DaemonDeps {
   secrets?: SecretScrubber;
   /** The environment the console process gets (it reads the API password from it). */
   env?: NodeJS.ProcessEnv;
+  /** Makes the reader; `timeclock run` passes EarlyReader.adopt, the reader it opened first. */
+  createReader?: typeof createReader;
 }
 
 export interface Daemon {
@@ -202,7 +204,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   const ended = new Promise<string>((resolve) => {
     endOfInput = resolve;
   });
-  const reader = createReader(config.reader, {
+  const reader = (deps.createReader ?? createReader)(config.reader, {
     logger: logger.child({ part: "reader" }),
     clock,
     stdin: deps.stdin,

@@ -9,7 +9,7 @@ import { StoreError } from "../../store/faults.js";
 import { type DataDirLock, lockDataDir } from "../../store/lock.js";
 import { createClockProbe } from "../../system/clock-state.js";
 import { createSystemdNotifier } from "../../system/sd-notify.js";
-import { startDaemon } from "../../terminal/daemon.js";
+import { EarlyReader } from "../../terminal/early-reader.js";
 import { showStorageFault } from "../../terminal/fault-display.js";
 import { describeCommand } from "../command-registry.js";
 import { type CliContext, loadConfigFor } from "../context.js";
@@ -51,12 +51,24 @@ export function registerRunCommand(program: Command, context: CliContext): void 
       const notifier = createSystemdNotifier({ env: context.env, logger });
       const openFeedback = () => createFeedback(loaded.config.feedback, { logger, clock });
       let lock: DataDirLock | undefined;
+      let reader: EarlyReader | undefined;
       let feedback: Feedback | undefined;
       let shown = false;
+      // Listening from the start: a stop asked for while the terminal starts ends it cleanly once
+      // started, instead of killing it with the reader open and the journal half opened.
+      const stopSignal = untilStopSignal();
       try {
         // First of all, before the GPIO lines and the reader: a second copy must touch neither.
         lock = await lockDataDir(loaded.config.terminal.dataDir, "run");
+        // Next the reader, so that a badge tapped while the rest starts is read, not lost; only
+        // then the daemon's code and the journal, whose reads wait for it (see EarlyReader).
+        reader = await EarlyReader.open(loaded.config.reader, {
+          logger: logger.child({ part: "reader" }),
+          clock,
+          stdin: process.stdin,
+        });
         feedback = await openFeedback();
+        const { startDaemon } = await import("../../terminal/daemon.js");
         const daemon = await startDaemon(loaded, {
           clock,
           logger,
@@ -66,9 +78,10 @@ export function registerRunCommand(program: Command, context: CliContext): void 
           stdin: process.stdin,
           secrets,
           env: context.env,
+          createReader: reader.adopt,
         });
         const why = await Promise.race([
-          untilStopSignal().then((signal) => ({ signal })),
+          stopSignal.then((signal) => ({ signal })),
           daemon.ended.then((detail) => ({ detail })),
           daemon.storeLost.then((fault) => ({ fault })),
         ]);
@@ -95,6 +108,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
         }
         throw error;
       } finally {
+        await reader?.stop();
         lock?.release();
       }
     });
