@@ -1,6 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import got, { type Got, RequestError, TimeoutError } from "got";
+import type { Got } from "got";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { type CallKind, errorForTransport, errorForUnusable, type HttpAnswer } from "./classify.js";
@@ -52,26 +52,45 @@ const IDLE_SOCKET_MS = 4000;
  */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+type GotModule = typeof import("got");
+let gotModule: Promise<GotModule> | undefined;
+
+/**
+ * got is loaded with the first request, not with the terminal: with its dependencies (a cache, an
+ * HTTP/2 client, form-data encoding, none of which the terminal uses but all of which got's core
+ * imports) it costs about 20 MiB and 0.2 s here, which a terminal with nothing to book never needs.
+ */
+function loadGot(): Promise<GotModule> {
+  gotModule ??= import("got");
+  return gotModule;
+}
+
 export class Transport {
   readonly #options: TransportOptions;
   readonly #agents = {
     http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
     https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   };
-  readonly #got: Got;
+  #got: Got | undefined;
 
   constructor(options: TransportOptions) {
     this.#options = options;
+  }
+
+  async #client(): Promise<{ client: Got; got: GotModule }> {
+    const got = await loadGot();
     // The sync owns retries, so got never retries on its own; redirects would hide a moved service.
-    this.#got = got.extend({
+    // Otherwise got's defaults: no cache, HTTP/1.1 only, the system's DNS lookup.
+    this.#got ??= got.default.extend({
       retry: { limit: 0 },
-      timeout: { request: options.timeoutMs },
+      timeout: { request: this.#options.timeoutMs },
       agent: this.#agents,
       throwHttpErrors: false,
       followRedirect: false,
       responseType: "text",
       headers: { "user-agent": USER_AGENT, accept: "application/json, text/plain;q=0.9" },
     });
+    return { client: this.#got, got };
   }
 
   async exchange(call: Request, endpoint: string, token: string | undefined): Promise<HttpAnswer> {
@@ -80,7 +99,9 @@ export class Transport {
     if (token !== undefined) {
       headers[authHeader.toLowerCase()] = authScheme ? `${authScheme} ${token}` : token;
     }
-    const request = this.#got(baseUrl + call.path, {
+    const { client, got } = await this.#client();
+    const { RequestError, TimeoutError } = got;
+    const request = client(baseUrl + call.path, {
       method: call.method,
       headers,
       ...(call.json === undefined ? {} : { json: call.json }),
