@@ -20,6 +20,7 @@ import {
 } from "../store/database.js";
 import type { StoreError } from "../store/faults.js";
 import { Outbox } from "../store/outbox.js";
+import { WalCheckpoints } from "../store/wal-checkpoints.js";
 import { SyncWorker } from "../sync/sync-worker.js";
 import type { ClockProbe } from "../system/clock-state.js";
 import type { SystemdNotifier } from "../system/sd-notify.js";
@@ -128,6 +129,12 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     check: true,
   });
   useDaemonBusyTimeout(db);
+  const checkpoints = new WalCheckpoints({
+    db,
+    path: databasePath(config.terminal.dataDir),
+    logger,
+    nowMs: () => clock.monotonicMs(),
+  });
   const guard = guardStore({
     path: databasePath(config.terminal.dataDir),
     logger,
@@ -212,6 +219,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
       onBadge: (read) => {
         if (enrolment.capture(read)) return;
         const tap = core.handleRead(read);
+        checkpoints.noteTap();
         if (tap) {
           events.emit({
             type: "tap",
@@ -244,6 +252,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     onStatus: (backup) => status.publish("backup", backup),
   });
   sync?.start();
+  checkpoints.start();
   core.refreshBacklog();
   feedback.signal("self-test");
   await reader.start();
@@ -275,6 +284,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     await notifier.stopping();
     clearInterval(watchdogTimer);
     guard.stop();
+    checkpoints.stop();
     backups.stop();
     const steps: [string, () => Promise<void> | void][] = [
       ["reader", () => reader.stop()],
