@@ -145,8 +145,9 @@ install_program() {
   find "$staging/node_modules" -mindepth 1 -type d -empty -delete
   cat >"$staging/bin/timeclock" <<EOF
 #!/bin/sh
-# Written by systemd/install.sh: the Node.js found at install time runs timeclock.
-exec "$node_bin" "$PROGRAM_DIR/dist/cli/main.js" "\$@"
+# Written by systemd/install.sh: the Node.js found at install time runs timeclock, with the
+# Node options the service sets in TIMECLOCK_NODE_FLAGS (split into words; unset from a shell).
+exec "$node_bin" \${TIMECLOCK_NODE_FLAGS-} "$PROGRAM_DIR/dist/cli/main.js" "\$@"
 EOF
   # Root-owned and read-only for everyone else: the service must not be able to change its code.
   chown -R 0:0 "$staging"

@@ -129,7 +129,7 @@ describe.skipIf(!isRoot || !tools)("install.sh --root into a scratch root", () =
       gid: 0,
     });
     expect(readFileSync(join(root, "opt/timeclock/bin/timeclock"), "utf8")).toMatch(
-      /^#!\/bin\/sh\n.*\nexec "\/\S+\/node" "\/opt\/timeclock\/dist\/cli\/main\.js" "\$@"\n$/,
+      /^#!\/bin\/sh\n(#.*\n)+exec "\/\S+\/node" \$\{TIMECLOCK_NODE_FLAGS-\} "\/opt\/timeclock\/dist\/cli\/main\.js" "\$@"\n$/,
     );
     expect(output).not.toContain(SECRET);
   });

@@ -3,6 +3,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { unitNodeFlags } from "../../bench/unit-flags.js";
 import { DEFAULT_CONFIG_PATH, PASSWORD_CREDENTIAL } from "../../src/config/load.js";
 import { configSchema } from "../../src/config/schema.js";
 import { NO_RESTART_EXIT_CODES } from "../../src/core/exit-codes.js";
@@ -55,7 +56,7 @@ describe("timeclock.service agrees with the program", () => {
       `/opt/timeclock/bin/timeclock run --config ${DEFAULT_CONFIG_PATH}`,
     ]);
     expect(readFileSync("systemd/install.sh", "utf8")).toContain(
-      'exec "$node_bin" "$PROGRAM_DIR/dist/cli/main.js" "\\$@"',
+      'exec "$node_bin" \\${TIMECLOCK_NODE_FLAGS-} "$PROGRAM_DIR/dist/cli/main.js" "\\$@"',
     );
   });
 
@@ -71,6 +72,25 @@ describe("timeclock.service agrees with the program", () => {
     expect(`/etc/${setting("Service.ConfigurationDirectory")[0]}/config.json`).toBe(
       DEFAULT_CONFIG_PATH,
     );
+  });
+
+  it("runs the daemon's Node with the memory settings BENCHMARKS.md measured, which this Node takes", () => {
+    const flags = unitNodeFlags(UNIT);
+    expect(setting("Service.Environment")).toContain(`"TIMECLOCK_NODE_FLAGS=${flags.join(" ")}"`);
+    expect(flags).toEqual([
+      "--lite-mode",
+      "--no-expose-wasm",
+      "--max-semi-space-size=1",
+      "--max-old-space-size=48",
+    ]);
+    const probe = spawnSync(
+      process.execPath,
+      [...flags, "-p", "require('v8').getHeapStatistics().heap_size_limit / 2 ** 20"],
+      { encoding: "utf8" },
+    );
+    expect(probe.stderr).toBe("");
+    // 48 MiB of old space and three 1 MiB semi-spaces (V8 adds the young generation to the limit).
+    expect(Number(probe.stdout)).toBe(51);
   });
 
   it("notifies readiness and watchdog pings from a systemd-notify child", () => {
