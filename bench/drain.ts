@@ -149,6 +149,7 @@ export async function idleMemory(
   root: string,
   users: readonly BenchUser[],
   settleMs: number,
+  nodeOptions: readonly string[] = [],
 ): Promise<{ rssBytes: number }> {
   const dir = mkdtempSync(join(root, "idle-"));
   const sim = await startSimulator({ seed: seedFor(users) });
@@ -164,7 +165,7 @@ export async function idleMemory(
       reader: { type: "stdin" },
       concurrency: 2,
     });
-    daemon = new DaemonProcess(configPath, daemonEnv());
+    daemon = new DaemonProcess(configPath, daemonEnv(), nodeOptions);
     await daemon.waitFor((record) => record.msg === "terminal ready", "readiness", 30_000);
     await sleep(settleMs);
     return { rssBytes: residentMemory(daemon.child.pid as number).rss };

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { type Row, renderTable } from "../src/cli/output.js";
+import { renderTable } from "../src/cli/output.js";
 import { type BadgeImportResult, measureBadgeImport } from "./badge-import.js";
 import {
   CONSOLE_SCENARIOS,
@@ -13,12 +13,26 @@ import {
 import { consoleRows, consoleTargets } from "./console-report.js";
 import { type DrainResult, idleMemory, runDrain } from "./drain.js";
 import { benchUsers } from "./fixtures.js";
+import { measureModuleCost } from "./module-cost.js";
 import { seededRandom } from "./random.js";
+import {
+  drainRows,
+  importRows,
+  issueTargets,
+  moduleRows,
+  round,
+  startupRows,
+  type Target,
+  tapRows,
+  targetRows,
+  walRows,
+} from "./report.js";
+import { measureStartup, type StartupResult } from "./startup.js";
 import { measureTapLatency, type TapLatencyResult } from "./tap-latency.js";
-import { measureWalPages, type WalPages } from "./wal-pages.js";
+import { unitNodeFlags } from "./unit-flags.js";
+import { measureWalPages } from "./wal-pages.js";
 
 const RESULTS_DIR = resolve("bench/results");
-const MiB = 1024 * 1024;
 
 interface Plan {
   users: number;
@@ -32,6 +46,10 @@ interface Plan {
   importRows: number[];
   /** Seconds of taps at 10/s per console scenario. */
   consoleSeconds: number;
+  /** Each figure of issue 15 is measured this many times: series of taps, starts, drains. */
+  runs: number;
+  /** Daemon starts per start-up series. */
+  starts: number;
 }
 
 const FULL: Plan = {
@@ -44,6 +62,8 @@ const FULL: Plan = {
   latencyMs: 20,
   importRows: [10_000, 100_000],
   consoleSeconds: 20,
+  runs: 3,
+  starts: 5,
 };
 
 const QUICK: Plan = {
@@ -54,15 +74,9 @@ const QUICK: Plan = {
   drainEntries: 600,
   importRows: [1_000, 10_000],
   consoleSeconds: 5,
+  runs: 1,
+  starts: 3,
 };
-
-interface Target {
-  figure: string;
-  value: number;
-  unit: string;
-  target: string;
-  met: boolean;
-}
 
 function machine() {
   const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
@@ -72,75 +86,8 @@ function machine() {
     cpuModel: model,
     node: process.version,
     platform: process.platform,
+    loadAverage: loadavg(),
   };
-}
-
-function round(value: number, digits = 2): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
-
-function tapRows(runs: readonly TapLatencyResult[]): Row[] {
-  const ms = (value: number) => round(value, 2);
-  return runs.map((r) => ({
-    journal: r.historyTaps === 0 ? "empty" : `${r.historyTaps} taps`,
-    taps: r.latency.count,
-    "p50 ms": ms(r.latency.p50),
-    "p99 ms": ms(r.latency.p99),
-    "max ms": ms(r.latency.max),
-    "read p50/p99": `${ms(r.readAndParse.p50)}/${ms(r.readAndParse.p99)}`,
-    "commit p50/p99": `${ms(r.lookupAndCommit.p50)}/${ms(r.lookupAndCommit.p99)}`,
-    "after p50/p99": `${ms(r.afterFeedback.p50)}/${ms(r.afterFeedback.p99)}`,
-    "bare p50/p99": `${ms(r.bareCommit.p50)}/${ms(r.bareCommit.p99)}`,
-    "p99/bare p99": round(r.p99OverBareP99, 2),
-    "KiB/tap": round(r.writeBytesPerTap / 1024, 1),
-    "checkpoint taps": r.checkpointTaps,
-    "p99 of the others": ms(r.latencyWithoutCheckpoints.p99),
-    "checkpoint p50": r.latencyOfCheckpoints ? ms(r.latencyOfCheckpoints.p50) : "-",
-  }));
-}
-
-function walRows(runs: readonly WalPages[]): Row[] {
-  const trees = [...new Set(runs.flatMap((run) => Object.keys(run.byTree)))].sort();
-  const column = (run: WalPages) =>
-    run.historyTaps === 0 ? "empty journal" : `${run.historyTaps} taps`;
-  const row = (name: string, value: (run: WalPages) => number): Row =>
-    Object.fromEntries([
-      ["pages per tap", name],
-      ...runs.map((run) => [column(run), round(value(run), 2)]),
-    ]);
-  return [
-    ...trees.map((tree) => row(tree, (run) => run.byTree[tree] ?? 0)),
-    row("all", (run) => run.framesPerTap),
-    row("KiB appended to the WAL", (run) => run.walBytesPerTap / 1024),
-  ];
-}
-
-function importRows(runs: readonly BadgeImportResult[]): Row[] {
-  return runs.map((r) => ({
-    rows: r.rows,
-    "add s": round(r.addSeconds, 2),
-    "update s": round(r.updateSeconds, 2),
-    "rows/s": Math.round(r.addRowsPerSecond),
-    "µs/row": round((r.addSeconds / r.rows) * 1e6, 1),
-  }));
-}
-
-function drainRows(drains: readonly DrainResult[]): Row[] {
-  return drains.map((d) => ({
-    concurrency: d.concurrency,
-    "latency ms": d.latencyMs,
-    entries: d.entries,
-    "bound /s": round(d.boundPerSecond, 1),
-    "booked /s": round(d.perSecond, 1),
-    "of bound": `${round(d.fractionOfBound * 100, 1)}%`,
-    "total s": round(d.totalSeconds, 1),
-    "cpu ms/entry": round(d.cpuMsPerEntry, 2),
-    "sim cpu ms/entry": round(d.simulatorCpuMsPerEntry, 2),
-    retries: d.retries,
-    "rss after MiB": round(d.rssAfterBytes / MiB, 1),
-    "peak MiB": round(d.peakRssBytes / MiB, 1),
-  }));
 }
 
 async function main(): Promise<void> {
@@ -162,39 +109,65 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(options.dir, "run-"));
   const users = benchUsers(plan.users);
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  // The daemons run with the Node options of timeclock.service, as the installed one does.
+  const nodeOptions = unitNodeFlags();
+  log(`daemon Node options from systemd/timeclock.service: ${nodeOptions.join(" ") || "(none)"}`);
   try {
+    const startup: StartupResult[] = [];
+    for (let run = 1; run <= plan.runs; run++) {
+      log(`start-up, series ${run} of ${plan.runs}`);
+      startup.push(
+        await measureStartup({
+          root,
+          users,
+          runs: plan.starts,
+          historyTaps: 0,
+          random: seededRandom(run),
+          nodeOptions,
+        }),
+      );
+    }
+    log("memory by module");
+    const modules = measureModuleCost(nodeOptions);
     const taps: TapLatencyResult[] = [];
     for (const historyTaps of [0, plan.historyTaps]) {
-      log(`tap latency with ${historyTaps} taps in the journal`);
+      log(`tap latency with ${historyTaps} taps in the journal, ${plan.runs} series`);
       taps.push(
-        await measureTapLatency({
+        ...(await measureTapLatency({
           root,
           users,
           taps: plan.taps,
           warmupTaps: plan.warmupTaps,
           historyTaps,
           random: seededRandom(1),
-        }),
+          runs: plan.runs,
+        })),
       );
     }
     log("pages written per tap");
     const wal = [0, plan.historyTaps].map((historyTaps) =>
       measureWalPages(root, users, plan.taps, { taps: historyTaps, random: seededRandom(1) }),
     );
-    log("idle memory of the daemon");
-    const idle = await idleMemory(root, users, 2000);
+    const idleRssBytes: number[] = [];
+    for (let run = 1; run <= plan.runs; run++) {
+      log(`idle memory of the daemon, ${run} of ${plan.runs}`);
+      idleRssBytes.push((await idleMemory(root, users, 2000, nodeOptions)).rssBytes);
+    }
     const drains: DrainResult[] = [];
-    for (const concurrency of plan.concurrencies) {
-      log(`draining ${plan.drainEntries} entries at concurrency ${concurrency}`);
-      drains.push(
-        await runDrain({
-          root,
-          users,
-          entries: plan.drainEntries,
-          concurrency,
-          latencyMs: plan.latencyMs,
-        }),
-      );
+    for (let run = 1; run <= plan.runs; run++) {
+      for (const concurrency of plan.concurrencies) {
+        log(`draining ${plan.drainEntries} entries at concurrency ${concurrency}, run ${run}`);
+        drains.push(
+          await runDrain({
+            root,
+            users,
+            entries: plan.drainEntries,
+            concurrency,
+            latencyMs: plan.latencyMs,
+            nodeOptions,
+          }),
+        );
+      }
     }
     const imports: BadgeImportResult[] = [];
     for (const rows of plan.importRows) {
@@ -208,41 +181,13 @@ async function main(): Promise<void> {
         await runConsoleScenario(root, users, scenario, plan.consoleSeconds, plan.historyTaps / 50),
       );
     }
-    const drain2 = drains.find((d) => d.concurrency === 2) ?? drains[0];
-    const targets: Target[] = [];
-    const [empty, full] = taps as [TapLatencyResult, TapLatencyResult];
-    targets.push(
-      {
-        figure: "tap p99 over bare commit p99 (empty journal)",
-        value: round(empty.p99OverBareP99, 2),
-        unit: "x",
-        target: "<= 2",
-        met: empty.p99OverBareP99 <= 2,
-      },
-      {
-        figure: `tap p99 with ${plan.historyTaps} taps over tap p99 empty`,
-        value: round(full.latency.p99 / empty.latency.p99, 2),
-        unit: "x",
-        target: "<= 1.2",
-        met: full.latency.p99 / empty.latency.p99 <= 1.2,
-      },
-      {
-        figure: "bytes written to disk per tap (empty journal)",
-        value: round(empty.writeBytesPerTap / 1024, 1),
-        unit: "KiB",
-        target: "< 16",
-        met: empty.writeBytesPerTap < 16 * 1024,
-      },
-    );
-    if (drain2) {
-      targets.push({
-        figure: "drain throughput at concurrency 2, fraction of bound",
-        value: round(drain2.fractionOfBound, 3),
-        unit: "",
-        target: ">= 0.9",
-        met: drain2.fractionOfBound >= 0.9,
-      });
-    }
+    const targets: Target[] = issueTargets({
+      startup,
+      taps,
+      idleRssBytes,
+      drains,
+      historyTaps: plan.historyTaps,
+    });
     const [smallImport, largeImport] = imports;
     if (smallImport && largeImport) {
       const growth = largeImport.addSeconds / smallImport.addSeconds;
@@ -251,6 +196,7 @@ async function main(): Promise<void> {
         {
           figure: `badges import of ${smallImport.rows} lines`,
           value: round(smallImport.addSeconds, 2),
+          runs: "(one run)",
           unit: "s",
           target: "< 10",
           met: smallImport.addSeconds < 10,
@@ -258,73 +204,62 @@ async function main(): Promise<void> {
         {
           figure: `badges import time, ${largeImport.rows} over ${smallImport.rows} lines (${linear}x the lines)`,
           value: round(growth, 1),
+          runs: "(one run)",
           unit: "x",
           target: `<= ${linear * 1.5} (linear)`,
           met: growth <= linear * 1.5,
         },
       );
     }
-    const rssAfter = Math.max(...drains.map((d) => d.rssAfterBytes));
-    targets.push(
-      {
-        figure: "daemon RSS idle after start",
-        value: round(idle.rssBytes / MiB, 1),
-        unit: "MiB",
-        target: "< 80",
-        met: idle.rssBytes < 80 * MiB,
-      },
-      {
-        figure: "daemon RSS after draining the backlog (largest of the runs)",
-        value: round(rssAfter / MiB, 1),
-        unit: "MiB",
-        target: "< 80",
-        met: rssAfter < 80 * MiB,
-      },
-    );
 
     const result = {
       at: new Date().toISOString(),
       quick: options.quick,
       machine: machine(),
       plan,
+      nodeOptions,
+      startup,
+      modules,
       taps,
       wal,
-      idle,
+      idleRssBytes,
       drains,
       imports,
       console: consoleRuns,
       consoleTargets: consoleTargets(consoleRuns),
       targets,
     };
-    process.stdout.write(
-      "\ntap to feedback (socat pty, SerialReader, Terminal, WAL + synchronous=FULL)\n",
+    const print = (title: string, table: string) => process.stdout.write(`\n${title}\n${table}`);
+    print(
+      "start-up: exec to reader open and to ready (timeclock run, serial reader on a pty)",
+      renderTable(startupRows(startup)),
     );
-    process.stdout.write(renderTable(tapRows(taps)));
-    process.stdout.write("\nWAL pages written per tap, by table or index (checkpoints off)\n");
-    process.stdout.write(renderTable(walRows(wal)));
-    process.stdout.write(`\nbacklog drain (real daemon against the simulator)\n`);
-    process.stdout.write(renderTable(drainRows(drains)));
-    process.stdout.write("\nbadges import (the real command in-process, real SQLite file)\n");
-    process.stdout.write(renderTable(importRows(imports)));
-    process.stdout.write(
-      "\nweb console against the tap path (daemon and console pinned to one CPU, taps at 10/s)\n",
+    print("memory by module (fresh Node, gc after each import)", renderTable(moduleRows(modules)));
+    print(
+      "tap to feedback (socat pty, SerialReader, Terminal, WAL + synchronous=FULL, daemon checkpoints)",
+      renderTable(tapRows(taps)),
     );
-    process.stdout.write(renderTable(consoleRows(consoleRuns)));
+    print(
+      "WAL pages written per tap, by table or index (checkpoints off)",
+      renderTable(walRows(wal)),
+    );
+    print("backlog drain (real daemon against the simulator)", renderTable(drainRows(drains)));
+    print(
+      "badges import (the real command in-process, real SQLite file)",
+      renderTable(importRows(imports)),
+    );
+    print(
+      "web console against the tap path (daemon and console pinned to one CPU, taps at 10/s)",
+      renderTable(consoleRows(consoleRuns)),
+    );
     process.stdout.write(
       renderTable(consoleTargets(consoleRuns).map((t) => ({ ...t, met: t.met ? "yes" : "NO" }))),
     );
-    process.stdout.write(
-      `\ntargets${options.quick ? " (quick run: counts too small to judge)" : ""}\n`,
-    );
-    process.stdout.write(
-      renderTable(
-        targets.map((t) => ({
-          figure: t.figure,
-          value: `${t.value}${t.unit ? ` ${t.unit}` : ""}`,
-          target: t.target,
-          met: t.met ? "yes" : "NO",
-        })),
-      ),
+    print(
+      `targets${options.quick ? " (quick run: counts too small to judge)" : ""}, machine load ${machine()
+        .loadAverage.map((l) => round(l, 2))
+        .join(" ")}`,
+      renderTable(targetRows(targets)),
     );
     mkdirSync(RESULTS_DIR, { recursive: true });
     const file = join(RESULTS_DIR, "latest.json");

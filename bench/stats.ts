@@ -3,6 +3,7 @@
 export interface Summary {
   count: number;
   p50: number;
+  p90: number;
   p99: number;
   max: number;
   mean: number;
@@ -22,6 +23,7 @@ export function summarize(samples: readonly number[]): Summary {
   return {
     count: sorted.length,
     p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
     p99: percentile(sorted, 99),
     max: sorted.at(-1) as number,
     mean: total / Math.max(sorted.length, 1),
@@ -31,4 +33,16 @@ export function summarize(samples: readonly number[]): Summary {
 /** Milliseconds between two process.hrtime.bigint() readings. */
 export function elapsedMs(from: bigint, to: bigint): number {
   return Number(to - from) / 1e6;
+}
+
+/** The middle value of a few runs' figures (the lower middle of an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) throw new Error("median of no values: run at least once");
+  return sorted[Math.floor((sorted.length - 1) / 2)] as number;
+}
+
+/** The smallest and the largest of a few runs' figures. */
+export function spread(values: readonly number[]): { min: number; max: number } {
+  return { min: Math.min(...values), max: Math.max(...values) };
 }

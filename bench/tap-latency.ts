@@ -9,7 +9,8 @@ import type { FeedbackSignal } from "../src/feedback/feedback.js";
 import type { SerialReaderConfig } from "../src/readers/config-schema.js";
 import type { BadgeRead } from "../src/readers/reader.js";
 import { SerialReader } from "../src/readers/serial-reader.js";
-import { openDatabase } from "../src/store/database.js";
+import { databasePath, openDatabase } from "../src/store/database.js";
+import { WalCheckpoints } from "../src/store/wal-checkpoints.js";
 import { Terminal } from "../src/terminal/terminal.js";
 import { BareCommit } from "./bare-commit.js";
 import { type BenchUser, daemonConfig, insertHistory, mapBadges } from "./fixtures.js";
@@ -25,12 +26,16 @@ export interface TapLatencyOptions {
   warmupTaps: number;
   historyTaps: number;
   random: () => number;
+  /** Series of `taps` measured one after another on the same journal. */
+  runs: number;
 }
 
 export interface TapLatencyResult {
   historyTaps: number;
   historyInsertSeconds: number;
-  /** Frame written to the pty until feedback.signal was called. */
+  /** Which series of the same journal this is, from 1. */
+  run: number;
+  /** Frame written to the pty until feedback.signal was called: end to end. */
   latency: Summary;
   /** The parts of it: bytes through socat and the reader's parser, then the tap's transaction. */
   readAndParse: Summary;
@@ -38,8 +43,20 @@ export interface TapLatencyResult {
   /** After feedback, still on the event loop: the log line and the backlog count. */
   afterFeedback: Summary;
   bareCommit: Summary;
+  /** End to end: latency p99 / bare commit p99. */
   p99OverBareP99: number;
+  /** At the reader boundary (a decoded read until feedback): lookupAndCommit p99 / bare p99. */
+  readerBoundaryP99OverBareP99: number;
+  /** write_bytes of this process inside the taps' windows, per tap. */
   writeBytesPerTap: number;
+  /**
+   * All bytes the journal caused, per tap: the taps' windows, the checkpoints run meanwhile by the
+   * daemon's policy and a last truncating checkpoint at the end of the series, so that every page
+   * the taps wrote reached the database file once.
+   */
+  amortisedWriteBytesPerTap: number;
+  /** User + system CPU of handleRead (lookup, pairing, the transaction, log line), per tap. */
+  cpuMsPerTap: number;
   /**
    * Taps whose transaction also ran SQLite's automatic WAL checkpoint, told apart by the bytes
    * they wrote (over three times the median), and the latency of the others.
@@ -57,17 +74,19 @@ interface TapTiming {
   read?: bigint;
   signalled?: bigint;
   done?: bigint;
+  cpuMs?: number;
 }
 
 const TAP_TIMEOUT_MS = 5000;
 
 /**
  * Taps through a socat pseudo-terminal into the real SerialReader and Terminal in this process,
- * on a journal opened by the store (WAL, synchronous=FULL), with a feedback that notes the moment
- * it is told. One frame at a time: the next is written when the previous tap is finished, after a
- * bare durable commit on the same disk, so that taps and bare commits are sampled alternately.
+ * on a journal opened by the store (WAL, synchronous=FULL) with the daemon's WAL checkpoints, and a
+ * feedback that notes the moment it is told. One frame at a time: the next is written when the
+ * previous tap is finished, after a bare durable commit on the same disk, so that taps and bare
+ * commits are sampled alternately. `runs` series on the same journal, one result each.
  */
-export async function measureTapLatency(options: TapLatencyOptions): Promise<TapLatencyResult> {
+export async function measureTapLatency(options: TapLatencyOptions): Promise<TapLatencyResult[]> {
   const dir = mkdtempSync(join(options.root, "taps-"));
   const dataDir = join(dir, "data");
   const db = openDatabase(dataDir, { logger: silentLogger(), check: false });
@@ -75,16 +94,21 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
   let reader: SerialReader | undefined;
   let host: number | undefined;
   let bare: BareCommit | undefined;
+  const checkpoints = new WalCheckpoints({
+    db,
+    path: databasePath(dataDir),
+    logger: silentLogger(),
+    nowMs: () => systemClock.monotonicMs(),
+  });
   try {
     mapBadges(db, systemClock, options.users);
     const historyStart = process.hrtime.bigint();
     if (options.historyTaps > 0) {
       insertHistory(db, options.users, options.historyTaps, new Date(), options.random);
-      db.pragma("wal_checkpoint(TRUNCATE)");
     }
+    db.pragma("wal_checkpoint(TRUNCATE)");
     const historyInsertSeconds = elapsedMs(historyStart, process.hrtime.bigint()) / 1000;
     bare = new BareCommit(dir);
-    const bareSamples: number[] = [];
 
     const config = parseConfig(
       daemonConfig({
@@ -125,8 +149,14 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       events: {
         onBadge(read: BadgeRead) {
           if (current) current.read = process.hrtime.bigint();
+          const cpu = process.cpuUsage();
           terminal.handleRead(read);
-          if (current) current.done = process.hrtime.bigint();
+          checkpoints.noteTap();
+          const used = process.cpuUsage(cpu);
+          if (current) {
+            current.done = process.hrtime.bigint();
+            current.cpuMs = (used.user + used.system) / 1000;
+          }
           finished?.();
         },
       },
@@ -136,13 +166,9 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
       throw new Error(`the reader on ${pty.devicePath} did not open: ${reader.status().detail}`);
     }
     host = openSync(pty.hostPath, "w");
+    checkpoints.start();
 
-    const timings: TapTiming[] = [];
-    const total = options.warmupTaps + options.taps;
-    for (let i = 0; i < total; i++) {
-      if (i === options.warmupTaps) {
-        for (const key of Object.keys(outcomes)) delete outcomes[key];
-      }
+    const oneTap = async (i: number): Promise<TapTiming> => {
       const user = options.users[i % options.users.length] as BenchUser;
       const tapDone = new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
@@ -160,58 +186,46 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
         };
       });
       const bytesBefore = writeBytes();
-      current = { written: process.hrtime.bigint() };
-      writeSync(host, rdm6300Frame(user.badgeId));
+      const timing: TapTiming = { written: process.hrtime.bigint() };
+      current = timing;
+      writeSync(host as number, rdm6300Frame(user.badgeId));
       await tapDone;
-      current.bytes = writeBytes() - bytesBefore;
-      await nextTurn();
-      // Outside the tap's window and its write_bytes, but under the same load as the tap.
-      const bareMs = bare.timeOne();
-      if (i >= options.warmupTaps) {
-        timings.push(current);
-        bareSamples.push(bareMs);
-      }
-    }
-    const part = (
-      from: (t: TapTiming) => bigint | undefined,
-      to: (t: TapTiming) => bigint | undefined,
-    ) => summarize(timings.map((t) => elapsedMs(from(t) ?? 0n, to(t) ?? 0n)));
-    const latency = part(
-      (t) => t.written,
-      (t) => t.signalled,
-    );
-    const bareCommit = summarize(bareSamples);
-    const medianBytes = summarize(timings.map((t) => t.bytes ?? 0)).p50;
-    const checkpointed = (t: TapTiming) => (t.bytes ?? 0) > 3 * medianBytes;
-    const latencyOf = (subset: TapTiming[]) =>
-      subset.length === 0
-        ? null
-        : summarize(subset.map((t) => elapsedMs(t.written, t.signalled ?? 0n)));
-    return {
-      historyTaps: options.historyTaps,
-      historyInsertSeconds,
-      latency,
-      readAndParse: part(
-        (t) => t.written,
-        (t) => t.read,
-      ),
-      lookupAndCommit: part(
-        (t) => t.read,
-        (t) => t.signalled,
-      ),
-      afterFeedback: part(
-        (t) => t.signalled,
-        (t) => t.done,
-      ),
-      bareCommit,
-      p99OverBareP99: latency.p99 / bareCommit.p99,
-      writeBytesPerTap: timings.reduce((sum, t) => sum + (t.bytes ?? 0), 0) / timings.length,
-      checkpointTaps: timings.filter(checkpointed).length,
-      latencyWithoutCheckpoints: latencyOf(timings.filter((t) => !checkpointed(t))) ?? latency,
-      latencyOfCheckpoints: latencyOf(timings.filter(checkpointed)),
-      outcomes,
+      timing.bytes = writeBytes() - bytesBefore;
+      current = undefined;
+      return timing;
     };
+
+    const results: TapLatencyResult[] = [];
+    let tapIndex = 0;
+    for (let run = 1; run <= options.runs; run++) {
+      for (let i = 0; i < options.warmupTaps; i++) await oneTap(tapIndex++);
+      for (const key of Object.keys(outcomes)) delete outcomes[key];
+      const timings: TapTiming[] = [];
+      const bareSamples: number[] = [];
+      let bareBytes = 0;
+      const seriesBytesBefore = writeBytes();
+      for (let i = 0; i < options.taps; i++) {
+        timings.push(await oneTap(tapIndex++));
+        await nextTurn();
+        // Outside the tap's window and its write_bytes, but under the same load as the tap.
+        const bareBefore = writeBytes();
+        bareSamples.push(bare.timeOne());
+        bareBytes += writeBytes() - bareBefore;
+      }
+      db.pragma("wal_checkpoint(TRUNCATE)");
+      const seriesBytes = writeBytes() - seriesBytesBefore - bareBytes;
+      results.push({
+        ...summarizeSeries(timings, bareSamples),
+        historyTaps: options.historyTaps,
+        historyInsertSeconds,
+        run,
+        amortisedWriteBytesPerTap: seriesBytes / timings.length,
+        outcomes: { ...outcomes },
+      });
+    }
+    return results;
   } finally {
+    checkpoints.stop();
     if (host !== undefined) closeSync(host);
     bare?.close();
     await reader?.stop();
@@ -219,4 +233,52 @@ export async function measureTapLatency(options: TapLatencyOptions): Promise<Tap
     await pty.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function summarizeSeries(
+  timings: readonly TapTiming[],
+  bareSamples: readonly number[],
+): Omit<
+  TapLatencyResult,
+  "historyTaps" | "historyInsertSeconds" | "run" | "amortisedWriteBytesPerTap" | "outcomes"
+> {
+  const part = (
+    from: (t: TapTiming) => bigint | undefined,
+    to: (t: TapTiming) => bigint | undefined,
+  ) => summarize(timings.map((t) => elapsedMs(from(t) ?? 0n, to(t) ?? 0n)));
+  const latency = part(
+    (t) => t.written,
+    (t) => t.signalled,
+  );
+  const lookupAndCommit = part(
+    (t) => t.read,
+    (t) => t.signalled,
+  );
+  const bareCommit = summarize(bareSamples);
+  const medianBytes = summarize(timings.map((t) => t.bytes ?? 0)).p50;
+  const checkpointed = (t: TapTiming) => (t.bytes ?? 0) > 3 * medianBytes;
+  const latencyOf = (subset: TapTiming[]) =>
+    subset.length === 0
+      ? null
+      : summarize(subset.map((t) => elapsedMs(t.written, t.signalled ?? 0n)));
+  return {
+    latency,
+    readAndParse: part(
+      (t) => t.written,
+      (t) => t.read,
+    ),
+    lookupAndCommit,
+    afterFeedback: part(
+      (t) => t.signalled,
+      (t) => t.done,
+    ),
+    bareCommit,
+    p99OverBareP99: latency.p99 / bareCommit.p99,
+    readerBoundaryP99OverBareP99: lookupAndCommit.p99 / bareCommit.p99,
+    writeBytesPerTap: timings.reduce((sum, t) => sum + (t.bytes ?? 0), 0) / timings.length,
+    cpuMsPerTap: timings.reduce((sum, t) => sum + (t.cpuMs ?? 0), 0) / timings.length,
+    checkpointTaps: timings.filter(checkpointed).length,
+    latencyWithoutCheckpoints: latencyOf(timings.filter((t) => !checkpointed(t))) ?? latency,
+    latencyOfCheckpoints: latencyOf(timings.filter(checkpointed)),
+  };
 }

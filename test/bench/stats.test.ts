@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { percentile, summarize } from "../../bench/stats.js";
+import { median, percentile, spread, summarize } from "../../bench/stats.js";
 
 describe("percentile (nearest rank)", () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -27,6 +27,28 @@ describe("percentile (nearest rank)", () => {
 
 describe("summarize", () => {
   it("sorts before ranking and keeps count, max and mean", () => {
-    expect(summarize([5, 1, 4, 2, 3])).toEqual({ count: 5, p50: 3, p99: 5, max: 5, mean: 3 });
+    expect(summarize([5, 1, 4, 2, 3])).toEqual({
+      count: 5,
+      p50: 3,
+      p90: 5,
+      p99: 5,
+      max: 5,
+      mean: 3,
+    });
+  });
+});
+
+describe("median and spread of a few runs", () => {
+  it.each([
+    { values: [3], median: 3, min: 3, max: 3 },
+    { values: [5, 1, 3], median: 3, min: 1, max: 5 },
+    { values: [4, 1, 3, 2], median: 2, min: 1, max: 4 },
+  ])("of $values", ({ values, ...expected }) => {
+    expect(median(values)).toBe(expected.median);
+    expect(spread(values)).toEqual({ min: expected.min, max: expected.max });
+  });
+
+  it("refuses no runs", () => {
+    expect(() => median([])).toThrow("median of no values");
   });
 });
