@@ -56,7 +56,7 @@ describe("timeclock.service agrees with the program", () => {
       `/opt/timeclock/bin/timeclock run --config ${DEFAULT_CONFIG_PATH}`,
     ]);
     expect(readFileSync("systemd/install.sh", "utf8")).toContain(
-      'exec "$node_bin" \\${TIMECLOCK_NODE_FLAGS-} "$PROGRAM_DIR/dist/cli/main.js" "\\$@"',
+      String.raw`exec "$node_bin" \${TIMECLOCK_NODE_FLAGS-} "$PROGRAM_DIR/dist/cli/main.js" "\$@"`,
     );
   });
 
