@@ -1,4 +1,5 @@
 import type { EnrolmentView } from "../control/protocol.js";
+import type { KeyName } from "../gpio/config-schema.js";
 import type { TapOutcome, TapReasonCode } from "../store/journal.js";
 import type { StatusKey } from "./status-documents.js";
 
@@ -14,13 +15,18 @@ export interface TapEvent {
   badgeName: string | null;
   /** The entry a clock-out queued. */
   entryId: string | null;
+  /** How the tap was made: at the reader, or by PIN on the touch screen. */
+  source: "reader" | "pin";
 }
 
 /** What the terminal tells the parts that watch it; each is sent after it is committed. */
 export type TerminalEvent =
   | { type: "tap"; tap: TapEvent }
+  /** Enrolment was armed, cancelled, or captured a badge. */
   | { type: "enrolment"; enrolment: EnrolmentView }
-  | { type: "status"; key: StatusKey };
+  | { type: "status"; key: StatusKey }
+  /** A function key or a touch button set the meaning of the next tap within `windowMs`. */
+  | { type: "key"; key: KeyName; windowMs: number; source: "key" | "screen" };
 
 export type TerminalEventListener = (event: TerminalEvent) => void;
 

@@ -70,7 +70,8 @@ export class Terminal {
     this.#pendingIntent = { intent, until: this.#deps.clock.monotonicMs() + windowMs };
   }
 
-  handleRead(read: BadgeRead): RecordedTap | null {
+  /** `source` overrides the reader's for this tap ("pin" for a tap by PIN on the touch screen). */
+  handleRead(read: BadgeRead, source = this.#deps.source): RecordedTap | null {
     const { clock, config, feedback } = this.#deps;
     const reading = this.#deps.clockReading();
     const time = {
@@ -84,7 +85,7 @@ export class Terminal {
     try {
       this.#deps.beforeTap?.();
       tap = this.#journal.record(
-        { ...read, source: this.#deps.source },
+        { ...read, source },
         time,
         this.#settings,
         { timeTypeId: config.entry.timeTypeId, projectId: config.entry.projectId },
@@ -112,6 +113,7 @@ export class Terminal {
         reason: tap.reason ?? undefined,
         entryId: tap.entry?.id,
         held: tap.entry?.held || undefined,
+        source: source === this.#deps.source ? undefined : source,
       },
       `tap ${tap.outcome}`,
     );
