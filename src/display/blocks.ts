@@ -53,13 +53,18 @@ export function screenBlocks(screen: Screen, words: DoorWords, now: Date): Block
         ...(screen.stored ? [line(t.storedShort)] : []),
         ...(screen.breakStarted ? [line(t.breakStartedShort)] : []),
       ];
+      // On a small display "today" is left out when it is this shift, the usual day.
+      const today =
+        screen.todayMinutes === screen.shiftMinutes
+          ? []
+          : [pair(t.todayShort, hours(screen.todayMinutes))];
       return [
         title(t.clockOutShort, words.time(screen.at)),
         line(screen.name),
         screen.shiftMinutes === null
           ? line(t.toReviewShort)
           : pair(t.shiftShort, hours(screen.shiftMinutes)),
-        pair(t.todayShort, hours(screen.todayMinutes)),
+        ...today,
         pair(t.weekShort, hours(screen.weekMinutes)),
         ...notes,
       ];

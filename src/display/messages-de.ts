@@ -22,7 +22,7 @@ export const doorDe: DoorMessages = {
       count === 0
         ? "Keine Verbindung zu GoodTime: Buchungen werden gespeichert und später gebucht"
         : `Keine Verbindung zu GoodTime: ${count} gespeichert, werden später gebucht`,
-    offlineShort: (count) => `Offline, ${count} gesp.`,
+    offlineShort: (count) => `Kein Netz: ${count}`,
     notBooking: "Schichten werden gespeichert, aber nicht gebucht: bitte dem Büro sagen",
     notBookingShort: "Bucht nicht",
     readerFault: "Das Lesegerät funktioniert nicht: bitte dem Büro sagen",
@@ -58,7 +58,7 @@ export const doorDe: DoorMessages = {
   noOpenShiftShort: "Nicht gekommen",
   unknownBadge: "Unbekannter Ausweis",
   unknownBadgeShort: "Unbek. Ausweis",
-  unknownBadgeDetail: (id) => `Ausweis-ID ${id}: bitte im Büro melden`,
+  unknownBadgeDetail: (id) => `Ausweis-ID ${id}`,
   ambiguousBadge: "Ausweis nicht eindeutig",
   ambiguousBadgeShort: "Ausweis unklar",
   seeOffice: "Bitte im Büro melden",

@@ -23,7 +23,7 @@ export const doorEn = {
       count === 0
         ? "No connection to GoodTime: taps are stored and booked later"
         : `No connection to GoodTime: ${count} stored, booked when it is back`,
-    offlineShort: (count: number) => `Offline, ${count} kept`,
+    offlineShort: (count: number) => `${count} kept offline`,
     notBooking: "Shifts are stored but not booked: please tell the office",
     notBookingShort: "Not booking",
     readerFault: "The badge reader does not work: please tell the office",
@@ -59,7 +59,7 @@ export const doorEn = {
   noOpenShiftShort: "Not clocked in",
   unknownBadge: "Unknown badge",
   unknownBadgeShort: "Unknown badge",
-  unknownBadgeDetail: (id: string) => `Badge ID ${id}: please see the office`,
+  unknownBadgeDetail: (id: string) => `Badge ID ${id}`,
   ambiguousBadge: "Badge not clear",
   ambiguousBadgeShort: "Badge not clear",
   seeOffice: "Please see the office",

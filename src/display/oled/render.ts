@@ -27,48 +27,46 @@ function fitted(text: string, scale: number): string {
   return [...text].slice(0, columns).join("");
 }
 
-/** Where each text goes. */
+/**
+ * Where each text goes. Rows sit on the controller's 8-pixel pages, so a changed line costs one
+ * page; the font's eighth row is its line spacing.
+ */
 export function oledLayout(blocks: readonly Block[]): OledText[] {
   const texts: OledText[] = [];
   let y = 0;
-  const add = (text: string, scale: number, x: number) => texts.push({ text, x, y, scale });
+  const add = (text: string, scale: number, x: number, at = y) =>
+    texts.push({ text, x, y: at, scale });
+  const centred = (text: string, scale: number) =>
+    Math.max(0, Math.floor((OLED_WIDTH - widthOf(text, scale)) / 2));
   for (const block of blocks) {
     if (block.kind === "clock") {
       const time = fitted(block.text, 3);
-      add(time, 3, Math.max(0, Math.floor((OLED_WIDTH - widthOf(time, 3)) / 2)));
-      y += 26;
+      add(time, 3, centred(time, 3));
       const date = fitted(block.side, 1);
-      add(date, 1, Math.max(0, Math.floor((OLED_WIDTH - widthOf(date, 1)) / 2)));
-      y += 12;
-    } else if (block.kind === "title") {
+      add(date, 1, centred(date, 1), 24);
+      y = 40;
+    } else if (block.kind === "title" && widthOf(block.text, 2) <= OLED_WIDTH) {
       const big = widthOf(block.text, 2);
       const sideBig = widthOf(block.side, 2);
+      const side = widthOf(block.side, 1);
+      add(block.text, 2, 0);
       if (block.side && big + CELL + sideBig <= OLED_WIDTH) {
-        add(block.text, 2, 0);
         add(block.side, 2, OLED_WIDTH - sideBig);
-      } else if (big <= OLED_WIDTH) {
-        add(block.text, 2, 0);
-        if (block.side) {
-          const side = widthOf(block.side, 1);
-          if (big + CELL + side <= OLED_WIDTH) {
-            texts.push({ text: block.side, x: OLED_WIDTH - side, y: y + 8, scale: 1 });
-          }
-        }
-      } else {
-        add(fitted(block.text, 1), 1, 0);
-        y += 10;
-        continue;
+      } else if (block.side && big + CELL + side <= OLED_WIDTH) {
+        add(block.side, 1, OLED_WIDTH - side, y + 8);
       }
-      y += 18;
+      y += 16;
     } else {
-      if (y + 8 > OLED_HEIGHT) break;
-      const line =
+      const text =
         block.kind === "pair"
           ? pairLine(block.label, block.value, OLED_COLUMNS)
-          : fitted(block.text, 1);
-      add(line.trimEnd(), 1, 0);
-      y += 9;
+          : block.kind === "title" && block.side
+            ? pairLine(block.text, block.side, OLED_COLUMNS)
+            : fitted(block.kind === "title" ? block.text : block.text, 1);
+      add(text.trimEnd(), 1, 0);
+      y += 8;
     }
+    if (y >= OLED_HEIGHT) break;
   }
   return texts.filter((text) => text.y + 7 * text.scale <= OLED_HEIGHT);
 }
