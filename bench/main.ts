@@ -11,6 +11,12 @@ import {
   runConsoleScenario,
 } from "./console-load.js";
 import { consoleRows, consoleTargets } from "./console-report.js";
+import {
+  DISPLAY_SCENARIOS,
+  type DisplayScenarioResult,
+  runDisplayScenario,
+} from "./display-latency.js";
+import { displayRows, displayTargets } from "./display-report.js";
 import { type DrainResult, idleMemory, runDrain } from "./drain.js";
 import { benchUsers } from "./fixtures.js";
 import { seededRandom } from "./random.js";
@@ -32,6 +38,8 @@ interface Plan {
   importRows: number[];
   /** Seconds of taps at 10/s per console scenario. */
   consoleSeconds: number;
+  /** Seconds of taps at 10/s per display scenario. */
+  displaySeconds: number;
 }
 
 const FULL: Plan = {
@@ -44,6 +52,7 @@ const FULL: Plan = {
   latencyMs: 20,
   importRows: [10_000, 100_000],
   consoleSeconds: 20,
+  displaySeconds: 20,
 };
 
 const QUICK: Plan = {
@@ -54,6 +63,7 @@ const QUICK: Plan = {
   drainEntries: 600,
   importRows: [1_000, 10_000],
   consoleSeconds: 5,
+  displaySeconds: 5,
 };
 
 interface Target {
@@ -143,6 +153,32 @@ function drainRows(drains: readonly DrainResult[]): Row[] {
   }));
 }
 
+async function measureDisplay(
+  root: string,
+  users: ReturnType<typeof benchUsers>,
+  plan: Plan,
+  log: (line: string) => void,
+): Promise<DisplayScenarioResult[]> {
+  const runs: DisplayScenarioResult[] = [];
+  for (const scenario of DISPLAY_SCENARIOS) {
+    log(`screen at the door: ${scenario.name}`);
+    runs.push(
+      await runDisplayScenario(root, users, scenario, plan.displaySeconds, plan.historyTaps / 50),
+    );
+  }
+  return runs;
+}
+
+function printDisplay(runs: readonly DisplayScenarioResult[]): void {
+  process.stdout.write(
+    "\nscreen at the door against the tap path (daemon and console process pinned to one CPU, taps at 10/s)\n",
+  );
+  process.stdout.write(renderTable(displayRows(runs)));
+  process.stdout.write(
+    renderTable(displayTargets(runs).map((t) => ({ ...t, met: t.met ? "yes" : "NO" }))),
+  );
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name("bench")
@@ -208,6 +244,7 @@ async function main(): Promise<void> {
         await runConsoleScenario(root, users, scenario, plan.consoleSeconds, plan.historyTaps / 50),
       );
     }
+    const display = await measureDisplay(root, users, plan, log);
     const drain2 = drains.find((d) => d.concurrency === 2) ?? drains[0];
     const targets: Target[] = [];
     const [empty, full] = taps as [TapLatencyResult, TapLatencyResult];
@@ -294,6 +331,8 @@ async function main(): Promise<void> {
       imports,
       console: consoleRuns,
       consoleTargets: consoleTargets(consoleRuns),
+      display,
+      displayTargets: displayTargets(display),
       targets,
     };
     process.stdout.write(
@@ -313,6 +352,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       renderTable(consoleTargets(consoleRuns).map((t) => ({ ...t, met: t.met ? "yes" : "NO" }))),
     );
+    printDisplay(display);
     process.stdout.write(
       `\ntargets${options.quick ? " (quick run: counts too small to judge)" : ""}\n`,
     );

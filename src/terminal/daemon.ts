@@ -46,6 +46,8 @@ export interface DaemonDeps {
   secrets?: SecretScrubber;
   /** The environment the console process gets (it reads the API password from it). */
   env?: NodeJS.ProcessEnv;
+  /** The console process's entry module; a benchmark brings one with a slow display bus. */
+  consoleEntry?: string;
 }
 
 export interface Daemon {
@@ -245,7 +247,13 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   // The console process also serves the screen at the door.
   const consoleHost: ConsoleSupervisor | null =
     config.console.enabled || config.display.type !== "none"
-      ? superviseConsole({ configPath: loaded.path, env: deps.env ?? process.env, logger, events })
+      ? superviseConsole({
+          configPath: loaded.path,
+          env: deps.env ?? process.env,
+          logger,
+          events,
+          ...(deps.consoleEntry ? { entry: deps.consoleEntry } : {}),
+        })
       : null;
 
   await notifier.ready(
