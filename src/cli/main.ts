@@ -12,6 +12,7 @@ import { registerBadgeCommands } from "./commands/badges.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerConsoleCommands } from "./commands/console.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerDisplayCommands } from "./commands/display.js";
 import { registerDoctorCommands } from "./commands/doctor.js";
 import { registerExportCommand } from "./commands/export.js";
 import { registerGpioCommands } from "./commands/gpio.js";
@@ -75,6 +76,7 @@ export function buildProgram(context: CliContext): Command {
   registerServerCommands(program, context);
   registerSimulatorCommands(program, context);
   registerGpioCommands(program, context);
+  registerDisplayCommands(program, context);
   registerDoctorCommands(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   addVersionEverywhere(program, programVersion());

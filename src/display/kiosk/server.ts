@@ -37,8 +37,11 @@ export interface PinDesk {
   tap(id: string, pin: string): Promise<PinOutcome>;
 }
 
+/** Where the page's screens come from: the door's model, or the samples of `display test`. */
+export type ScreenSource = Pick<Door, "current" | "subscribe">;
+
 export interface KioskDeps {
-  door: Door;
+  door: ScreenSource;
   words: DoorWords;
   clock: Clock;
   logger: Logger;
