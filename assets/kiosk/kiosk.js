@@ -1,6 +1,6 @@
 // The kiosk page's script: swaps in each screen the terminal reports over its event stream,
-// keeps the idle clock and the countdowns running, and sends the touch buttons and the PIN of a
-// forgotten badge. Loaded as a module from the page's own server (the CSP allows no inline script).
+// keeps the idle clock and the countdowns running, and sends the touch buttons. Loaded as a module
+// from the page's own server (the CSP allows no inline script).
 
 const root = document.documentElement;
 const zone = root.dataset.zone;
@@ -59,92 +59,4 @@ for (const button of document.querySelectorAll("[data-key]")) {
       setTimeout(() => button.classList.remove("pressed"), 300);
     }
   });
-}
-
-const dialog = document.querySelector("[data-pin-dialog]");
-const opener = document.querySelector("[data-pin-open]");
-if (dialog && opener) {
-  const title = dialog.querySelector("[data-pin-title]");
-  const people = dialog.querySelector("[data-pin-people]");
-  const none = dialog.querySelector("[data-pin-none]");
-  const pad = dialog.querySelector("[data-pin-pad]");
-  const dots = dialog.querySelector("[data-pin-dots]");
-  const message = dialog.querySelector("[data-pin-message]");
-  let person = null;
-  let pin = "";
-  let idle;
-
-  const close = () => {
-    clearTimeout(idle);
-    person = null;
-    pin = "";
-    if (dialog.open) dialog.close();
-  };
-  // Someone who walks away leaves nothing half-typed for the next person.
-  const stillThere = () => {
-    clearTimeout(idle);
-    idle = setTimeout(close, 30_000);
-  };
-  const showPin = () => {
-    dots.textContent = "•".repeat(pin.length);
-  };
-
-  opener.addEventListener("click", async () => {
-    title.textContent = title.dataset.choose;
-    message.textContent = "";
-    pad.hidden = true;
-    people.hidden = false;
-    people.replaceChildren();
-    dialog.showModal();
-    stillThere();
-    const answer = await fetch("/people");
-    const list = answer.ok ? await answer.json() : [];
-    none.hidden = list.length > 0;
-    for (const entry of list) {
-      const item = document.createElement("li");
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = entry.name;
-      button.addEventListener("click", () => {
-        stillThere();
-        person = entry.id;
-        pin = "";
-        showPin();
-        message.textContent = "";
-        title.textContent = entry.name;
-        people.hidden = true;
-        none.hidden = true;
-        pad.hidden = false;
-      });
-      item.append(button);
-      people.append(item);
-    }
-  });
-  for (const digit of dialog.querySelectorAll("[data-digit]")) {
-    digit.addEventListener("click", () => {
-      stillThere();
-      if (pin.length < 8) pin += digit.dataset.digit;
-      showPin();
-    });
-  }
-  dialog.querySelector("[data-erase]").addEventListener("click", () => {
-    stillThere();
-    pin = pin.slice(0, -1);
-    showPin();
-  });
-  dialog.querySelector("[data-confirm]").addEventListener("click", async () => {
-    stillThere();
-    if (person === null || pin.length === 0) return;
-    const typed = pin;
-    pin = "";
-    showPin();
-    try {
-      const result = await send("/pin", { person, pin: typed });
-      if (result.outcome === "ok") close();
-      else message.textContent = result.text;
-    } catch {
-      message.textContent = dialog.dataset.failed;
-    }
-  });
-  dialog.querySelector("[data-pin-cancel]").addEventListener("click", close);
 }

@@ -83,7 +83,6 @@ export async function runConsoleProcess(options: ConsoleProcessOptions = {}): Pr
       clock: systemClock,
       logger,
       daemon,
-      pins: null,
       ...(options.openBus ? { openBus: options.openBus } : {}),
     });
   } catch (error) {

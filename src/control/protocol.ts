@@ -67,16 +67,6 @@ const enrolCancel = z.object({ type: z.literal("enrol-cancel"), armId });
  */
 const doorKey = z.object({ type: z.literal("door-key"), key: z.enum(["in", "out", "break"]) });
 
-/**
- * A tap without a badge: the display process checked the PIN set for this badge, and the daemon
- * journals a tap of it with the source "pin", exactly as if it had been read.
- */
-const pinTap = z.object({
-  type: z.literal("pin-tap"),
-  badgeId: z.string().regex(/^[0-9A-F]{10}$/, "must be 10 upper-case hex characters"),
-  knownBits: z.union([z.literal(24), z.literal(32), z.literal(40)]),
-});
-
 export const controlRequestSchema = z.discriminatedUnion("type", [
   ping,
   entriesChanged,
@@ -85,7 +75,6 @@ export const controlRequestSchema = z.discriminatedUnion("type", [
   enrolState,
   enrolCancel,
   doorKey,
-  pinTap,
 ]);
 
 export type ControlRequest = z.infer<typeof controlRequestSchema>;
@@ -111,19 +100,10 @@ export interface EnrolmentView {
   capturedAt?: string;
 }
 
-/** What a PIN tap became in the journal. */
-export interface PinTapResult {
-  tapId: number;
-  outcome: "clock-in" | "clock-out" | "ignored" | "refused";
-  reasonCode: string | null;
-}
-
 export type ControlReply =
   | { ok: true; type: "pong"; pid: number; startedAt: string; name: string }
   | { ok: true; type: "done"; detail: string }
   | { ok: true; type: "enrolment"; enrolment: EnrolmentView | null }
-  /** A tap journalled for a PIN; null when it could not be stored (the daemon's log says why). */
-  | { ok: true; type: "tap"; tap: PinTapResult | null }
   | { ok: false; error: { code: ControlErrorCode; message: string } };
 
 export type ParsedRequest =

@@ -81,12 +81,6 @@ const kioskSchema = z
       .describe(
         'Show "in", "out" and "break" buttons on a touch screen; a touch sets the meaning of the next tap like the function keys (feedback.keys, feedback.keyWindowSeconds). Default: true.',
       ),
-    pinTaps: z
-      .boolean()
-      .default(false)
-      .describe(
-        'Forgotten badge: an employee picks their name on the touch screen and types the PIN an admin set for their badge (timeclock badges pin). The tap is journalled with the source "pin", a badge locks for 15 minutes after 5 wrong PINs, and the screen takes at most 10 PIN attempts a minute. Default: false (off).',
-      ),
   })
   .describe("The kiosk page on an HDMI or DSI screen (systemd/timeclock-kiosk.service).");
 

@@ -145,8 +145,7 @@ async function kioskTest(deps: DisplayTestDeps): Promise<void> {
     clock: deps.clock,
     logger: deps.logger,
     daemon: READ_ONLY_LINK,
-    options: { buttons, pinTaps: false, terminalName: config.terminal.name },
-    pins: null,
+    options: { buttons, terminalName: config.terminal.name },
     port,
   });
   try {

@@ -8,7 +8,7 @@ import type { TerminalEvent } from "../terminal/events.js";
 import { Door } from "./door.js";
 import { DoorReads } from "./door-reads.js";
 import { type I2cLink, openI2cBus } from "./i2c.js";
-import { buildKioskApp, KIOSK_HOST, type PinDesk } from "./kiosk/server.js";
+import { buildKioskApp, KIOSK_HOST } from "./kiosk/server.js";
 import { lcdDevice, oledDevice, Panel } from "./panel.js";
 import { DoorWords } from "./words.js";
 
@@ -25,8 +25,6 @@ export interface DoorDisplayDeps {
   clock: Clock;
   logger: Logger;
   daemon: DaemonLink;
-  /** The forgotten-badge desk, when display.kiosk.pinTaps is on. */
-  pins: PinDesk | null;
   /** The I2C bus; /dev/i2c-N through i2c-bus unless a test or benchmark brings its own. */
   openBus?: (bus: number) => Promise<I2cLink>;
 }
@@ -58,10 +56,8 @@ export async function startDoorDisplay(deps: DoorDisplayDeps): Promise<DoorDispl
       daemon: deps.daemon,
       options: {
         buttons: display.kiosk.buttons,
-        pinTaps: display.kiosk.pinTaps && deps.pins !== null,
         terminalName: config.terminal.name,
       },
-      pins: display.kiosk.pinTaps ? deps.pins : null,
       port: display.kiosk.port,
     });
     try {

@@ -81,23 +81,4 @@ export const doorDe: DoorMessages = {
     captured: (id) => `Ausweis ${id} gelesen: das Büro schließt ab`,
     capturedShort: "Ausweis gelesen",
   },
-  pin: {
-    open: "Ausweis vergessen?",
-    choose: "Wer sind Sie?",
-    none: "Noch niemand kann mit PIN buchen: das Büro legt für jeden Ausweis eine PIN fest.",
-    enter: (name) => `PIN für ${name}`,
-    digit: (digit) => `Ziffer ${digit}`,
-    erase: "Letzte Ziffer löschen",
-    confirm: "OK",
-    cancel: "Abbrechen",
-    wrong: "Falsche PIN",
-    locked:
-      "Zu viele falsche PINs für diesen Ausweis: in 15 Minuten noch einmal versuchen oder im Büro melden",
-    busy: "Zu viele Versuche: bitte eine Minute warten",
-    failed: "Das Terminal antwortet nicht: bitte im Büro melden",
-    source: "PIN",
-  },
-  test: {
-    title: "Anzeigetest",
-  },
 };

@@ -82,24 +82,6 @@ export const doorEn = {
     captured: (id: string) => `Badge ${id} read: the office finishes it`,
     capturedShort: "Badge read",
   },
-  pin: {
-    open: "Forgot your badge?",
-    choose: "Who are you?",
-    none: "No one can clock in by PIN yet: the office sets a PIN for each badge.",
-    enter: (name: string) => `PIN for ${name}`,
-    digit: (digit: string) => `digit ${digit}`,
-    erase: "Erase the last digit",
-    confirm: "OK",
-    cancel: "Cancel",
-    wrong: "Wrong PIN",
-    locked: "Too many wrong PINs for this badge: try again in 15 minutes or see the office",
-    busy: "Too many attempts: wait a minute",
-    failed: "The terminal did not answer: please see the office",
-    source: "PIN",
-  },
-  test: {
-    title: "Display test",
-  },
 } as const;
 
 type Widen<T> = T extends string

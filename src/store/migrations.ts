@@ -211,28 +211,10 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    description:
-      "each person's entries by start, for the hours the door's screen shows, and PINs for taps without a badge",
+    description: "each person's entries by start, for the hours the door's screen shows",
     sql: `
       -- The screen at the door shows a person's hours of today and this week after each tap.
       CREATE INDEX entries_by_user_start ON entries (email, start_at);
-
-      -- A forgotten badge: the PIN an admin set for a badge, as scrypt with a random salt (params
-      -- is JSON of the cost), and the wrong guesses since the last right one.
-      CREATE TABLE badge_pins (
-        badge_id     TEXT PRIMARY KEY REFERENCES badges (badge_id) ON DELETE CASCADE,
-        hash         TEXT NOT NULL,
-        salt         TEXT NOT NULL,
-        params       TEXT NOT NULL,
-        set_at       TEXT NOT NULL,
-        set_by       TEXT NOT NULL,
-        failures     INTEGER NOT NULL DEFAULT 0,
-        locked_until TEXT
-      ) WITHOUT ROWID;
-      -- A badge given to someone else must not keep the PIN its former owner knows.
-      CREATE TRIGGER badge_pins_follow_owner AFTER UPDATE OF email ON badges
-        WHEN old.email <> new.email
-        BEGIN DELETE FROM badge_pins WHERE badge_id = new.badge_id; END;
     `,
   },
 ];

@@ -14,8 +14,8 @@ export interface ControlTargets {
   refreshBacklog: () => void;
   /** Captures the next badge read for an admin instead of journalling it. */
   enrolment: Enrolment;
-  /** Touch buttons and PIN taps of the screen at the door. */
-  door: Pick<DoorHooks, "press" | "pinTap">;
+  /** Touch buttons of the screen at the door. */
+  door: Pick<DoorHooks, "press">;
   /** Told of each arming and cancellation, for the screen at the door. */
   onEnrolment: (view: EnrolmentView) => void;
 }
@@ -66,14 +66,6 @@ export function controlHandler(targets: ControlTargets): ControlHandler {
       case "door-key":
         targets.door.press(request.key, "screen");
         return { ok: true, type: "done", detail: `the next tap means "${request.key}"` };
-      case "pin-tap": {
-        const tap = targets.door.pinTap({ badgeId: request.badgeId, knownBits: request.knownBits });
-        return {
-          ok: true,
-          type: "tap",
-          tap: tap && { tapId: tap.tapId, outcome: tap.outcome, reasonCode: tap.reasonCode },
-        };
-      }
     }
   };
 }

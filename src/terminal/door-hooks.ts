@@ -7,14 +7,10 @@ import type { TerminalEvents } from "./events.js";
 import { intentForKey } from "./keys.js";
 import type { Terminal } from "./terminal.js";
 
-/** The source journalled with a tap made by PIN on the touch screen instead of a badge. */
-export const PIN_SOURCE = "pin";
-
 /**
  * What the daemon tells the screen at the door, and what the screen may ask of the daemon: each
- * read, key press and PIN tap goes through the terminal core first (journal, LED, buzzer) and is
- * announced only after, on the next turn of the event loop (TerminalEvents), so no display can
- * delay a tap.
+ * read and key press goes through the terminal core first (journal, LED, buzzer) and is announced
+ * only after, on the next turn of the event loop (TerminalEvents), so no display can delay a tap.
  */
 export class DoorHooks {
   readonly #core: Terminal;
@@ -37,10 +33,9 @@ export class DoorHooks {
     this.#logger = deps.logger.child({ part: "keys" });
   }
 
-  /** A badge read at the reader (or by PIN, with `source` "pin"). */
-  read(read: BadgeRead, source?: string): RecordedTap | null {
-    const tap =
-      source === undefined ? this.#core.handleRead(read) : this.#core.handleRead(read, source);
+  /** A badge read at the reader. */
+  read(read: BadgeRead): RecordedTap | null {
+    const tap = this.#core.handleRead(read);
     if (tap) {
       this.#events.emit({
         type: "tap",
@@ -54,7 +49,6 @@ export class DoorHooks {
           email: tap.email,
           badgeName: tap.badgeName,
           entryId: tap.entry?.id ?? null,
-          source: source === PIN_SOURCE ? "pin" : "reader",
         },
       });
     }
@@ -73,10 +67,5 @@ export class DoorHooks {
     );
     this.#core.setIntent(intent, windowMs);
     this.#events.emit({ type: "key", key, windowMs, source });
-  }
-
-  /** A tap by PIN, which the display process checked. */
-  pinTap(badge: { badgeId: string; knownBits: 24 | 32 | 40 }): RecordedTap | null {
-    return this.read({ ...badge, raw: PIN_SOURCE }, PIN_SOURCE);
   }
 }

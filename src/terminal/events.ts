@@ -15,8 +15,6 @@ export interface TapEvent {
   badgeName: string | null;
   /** The entry a clock-out queued. */
   entryId: string | null;
-  /** How the tap was made: at the reader, or by PIN on the touch screen. */
-  source: "reader" | "pin";
 }
 
 /** What the terminal tells the parts that watch it; each is sent after it is committed. */

@@ -70,8 +70,7 @@ export class Terminal {
     this.#pendingIntent = { intent, until: this.#deps.clock.monotonicMs() + windowMs };
   }
 
-  /** `source` overrides the reader's for this tap ("pin" for a tap by PIN on the touch screen). */
-  handleRead(read: BadgeRead, source = this.#deps.source): RecordedTap | null {
+  handleRead(read: BadgeRead): RecordedTap | null {
     const { clock, config, feedback } = this.#deps;
     const reading = this.#deps.clockReading();
     const time = {
@@ -85,7 +84,7 @@ export class Terminal {
     try {
       this.#deps.beforeTap?.();
       tap = this.#journal.record(
-        { ...read, source },
+        { ...read, source: this.#deps.source },
         time,
         this.#settings,
         { timeTypeId: config.entry.timeTypeId, projectId: config.entry.projectId },
@@ -113,7 +112,6 @@ export class Terminal {
         reason: tap.reason ?? undefined,
         entryId: tap.entry?.id,
         held: tap.entry?.held || undefined,
-        source: source === this.#deps.source ? undefined : source,
       },
       `tap ${tap.outcome}`,
     );

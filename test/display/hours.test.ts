@@ -170,7 +170,6 @@ describe("the door and the hours report agree", () => {
         email: recorded.email,
         badgeName: recorded.badgeName,
         entryId: recorded.entry?.id ?? null,
-        source: "reader",
       });
     at("2026-03-09T07:00:00Z");
     expect(factsOf(at("2026-03-09T15:30:20Z"))).toMatchObject({

@@ -64,8 +64,7 @@ async function kiosk(options: { buttons?: boolean } = {}) {
     clock,
     logger: silentLogger(),
     daemon,
-    options: { buttons: options.buttons ?? true, pinTaps: false, terminalName: "door" },
-    pins: null,
+    options: { buttons: options.buttons ?? true, terminalName: "door" },
     port,
   });
   await app.listen({ host: "127.0.0.1", port });
@@ -171,7 +170,6 @@ describe("the kiosk page's server", () => {
         email: "x@example.com",
         badgeName: XSS,
         entryId: null,
-        source: "reader",
       },
     });
     await expect.poll(() => received.join("")).toContain('data-screen="too-soon"');

@@ -17,8 +17,8 @@ import { type KioskOptions, kioskPage, screenFragment } from "./view.js";
  * The kiosk page's own small web server, in the console process: plain HTTP on 127.0.0.1 only,
  * for the Chromium of timeclock-kiosk.service on the Pi's own screen. Names and hours never
  * leave the machine: the server listens on loopback, answers only requests whose Host names that
- * address (a web page elsewhere cannot rebind a name to it), and takes a change (a button, a
- * PIN) only as JSON with its own header, which no other site's page can send without a CORS
+ * address (a web page elsewhere cannot rebind a name to it), and takes a change (a touch
+ * button) only as JSON with its own header, which no other site's page can send without a CORS
  * preflight this server never grants.
  */
 
@@ -28,14 +28,6 @@ const HEARTBEAT_MS = 25_000;
 /** The page, its two files and a stream; far more is someone else's. */
 const REQUESTS_PER_MINUTE = 300;
 const MAX_STREAMS = 8;
-
-export type PinOutcome = "ok" | "wrong" | "locked" | "busy" | "failed" | "off";
-
-/** The forgotten-badge desk: who may tap by PIN, and the check of one PIN. */
-export interface PinDesk {
-  people(): { id: string; name: string }[];
-  tap(id: string, pin: string): Promise<PinOutcome>;
-}
 
 /** Where the page's screens come from: the door's model, or the samples of `display test`. */
 export type ScreenSource = Pick<Door, "current" | "subscribe">;
@@ -47,7 +39,6 @@ export interface KioskDeps {
   logger: Logger;
   daemon: DaemonLink;
   options: KioskOptions;
-  pins: PinDesk | null;
   port: number;
 }
 
@@ -61,10 +52,6 @@ function allowedHosts(port: number): Set<string> {
 }
 
 const keyBody = z.object({ key: z.enum(KEY_NAMES) });
-const pinBody = z.object({
-  person: z.string().min(1).max(100),
-  pin: z.string().regex(/^\d{4,8}$/),
-});
 
 export async function buildKioskApp(deps: KioskDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 4096 });
@@ -173,27 +160,5 @@ export async function buildKioskApp(deps: KioskDeps): Promise<FastifyInstance> {
     return reply.send({ ok: true });
   });
 
-  app.get("/people", async (_request, reply) => {
-    if (!deps.pins) return reply.code(404).send();
-    return reply.send(deps.pins.people());
-  });
-
-  app.post("/pin", async (request, reply) => {
-    if (!deps.pins) return reply.code(404).send();
-    if (!isChange(request)) return refuse(reply);
-    const body = pinBody.safeParse(request.body);
-    if (!body.success) return reply.send({ outcome: "wrong", text: deps.words.t.pin.wrong });
-    const outcome = await deps.pins.tap(body.data.person, body.data.pin);
-    const t = deps.words.t.pin;
-    const text = {
-      ok: "",
-      wrong: t.wrong,
-      locked: t.locked,
-      busy: t.busy,
-      failed: t.failed,
-      off: t.failed,
-    }[outcome];
-    return reply.send({ outcome, text });
-  });
   return app;
 }

@@ -5,13 +5,12 @@ import type { DoorWords } from "../words.js";
 
 /**
  * The kiosk page: the door's screen as HTML for a 7" touchscreen (800x480) up to a large HDMI
- * screen, readable from two metres, with the touch buttons and the PIN dialog. Markup is built
+ * screen, readable from two metres, with the touch buttons. Markup is built
  * with the console's escaping template only; the page carries no inline script or style.
  */
 
 export interface KioskOptions {
   buttons: boolean;
-  pinTaps: boolean;
   terminalName: string;
 }
 
@@ -120,28 +119,10 @@ ${screen.stored === "clock" ? note("stored", t.heldClock) : ""}`,
 const KEYS: readonly KeyName[] = ["in", "out", "break"];
 
 function buttonBar(words: DoorWords, options: KioskOptions): SafeHtml {
-  if (!options.buttons && !options.pinTaps) return html``;
+  if (!options.buttons) return html``;
   return html`<nav class="buttons" aria-label="${words.t.keys.label}">
-${options.buttons ? KEYS.map((key) => html`<button type="button" class="key-button key-${key}" data-key="${key}">${words.key(key)}</button>`) : ""}
-${options.pinTaps ? html`<button type="button" class="pin-button" data-pin-open>${words.t.pin.open}</button>` : ""}
+${KEYS.map((key) => html`<button type="button" class="key-button key-${key}" data-key="${key}">${words.key(key)}</button>`)}
 </nav>`;
-}
-
-/** The PIN dialog: the names, then the pad. The script fills the names and sends the PIN. */
-function pinDialog(words: DoorWords): SafeHtml {
-  const t = words.t.pin;
-  const digits = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"];
-  return html`<dialog class="pin" data-pin-dialog data-failed="${t.failed}" aria-labelledby="pin-title">
-<h2 id="pin-title" data-pin-title data-choose="${t.choose}">${t.choose}</h2>
-<p class="pin-none" data-pin-none hidden>${t.none}</p>
-<ul class="people" data-pin-people></ul>
-<div class="pad" data-pin-pad hidden>
-<p class="pin-dots" data-pin-dots aria-live="polite"></p>
-<div class="digits">${digits.map((digit) => html`<button type="button" data-digit="${digit}" aria-label="${t.digit(digit)}">${digit}</button>`)}<button type="button" data-erase aria-label="${t.erase}">⌫</button><button type="button" class="confirm" data-confirm>${t.confirm}</button></div>
-</div>
-<p class="pin-message" data-pin-message role="alert"></p>
-<p><button type="button" class="cancel" data-pin-cancel>${t.cancel}</button></p>
-</dialog>`;
 }
 
 /** The whole page, with the screen due now. */
@@ -163,7 +144,6 @@ export function kioskPage(
 <body>
 <main class="door" data-door aria-live="polite">${screenFragment(screen, words, now)}</main>
 ${buttonBar(words, options)}
-${options.pinTaps ? pinDialog(words) : ""}
 </body>
 </html>`;
 }
