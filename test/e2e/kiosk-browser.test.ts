@@ -20,6 +20,7 @@ const ANNA = "0A00000001";
 const JOERG = "0B00000002";
 const CLARA = "0C00000003";
 const STRANGER = "0E0000000E";
+const NEW_BADGE = "0D0000000D";
 const GAP_S = 3;
 const zone = "Europe/Berlin";
 
@@ -159,8 +160,16 @@ describe("the kiosk page in a browser", () => {
       throw new Error("enrolment was not armed");
     await shows("enrol-armed", "08-enrol-armed");
     expect(await text(".name")).toBe("New badge: hold it to the reader now");
-    await sendControl(socket, { type: "enrol-cancel", armId: armed.reply.enrolment.armId });
-    await touch.locator('[data-screen="no-open-shift"]').waitFor();
+    site.tap(NEW_BADGE);
+    await shows("enrol-captured", "08b-enrol-captured");
+    expect(await text(".name")).toBe(`Badge ${NEW_BADGE} read: the office finishes it`);
+    // Captured for the admin, not journalled as a tap.
+    expect(
+      site.daemon.records.some(
+        (line) => String(line.msg).startsWith("tap ") && line.badge === NEW_BADGE,
+      ),
+    ).toBe(false);
+    expect(site.daemon.records.some((line) => line.badge === NEW_BADGE)).toBe(true);
   });
 
   it("tells an employee whose shift cannot be booked now that it is stored", async () => {
@@ -212,5 +221,13 @@ describe("the kiosk page in a browser", () => {
       .poll(() => text(".booking"))
       .toBe("Keine Verbindung zu GoodTime: 3 gespeichert, werden später gebucht");
     await shows("idle", "14-idle-offline-de");
+  });
+
+  it("names a reader that stopped working on the idle screen", async () => {
+    // socat ends: the reader's pseudo-terminal is gone, as when a USB reader is pulled.
+    await site.pty.close();
+    await touch.locator('[data-screen="idle"] .fault').waitFor({ timeout: 20_000 });
+    await shows("idle", "15-idle-reader-fault-de");
+    expect(await text(".fault")).toBe("Das Lesegerät funktioniert nicht: bitte dem Büro sagen");
   });
 });
