@@ -10,7 +10,7 @@ import { silentLogger } from "../src/core/logger.js";
 import { SEED_ADMIN, startSimulator } from "../src/simulator/index.js";
 import { openDatabase } from "../src/store/database.js";
 import { ConsoleClient } from "./console-client.js";
-import { DaemonProcess } from "./daemon-process.js";
+import { DaemonProcess, type LogRecord } from "./daemon-process.js";
 import { type BenchUser, daemonConfig, insertHistory, mapBadges, seedFor } from "./fixtures.js";
 import { residentMemory } from "./proc.js";
 import { startPtyPair } from "./pty-pair.js";
@@ -56,7 +56,7 @@ const PASSWORD = "benchmark console password";
 const PAGES = ["/", "/badges", "/reports", "/queue?state=all", "/taps"];
 const TAPS_PER_SECOND = 10;
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((done) => probe.listen(0, "127.0.0.1", done));
   const { port } = probe.address() as { port: number };
@@ -65,7 +65,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Pins a process and its threads to CPUs; a machine without taskset or a second CPU runs unpinned. */
-function pinTo(pid: number, cpus: string): void {
+export function pinTo(pid: number, cpus: string): void {
   try {
     execFileSync("taskset", ["-a", "-p", "-c", cpus, String(pid)], { stdio: "ignore" });
   } catch {
@@ -76,6 +76,31 @@ function pinTo(pid: number, cpus: string): void {
 function p95(samples: readonly number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.ceil(0.95 * sorted.length) - 1] ?? 0;
+}
+
+/**
+ * Milliseconds from each frame written (`written`: per badge, the Date.now() of each write in
+ * order) to the daemon's log line of its tap, which it writes once the tap is committed and
+ * signalled.
+ */
+export function journalledLatencies(
+  records: readonly LogRecord[],
+  written: ReadonlyMap<string, readonly number[]>,
+): number[] {
+  const latencies: number[] = [];
+  const seen = new Map<string, number>();
+  for (const record of records.filter(isTapRecord)) {
+    const badge = String(record.badge);
+    const index = seen.get(badge) ?? 0;
+    seen.set(badge, index + 1);
+    const at = written.get(badge)?.[index];
+    if (at !== undefined) latencies.push(Date.parse(String(record.time)) - at);
+  }
+  return latencies;
+}
+
+export function isTapRecord(record: { msg: string }): boolean {
+  return typeof record.msg === "string" && record.msg.startsWith("tap ");
 }
 
 /** One scenario on a fresh data directory with the same users and history. */
@@ -194,10 +219,8 @@ export async function runConsoleScenario(
       written.set(user.badgeId, times);
       writeSync(host, rdm6300Frame(user.badgeId));
     }
-    const isTap = (record: { msg: string }) =>
-      typeof record.msg === "string" && record.msg.startsWith("tap ");
     const deadline = Date.now() + 15_000;
-    while (daemon.records.filter(isTap).length < tapCount && Date.now() < deadline)
+    while (daemon.records.filter(isTapRecord).length < tapCount && Date.now() < deadline)
       await sleep(100);
     const floodSeconds = (Date.now() - started) / 1000;
     const floodPerSecond = (floodAnswers - floodStart) / floodSeconds;
@@ -206,15 +229,7 @@ export async function runConsoleScenario(
       consolePid && consolePid !== daemonPid ? residentMemory(consolePid).rss : 0;
     stop = true;
     await Promise.all(loops);
-    const latencies: number[] = [];
-    const seen = new Map<string, number>();
-    for (const record of daemon.records.filter(isTap)) {
-      const badge = String(record.badge);
-      const index = seen.get(badge) ?? 0;
-      seen.set(badge, index + 1);
-      const at = written.get(badge)?.[index];
-      if (at !== undefined) latencies.push(Date.parse(String(record.time)) - at);
-    }
+    const latencies = journalledLatencies(daemon.records, written);
     if (latencies.length < tapCount) {
       throw new Error(
         `only ${latencies.length} of ${tapCount} taps were journalled in ${scenario.name}`,

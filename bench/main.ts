@@ -11,6 +11,12 @@ import {
   runConsoleScenario,
 } from "./console-load.js";
 import { consoleRows, consoleTargets } from "./console-report.js";
+import {
+  DISPLAY_SCENARIOS,
+  type DisplayScenarioResult,
+  runDisplayScenario,
+} from "./display-latency.js";
+import { displayRows, displayTargets } from "./display-report.js";
 import { type DrainResult, idleMemory, runDrain } from "./drain.js";
 import { benchUsers } from "./fixtures.js";
 import { measureModuleCost } from "./module-cost.js";
@@ -50,6 +56,8 @@ interface Plan {
   runs: number;
   /** Daemon starts per start-up series. */
   starts: number;
+  /** Seconds of taps at 10/s per display scenario. */
+  displaySeconds: number;
 }
 
 const FULL: Plan = {
@@ -64,6 +72,7 @@ const FULL: Plan = {
   consoleSeconds: 20,
   runs: 3,
   starts: 5,
+  displaySeconds: 20,
 };
 
 const QUICK: Plan = {
@@ -76,6 +85,7 @@ const QUICK: Plan = {
   consoleSeconds: 5,
   runs: 1,
   starts: 3,
+  displaySeconds: 5,
 };
 
 function machine() {
@@ -88,6 +98,32 @@ function machine() {
     platform: process.platform,
     loadAverage: loadavg(),
   };
+}
+
+async function measureDisplay(
+  root: string,
+  users: ReturnType<typeof benchUsers>,
+  plan: Plan,
+  log: (line: string) => void,
+): Promise<DisplayScenarioResult[]> {
+  const runs: DisplayScenarioResult[] = [];
+  for (const scenario of DISPLAY_SCENARIOS) {
+    log(`screen at the door: ${scenario.name}`);
+    runs.push(
+      await runDisplayScenario(root, users, scenario, plan.displaySeconds, plan.historyTaps / 50),
+    );
+  }
+  return runs;
+}
+
+function printDisplay(runs: readonly DisplayScenarioResult[]): void {
+  process.stdout.write(
+    "\nscreen at the door against the tap path (daemon and console process pinned to one CPU, taps at 10/s)\n",
+  );
+  process.stdout.write(renderTable(displayRows(runs)));
+  process.stdout.write(
+    renderTable(displayTargets(runs).map((t) => ({ ...t, met: t.met ? "yes" : "NO" }))),
+  );
 }
 
 async function main(): Promise<void> {
@@ -181,6 +217,7 @@ async function main(): Promise<void> {
         await runConsoleScenario(root, users, scenario, plan.consoleSeconds, plan.historyTaps / 50),
       );
     }
+    const display = await measureDisplay(root, users, plan, log);
     const targets: Target[] = issueTargets({
       startup,
       taps,
@@ -227,6 +264,8 @@ async function main(): Promise<void> {
       imports,
       console: consoleRuns,
       consoleTargets: consoleTargets(consoleRuns),
+      display,
+      displayTargets: displayTargets(display),
       targets,
     };
     const print = (title: string, table: string) => process.stdout.write(`\n${title}\n${table}`);
@@ -255,6 +294,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       renderTable(consoleTargets(consoleRuns).map((t) => ({ ...t, met: t.met ? "yes" : "NO" }))),
     );
+    printDisplay(display);
     print(
       `targets${options.quick ? " (quick run: counts too small to judge)" : ""}, machine load ${machine()
         .loadAverage.map((l) => round(l, 2))

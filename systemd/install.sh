@@ -3,7 +3,7 @@
 set -euo pipefail
 
 readonly SERVICE=timeclock
-readonly DEVICE_GROUPS=(dialout gpio input)
+readonly DEVICE_GROUPS=(dialout gpio input i2c)
 readonly PROGRAM_DIR=/opt/timeclock
 readonly CONFIG_DIR=/etc/timeclock
 readonly STATE_DIR=/var/lib/timeclock

@@ -16,7 +16,7 @@ if ((live || waiting) && "EventSource" in window) {
   if (waiting) {
     events.addEventListener("enrolment", (event) => {
       const news = JSON.parse(event.data);
-      if (news.armId === waiting.dataset.arm) window.location.reload();
+      if (news.armId === waiting.dataset.arm && news.state !== "armed") window.location.reload();
     });
   }
 }

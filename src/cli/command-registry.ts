@@ -189,6 +189,15 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   {
     commands: [
       {
+        name: "display",
+        description: "check the screen at the door (display.type; hardware/display.md)",
+      },
+    ],
+    load: async () => (await import("./commands/display.js")).registerDisplayCommands,
+  },
+  {
+    commands: [
+      {
         name: "doctor",
         description:
           "check config, data directory, reader, GPIO, clock and the GoodTime account, each ok, warn or fail with what to do",

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { DEFAULT_CONFIG_PATH, type LoadedConfig, loadConfig } from "../config/load.js";
 import type { Clock } from "../core/clock.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../core/logger.js";
+import type { I2cLink } from "../display/i2c.js";
 
 /** What every command gets from outside, so that tests can run commands in-process. */
 export interface CliContext {
@@ -14,6 +15,8 @@ export interface CliContext {
   stdin?: NodeJS.ReadableStream;
   /** The system clock unless a test drives time. */
   clock?: Clock;
+  /** /dev/i2c-N through i2c-bus unless a test brings a fake bus (`display test`). */
+  openI2cBus?: (bus: number) => Promise<I2cLink>;
 }
 
 export interface GlobalOptions {

@@ -52,7 +52,8 @@ function walk(node: JsonSchema, path: string, required: boolean, rows: Row[]): v
   if (node.properties || objectChoice) {
     const properties = node.properties ?? objectChoice?.properties ?? {};
     const requiredKeys = new Set(node.properties ? node.required : objectChoice?.required);
-    if (path && objectChoice)
+    // A section's own object has no row; a nested one (display.kiosk) says what it groups.
+    if (path && (objectChoice || path.includes(".")))
       rows.push({ key: path, type: typeOf(node), required, description: node.description ?? "" });
     for (const [key, child] of Object.entries(properties)) {
       walk(

@@ -2,6 +2,8 @@ import { DateTime, IANAZone } from "luxon";
 import { z } from "zod";
 import { consoleSchema } from "../console/config-schema.js";
 import { LOG_LEVELS } from "../core/logger.js";
+import { displaySchema } from "../display/config-schema.js";
+import { DOOR_LOCALES } from "../display/messages.js";
 import { TIME_TYPE_FIELDS } from "../goodtime/types.js";
 import { feedbackSchema } from "../gpio/config-schema.js";
 import { ROUNDING_DIRECTIONS, ROUNDING_STEPS } from "../pairing/booked-span.js";
@@ -105,6 +107,12 @@ const terminalSchema = z
       .default("auto")
       .describe(
         'When tap times count as trustworthy. "auto": once systemd-timesyncd, timedatectl or chrony reports the clock synchronised (a Pi without a battery clock boots with a stale time: shifts tapped before are held, then re-anchored), and always where none of them can tell (a container or a host without systemd). "ntp": only once synchronisation is confirmed, even where nothing can tell. "system": always (a battery-backed RTC). Default: auto.',
+      ),
+    locale: z
+      .enum(DOOR_LOCALES)
+      .default("en")
+      .describe(
+        'Language of everything employees see at the door (display.type): "en" (English) or "de" (German). Default: en.',
       ),
   })
   .describe("This terminal.");
@@ -311,6 +319,16 @@ export const configSchema = z
     log: logSchema.prefault({}),
     backup: backupSchema.prefault({}),
     console: consoleSchema.prefault({}),
+    display: displaySchema.prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    if (config.display.type === "kiosk" && config.display.kiosk.port === config.console.port) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["display", "kiosk", "port"],
+        message: `is ${config.display.kiosk.port}, which console.port uses already; give the kiosk page a port of its own, such as 8088`,
+      });
+    }
   })
   .describe("timeclock configuration");
 

@@ -61,6 +61,12 @@ const enrolState = z.object({ type: z.literal("enrol-state"), armId });
 /** Ends an arming that is still waiting. */
 const enrolCancel = z.object({ type: z.literal("enrol-cancel"), armId });
 
+/**
+ * A touch button of the kiosk page: the next tap means "in", "out" or "break", as if the function
+ * key of that name had been pressed.
+ */
+const doorKey = z.object({ type: z.literal("door-key"), key: z.enum(["in", "out", "break"]) });
+
 export const controlRequestSchema = z.discriminatedUnion("type", [
   ping,
   entriesChanged,
@@ -68,6 +74,7 @@ export const controlRequestSchema = z.discriminatedUnion("type", [
   enrolArm,
   enrolState,
   enrolCancel,
+  doorKey,
 ]);
 
 export type ControlRequest = z.infer<typeof controlRequestSchema>;

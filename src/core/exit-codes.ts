@@ -81,7 +81,8 @@ export const EXIT_CODES = {
   },
   noDevice: {
     code: 84,
-    meaning: "no LED, buzzer or other device of the command could be opened (`gpio test`)",
+    meaning:
+      "no LED, buzzer, display or other device of the command could be opened (`gpio test`, `display test`)",
   },
   terminalUnreachable: {
     code: 85,

@@ -209,6 +209,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE admin_events ADD COLUMN actor TEXT;
     `,
   },
+  {
+    version: 7,
+    description: "each person's entries by start, for the hours the door's screen shows",
+    sql: `
+      -- The screen at the door shows a person's hours of today and this week after each tap.
+      CREATE INDEX entries_by_user_start ON entries (email, start_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,5 +1,7 @@
+import type { EnrolmentView } from "../control/protocol.js";
 import type { ControlHandler } from "../control/server.js";
 import type { Logger } from "../core/logger.js";
+import type { DoorHooks } from "./door-hooks.js";
 import type { Enrolment } from "./enrolment.js";
 import type { TerminalDocument } from "./status-documents.js";
 
@@ -12,6 +14,10 @@ export interface ControlTargets {
   refreshBacklog: () => void;
   /** Captures the next badge read for an admin instead of journalling it. */
   enrolment: Enrolment;
+  /** Touch buttons of the screen at the door. */
+  door: Pick<DoorHooks, "press">;
+  /** Told of each arming and cancellation, for the screen at the door. */
+  onEnrolment: (view: EnrolmentView) => void;
 }
 
 /**
@@ -44,15 +50,22 @@ export function controlHandler(targets: ControlTargets): ControlHandler {
           { by: request.by, armId: enrolment.armId, until: enrolment.expiresAt },
           "enrolment armed: the next badge read is captured, not journalled",
         );
+        targets.onEnrolment(enrolment);
         return { ok: true, type: "enrolment", enrolment };
       }
       case "enrol-state":
         return { ok: true, type: "enrolment", enrolment: targets.enrolment.view(request.armId) };
       case "enrol-cancel": {
         const enrolment = targets.enrolment.cancel(request.armId);
-        if (enrolment) log.info({ armId: request.armId }, "enrolment cancelled");
+        if (enrolment) {
+          log.info({ armId: request.armId }, "enrolment cancelled");
+          targets.onEnrolment(enrolment);
+        }
         return { ok: true, type: "enrolment", enrolment };
       }
+      case "door-key":
+        targets.door.press(request.key, "screen");
+        return { ok: true, type: "done", detail: `the next tap means "${request.key}"` };
     }
   };
 }

@@ -26,9 +26,9 @@ import type { ClockProbe } from "../system/clock-state.js";
 import type { SystemdNotifier } from "../system/sd-notify.js";
 import { ClockTrust } from "./clock-trust.js";
 import { controlHandler } from "./control-handler.js";
+import { DoorHooks } from "./door-hooks.js";
 import { Enrolment } from "./enrolment.js";
 import { TerminalEvents } from "./events.js";
-import { intentForKey } from "./keys.js";
 import { ReaderHealth } from "./reader-health.js";
 import { ServerClockCheck } from "./server-clock.js";
 import { StatusPublisher, type TerminalDocument } from "./status-documents.js";
@@ -49,6 +49,8 @@ export interface DaemonDeps {
   env?: NodeJS.ProcessEnv;
   /** Makes the reader; `timeclock run` passes EarlyReader.adopt, the reader it opened first. */
   createReader?: typeof createReader;
+  /** The console process's entry module; a benchmark brings one with a slow display bus. */
+  consoleEntry?: string;
 }
 
 export interface Daemon {
@@ -177,14 +179,10 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   });
   const core = terminal;
 
-  const keys = await createFunctionKeys(config.feedback, { logger }, (name) => {
-    const intent = intentForKey(name, config.feedback.keys);
-    logger.info(
-      { part: "keys", key: name, intent },
-      "function key pressed; it sets the meaning of the next tap",
-    );
-    core.setIntent(intent, config.feedback.keyWindowSeconds * 1000);
-  });
+  const door = new DoorHooks({ core, events, clock, keys: config.feedback, logger });
+  const keys = await createFunctionKeys(config.feedback, { logger }, (name) =>
+    door.press(name, "key"),
+  );
 
   const enrolment = new Enrolment(clock, (captured) => {
     feedback.signal("enrolled");
@@ -202,6 +200,8 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
       wakeSync: () => sync?.wake(),
       refreshBacklog: () => core.refreshBacklog(),
       enrolment,
+      door,
+      onEnrolment: (view) => events.emit({ type: "enrolment", enrolment: view }),
     }),
     logger.child({ part: "control" }),
   );
@@ -218,24 +218,8 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     events: {
       onBadge: (read) => {
         if (enrolment.capture(read)) return;
-        const tap = core.handleRead(read);
+        door.read(read);
         checkpoints.noteTap();
-        if (tap) {
-          events.emit({
-            type: "tap",
-            tap: {
-              tapId: tap.tapId,
-              at: clock.now().toISOString(),
-              badgeId: read.badgeId,
-              knownBits: read.knownBits,
-              outcome: tap.outcome,
-              reasonCode: tap.reasonCode,
-              email: tap.email,
-              badgeName: tap.badgeName,
-              entryId: tap.entry?.id ?? null,
-            },
-          });
-        }
       },
       onStatus: (readerStatus) => readerHealth.onStatus(readerStatus),
       onEnd: (detail) => endOfInput(detail),
@@ -271,9 +255,17 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
       }
     }, notifier.watchdogIntervalMs);
   }
-  const consoleHost: ConsoleSupervisor | null = config.console.enabled
-    ? superviseConsole({ configPath: loaded.path, env: deps.env ?? process.env, logger, events })
-    : null;
+  // The console process also serves the screen at the door.
+  const consoleHost: ConsoleSupervisor | null =
+    config.console.enabled || config.display.type !== "none"
+      ? superviseConsole({
+          configPath: loaded.path,
+          env: deps.env ?? process.env,
+          logger,
+          events,
+          ...(deps.consoleEntry ? { entry: deps.consoleEntry } : {}),
+        })
+      : null;
 
   await notifier.ready(
     `reader ${reader.status().state}, ${clockTrust.synchronized ? "clock synchronised" : "clock NOT synchronised"}`,

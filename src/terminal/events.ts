@@ -1,4 +1,5 @@
 import type { EnrolmentView } from "../control/protocol.js";
+import type { KeyName } from "../gpio/config-schema.js";
 import type { TapOutcome, TapReasonCode } from "../store/journal.js";
 import type { StatusKey } from "./status-documents.js";
 
@@ -19,8 +20,11 @@ export interface TapEvent {
 /** What the terminal tells the parts that watch it; each is sent after it is committed. */
 export type TerminalEvent =
   | { type: "tap"; tap: TapEvent }
+  /** Enrolment was armed, cancelled, or captured a badge. */
   | { type: "enrolment"; enrolment: EnrolmentView }
-  | { type: "status"; key: StatusKey };
+  | { type: "status"; key: StatusKey }
+  /** A function key or a touch button set the meaning of the next tap within `windowMs`. */
+  | { type: "key"; key: KeyName; windowMs: number; source: "key" | "screen" };
 
 export type TerminalEventListener = (event: TerminalEvent) => void;
 

@@ -46,7 +46,9 @@ describe("config", () => {
       timeZone: "Europe/Berlin",
       dataDir: "/var/lib/timeclock",
       clockTrust: "auto",
+      locale: "en",
     });
+    expect(config.display).toMatchObject({ type: "none", holdSeconds: 6 });
     expect(config.server.apiVersion).toBe("v2.1");
     expect(config.server.timeoutMs).toBe(10_000);
     expect(config.reader).toMatchObject({ type: "serial", path: "/dev/serial0", baudRate: 9600 });

@@ -29,6 +29,12 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
     neededFor: "a pseudo-terminal that no process holds (doctor's reader checks)",
     debianPackage: "python3",
   },
+  {
+    command: "chromium",
+    paths: ["/usr/bin/chromium"],
+    neededFor: "the web console's and the kiosk page's browser tests (Playwright drives it)",
+    debianPackage: "chromium",
+  },
 ];
 
 function executable(path: string): boolean {

@@ -102,6 +102,7 @@ describe.skipIf(!isRoot || !tools)("install.sh --root into a scratch root", () =
     expect(accountOf(root, "group", "dialout")).toMatchObject({ id: 20, members: ["timeclock"] });
     expect(accountOf(root, "group", "gpio")?.members).toEqual(["timeclock"]);
     expect(accountOf(root, "group", "input")?.members).toEqual(["timeclock"]);
+    expect(accountOf(root, "group", "i2c")?.members).toEqual(["timeclock"]);
   });
 
   it("installs program, unit, config, password and state directory with the right owners", () => {

@@ -1,46 +1,22 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { unitNodeFlags } from "../../bench/unit-flags.js";
 import { DEFAULT_CONFIG_PATH, PASSWORD_CREDENTIAL } from "../../src/config/load.js";
 import { configSchema } from "../../src/config/schema.js";
 import { NO_RESTART_EXIT_CODES } from "../../src/core/exit-codes.js";
 import { hasCommand } from "../system/helpers.js";
-import { parseUnit } from "./unit-file.js";
+import { parseUnit, verifyUnit } from "./unit-file.js";
 
 const UNIT = "systemd/timeclock.service";
-const SYSTEM_UNITS = "/usr/lib/systemd/system";
 const unit = parseUnit(UNIT);
 
 function setting(key: string): string[] {
   return unit.get(key) ?? [];
 }
 
-/**
- * A scratch root holding the unit, the distribution's own units it refers to, and an executable
- * where ExecStart points, so that verify checks the unit without touching this machine's /opt.
- */
-function verifyRoot(unitText: string): string {
-  const root = mkdtempSync(join(tmpdir(), "timeclock-verify-"));
-  mkdirSync(join(root, "etc/systemd/system"), { recursive: true });
-  mkdirSync(join(root, "opt/timeclock/bin"), { recursive: true });
-  cpSync(SYSTEM_UNITS, join(root, "usr/lib/systemd/system"), {
-    recursive: true,
-    verbatimSymlinks: true,
-  });
-  writeFileSync(join(root, "etc/systemd/system/timeclock.service"), unitText);
-  writeFileSync(join(root, "opt/timeclock/bin/timeclock"), "#!/bin/sh\n");
-  chmodSync(join(root, "opt/timeclock/bin/timeclock"), 0o755);
-  return root;
-}
-
 function verify(unitText: string) {
-  const root = verifyRoot(unitText);
-  return spawnSync("systemd-analyze", ["verify", `--root=${root}`, "timeclock.service"], {
-    encoding: "utf8",
-  });
+  return verifyUnit("timeclock.service", unitText, ["/opt/timeclock/bin/timeclock"]);
 }
 
 describe("timeclock.service agrees with the program", () => {
@@ -110,7 +86,7 @@ describe("timeclock.service agrees with the program", () => {
     expect(unit.has("Service.MemoryDenyWriteExecute")).toBe(false);
   });
 
-  it("runs unprivileged with only the devices a reader and GPIO need", () => {
+  it("runs unprivileged with only the devices a reader, GPIO and an I2C display need", () => {
     expect(setting("Service.User")).toEqual(["timeclock"]);
     expect(setting("Service.CapabilityBoundingSet")).toEqual([""]);
     expect(setting("Service.DevicePolicy")).toEqual(["closed"]);
@@ -121,7 +97,9 @@ describe("timeclock.service agrees with the program", () => {
       "char-ttyACM",
       "char-gpiochip",
       "char-input",
+      "char-i2c",
     ]);
+    expect(setting("Service.SupplementaryGroups")).toEqual(["dialout gpio input i2c"]);
   });
 });
 
