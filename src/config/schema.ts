@@ -7,6 +7,7 @@ import { feedbackSchema } from "../gpio/config-schema.js";
 import { ROUNDING_DIRECTIONS, ROUNDING_STEPS } from "../pairing/booked-span.js";
 import { readerSchema } from "../readers/config-schema.js";
 import { backupSchema } from "./backup-schema.js";
+import { siteSchema } from "./site-schema.js";
 
 /**
  * The one source for validation, defaults and the configuration reference. Every key carries a
@@ -311,6 +312,19 @@ export const configSchema = z
     log: logSchema.prefault({}),
     backup: backupSchema.prefault({}),
     console: consoleSchema.prefault({}),
+    site: siteSchema,
+  })
+  .superRefine((config, ctx) => {
+    // A claim must outlive the request it covers, or a second terminal could send it again.
+    const site = config.site;
+    if (site && site.leaseSeconds * 1000 <= 2 * config.server.timeoutMs) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["site", "leaseSeconds"],
+        input: site.leaseSeconds,
+        message: `must exceed twice server.timeoutMs (${config.server.timeoutMs} ms), so that a claim outlives the request it covers; raise it or lower server.timeoutMs`,
+      });
+    }
   })
   .describe("timeclock configuration");
 
