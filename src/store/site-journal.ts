@@ -265,7 +265,7 @@ export class SiteJournal {
       `SELECT t.id, t.badge_id, t.known_bits, t.raw, t.source, t.wall_at, t.mono_ms, t.boot_id,
               t.clock_synced, t.outcome, t.reason, t.reason_code, t.email, s.provisional, s.decision
          FROM site_taps s JOIN taps t ON t.id = s.tap_id
-         WHERE s.copied_at IS NULL ORDER BY s.tap_id LIMIT ?`,
+         WHERE s.copied_at IS NULL AND t.clock_synced = 1 ORDER BY s.tap_id LIMIT ?`,
     ).all(limit) as {
       id: number;
       badge_id: string;
