@@ -11,6 +11,7 @@ import { type BenchUser, writeDaemonConfig } from "./fixtures.js";
 import { type ScratchPostgres, SITE_ROLE_PASSWORD } from "./postgres.js";
 import { type PtyPair, startPtyPair } from "./pty-pair.js";
 import { rdm6300Frame } from "./rdm6300-frame.js";
+import { startTcpGate, type TcpGate } from "./tcp-gate.js";
 
 /**
  * Several doors of one site for tests, the soak and the benchmarks: one real daemon each
@@ -31,6 +32,8 @@ export interface Door {
   tap(badgeId: string): void;
   /** The environment the daemon runs with (and admin commands for this door). */
   env: NodeJS.ProcessEnv;
+  /** The door's own way to the database, which a test can cut; null when not gated. */
+  gate: TcpGate | null;
 }
 
 export interface SiteDoors {
@@ -53,7 +56,8 @@ export interface SiteDoorsOptions {
   concurrency?: number;
   minGapSeconds?: number;
   retryMaxMs?: number;
-  timeoutMs?: number;
+  /** Each door reaches the database through a TCP gate of its own. */
+  gated?: boolean;
 }
 
 /** Maps the users' badges in the site database, as `timeclock badges import` would. */
@@ -91,6 +95,8 @@ export async function startSiteDoors(options: SiteDoorsOptions): Promise<SiteDoo
     const host = openSync(pty.hostPath, "w");
     hosts.push(host);
     const dataDir = join(dir, "data");
+    const gate = options.gated ? await startTcpGate(options.postgres.port) : null;
+    const doorUrl = gate ? url.replace(`:${options.postgres.port}/`, `:${gate.port}/`) : url;
     const configPath = writeDaemonConfig(dir, {
       dataDir,
       serverUrl: options.sim.url,
@@ -100,7 +106,7 @@ export async function startSiteDoors(options: SiteDoorsOptions): Promise<SiteDoo
       retryMaxMs: options.retryMaxMs ?? 1000,
       name: id,
       site: {
-        database: url,
+        database: doorUrl,
         terminalId: id,
         ...(options.tapTimeoutMs ? { tapTimeoutMs: options.tapTimeoutMs } : {}),
         ...(options.leaseSeconds ? { leaseSeconds: options.leaseSeconds } : {}),
@@ -117,6 +123,7 @@ export async function startSiteDoors(options: SiteDoorsOptions): Promise<SiteDoo
       pty,
       daemon: null,
       env,
+      gate,
       async start() {
         const daemon = new DaemonProcess(configPath, env);
         door.daemon = daemon;
@@ -140,7 +147,10 @@ export async function startSiteDoors(options: SiteDoorsOptions): Promise<SiteDoo
         await daemon?.closed;
       }
       for (const host of hosts) closeSync(host);
-      for (const door of doors) await door.pty.close();
+      for (const door of doors) {
+        await door.pty.close();
+        await door.gate?.close();
+      }
     },
   };
 }

@@ -16,6 +16,9 @@ export const SITE_SCHEMA = "timeclock";
 /** A connection attempt to a database that does not answer gives up after this by default. */
 export const SITE_CONNECT_TIMEOUT_MS = 3_000;
 
+/** The longest any query waits for an answer before it counts as failed. */
+export const SITE_QUERY_TIMEOUT_MS = 10_000;
+
 export type SitePool = pg.Pool;
 export type SiteClient = pg.PoolClient;
 
@@ -72,6 +75,8 @@ export function siteClientConfig(target: SiteTarget, applicationName: string): p
       Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : SITE_CONNECT_TIMEOUT_MS,
     options: `-c search_path=${SITE_SCHEMA}`,
     keepAlive: true,
+    // A database behind a broken network answers nothing; no query may wait for it forever.
+    query_timeout: SITE_QUERY_TIMEOUT_MS,
   };
 }
 
