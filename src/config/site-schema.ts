@@ -81,11 +81,11 @@ export const siteSchema = z
       ),
     leaseSeconds: z
       .int()
-      .min(30)
+      .min(5)
       .max(3600)
       .default(120)
       .describe(
-        "How long a terminal's claim on an entry to book lasts; a terminal that died mid-booking leaves the entry to the others after this. Must exceed twice server.timeoutMs. 30 to 3600. Default: 120.",
+        "How long a terminal's claim on an entry to book lasts; a terminal that died mid-booking leaves the entry to the others after this. Must exceed twice server.timeoutMs. 5 to 3600. Default: 120.",
       ),
   })
   .nullable()
