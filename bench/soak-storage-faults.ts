@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdirSync, openSync, rmSync, statfsSync, writeSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { databasePath } from "../src/store/database.js";
+import { fillDisk, mountTmpfs } from "./disk.js";
 import { randomInt } from "./random.js";
 
 /**
@@ -28,35 +29,10 @@ export interface StorageFaults {
   close(): void;
 }
 
-function mountTmpfs(dir: string): string | undefined {
-  if (process.getuid?.() !== 0) return "not root";
-  const result = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${TMPFS_SIZE}`, "tmpfs", dir], {
-    encoding: "utf8",
-  });
-  if (result.error) return result.error.message;
-  return result.status === 0 ? undefined : result.stderr.trim();
-}
-
-function fill(dir: string): string {
-  const path = join(dir, "soak-filler");
-  const fd = openSync(path, "w");
-  try {
-    const chunk = Buffer.alloc(256 * 1024);
-    const { bavail, bsize } = statfsSync(dir);
-    for (let left = bavail * bsize; left > chunk.length; ) left -= writeSync(fd, chunk);
-    for (;;) writeSync(fd, chunk, 0, 512);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOSPC") throw error;
-  } finally {
-    closeSync(fd);
-  }
-  return path;
-}
-
 export function storageFaults(root: string, random: () => number): StorageFaults {
   const mountPoint = join(root, "data-tmpfs");
   mkdirSync(mountPoint);
-  const problem = mountTmpfs(mountPoint);
+  const problem = mountTmpfs(mountPoint, TMPFS_SIZE);
   const dataDir = problem === undefined ? join(mountPoint, "data") : join(root, "data");
   const counts = { lock: 0, full: 0 };
 
@@ -71,9 +47,9 @@ export function storageFaults(root: string, random: () => number): StorageFaults
     });
     return () => held;
   };
-  const fillDisk = (): (() => Promise<void>) => {
+  const fillUp = (): (() => Promise<void>) => {
     counts.full++;
-    const filler = fill(mountPoint);
+    const filler = fillDisk(mountPoint, "soak-filler");
     return async () => rmSync(filler, { force: true });
   };
 
@@ -82,7 +58,7 @@ export function storageFaults(root: string, random: () => number): StorageFaults
     start(run) {
       const ends: (() => Promise<void>)[] = [];
       if (random() < SHARE) ends.push(holdLock());
-      if (problem === undefined && (run === 1 || random() < SHARE)) ends.push(fillDisk());
+      if (problem === undefined && (run === 1 || random() < SHARE)) ends.push(fillUp());
       return async () => {
         for (const end of ends) await end();
       };

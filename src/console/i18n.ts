@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { ageText } from "../admin/format.js";
 import type { ConsoleLocaleSetting } from "./config-schema.js";
 import { de } from "./messages-de.js";
 import { en, type Messages } from "./messages-en.js";
@@ -73,14 +74,8 @@ export class Formats {
     }).format(Math.round(minutes) / 60);
   }
 
-  /** "3 d 4 h", "2 h 5 min", "40 s". */
+  /** "3 d 4 h", "2 h 5 min", "40 s" (German: "3 T 4 h"). */
   age(ms: number): string {
-    const seconds = Math.max(0, Math.round(ms / 1000));
-    if (seconds < 60) return `${seconds} s`;
-    const minutes = Math.floor(seconds / 60);
-    if (minutes < 60) return `${minutes} min`;
-    const hours = Math.floor(minutes / 60);
-    if (hours < 48) return `${hours} h ${minutes % 60} min`;
-    return `${Math.floor(hours / 24)} ${this.locale === "de" ? "T" : "d"} ${hours % 24} h`;
+    return ageText(ms, this.locale === "de" ? "T" : "d");
   }
 }

@@ -20,14 +20,13 @@ import { ensureTlsMaterial } from "./tls.js";
  * goes away, so does the console.
  */
 
-/** Signal 0 checks that a process exists without touching it; EPERM means it exists as another user. */
+/**
+ * The console runs only as the daemon's child and ends with it, so the daemon that published
+ * `terminal` runs exactly when it is this process's parent and the IPC channel is open (a pid
+ * alone could have been reused since a crash).
+ */
 function isRunning(terminal: TerminalDocument): boolean {
-  try {
-    process.kill(terminal.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return terminal.pid === process.ppid && process.connected === true;
 }
 
 function urlOf(https: boolean, host: string, port: number): string {

@@ -45,25 +45,24 @@ export interface TapView {
   entryId: string | null;
 }
 
-/** Journal taps whose wall-clock time lies in [from, to), in journal order. */
-export function tapsBetween(db: Db, from: Date, to: Date): TapView[] {
-  const rows = statement(
-    db,
-    `SELECT id, wall_at, badge_id, known_bits, email, outcome, reason, reason_code, clock_synced, entry_id
-       FROM taps WHERE wall_at >= ? AND wall_at < ? ORDER BY id`,
-  ).all(toDbTime(from), toDbTime(to)) as {
-    id: number;
-    wall_at: string;
-    badge_id: string;
-    known_bits: 24 | 32 | 40;
-    email: string | null;
-    outcome: TapOutcome;
-    reason: string | null;
-    reason_code: TapReasonCode | null;
-    clock_synced: number;
-    entry_id: string | null;
-  }[];
-  return rows.map((row) => ({
+const TAP_COLUMNS =
+  "id, wall_at, badge_id, known_bits, email, outcome, reason, reason_code, clock_synced, entry_id";
+
+interface TapRow {
+  id: number;
+  wall_at: string;
+  badge_id: string;
+  known_bits: 24 | 32 | 40;
+  email: string | null;
+  outcome: TapOutcome;
+  reason: string | null;
+  reason_code: TapReasonCode | null;
+  clock_synced: number;
+  entry_id: string | null;
+}
+
+function toTapView(row: TapRow): TapView {
+  return {
     id: row.id,
     at: fromDbTime(row.wall_at),
     badgeId: row.badge_id,
@@ -74,7 +73,16 @@ export function tapsBetween(db: Db, from: Date, to: Date): TapView[] {
     reasonCode: row.reason_code,
     clockSynced: row.clock_synced === 1,
     entryId: row.entry_id,
-  }));
+  };
+}
+
+/** Journal taps whose wall-clock time lies in [from, to), in journal order. */
+export function tapsBetween(db: Db, from: Date, to: Date): TapView[] {
+  const rows = statement(
+    db,
+    `SELECT ${TAP_COLUMNS} FROM taps WHERE wall_at >= ? AND wall_at < ? ORDER BY id`,
+  ).all(toDbTime(from), toDbTime(to)) as TapRow[];
+  return rows.map(toTapView);
 }
 
 /** The badge a tap read, as the journal holds it; for an entry, its clock-in tap. */
@@ -101,7 +109,7 @@ export interface TapFilter {
 export function tapsMatching(db: Db, filter: TapFilter): TapView[] {
   const rows = statement(
     db,
-    `SELECT id, wall_at, badge_id, known_bits, email, outcome, reason, reason_code, clock_synced, entry_id
+    `SELECT ${TAP_COLUMNS}
        FROM taps
        WHERE (@email IS NULL OR email = @email)
          AND (@badge IS NULL OR substr(badge_id, -(min(known_bits, @bits) / 4)) = substr(@badge, -(min(known_bits, @bits) / 4)))
@@ -115,28 +123,6 @@ export function tapsMatching(db: Db, filter: TapFilter): TapView[] {
     from: filter.from ? toDbTime(filter.from) : null,
     to: filter.to ? toDbTime(filter.to) : null,
     limit: filter.limit,
-  }) as {
-    id: number;
-    wall_at: string;
-    badge_id: string;
-    known_bits: 24 | 32 | 40;
-    email: string | null;
-    outcome: TapOutcome;
-    reason: string | null;
-    reason_code: TapReasonCode | null;
-    clock_synced: number;
-    entry_id: string | null;
-  }[];
-  return rows.map((row) => ({
-    id: row.id,
-    at: fromDbTime(row.wall_at),
-    badgeId: row.badge_id,
-    knownBits: row.known_bits,
-    email: row.email,
-    outcome: row.outcome,
-    reason: row.reason,
-    reasonCode: row.reason_code,
-    clockSynced: row.clock_synced === 1,
-    entryId: row.entry_id,
-  }));
+  }) as TapRow[];
+  return rows.map(toTapView);
 }

@@ -3,23 +3,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onTestFinished } from "vitest";
+import { mount, mountTmpfs } from "../../bench/disk.js";
 
 /**
  * Real storage faults for tests: a tmpfs that is tiny (a full disk) or remounted read-only. Only
  * root may mount; `tmpfsProblem` says why the tests that need it are skipped elsewhere.
  */
 
-function mount(args: string[]): string | undefined {
-  const result = spawnSync("mount", args, { encoding: "utf8" });
-  if (result.error) return result.error.message;
-  return result.status === 0 ? undefined : result.stderr.trim() || `mount exited ${result.status}`;
-}
-
 function probe(): string | undefined {
   if (process.getuid?.() !== 0) return "mounting a tmpfs needs root";
   const dir = mkdtempSync(join(tmpdir(), "timeclock-tmpfs-probe-"));
   try {
-    const problem = mount(["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]);
+    const problem = mountTmpfs(dir, "64k");
     if (problem === undefined) spawnSync("umount", [dir]);
     return problem && `mount -t tmpfs is not permitted here (${problem})`;
   } finally {
@@ -39,7 +34,7 @@ export interface Tmpfs {
 /** A tmpfs of `size` (e.g. "256k") mounted on a fresh directory, unmounted when the test ends. */
 export function tmpfs(size: string): Tmpfs {
   const dir = mkdtempSync(join(tmpdir(), "timeclock-tmpfs-"));
-  const problem = mount(["-t", "tmpfs", "-o", `size=${size},mode=0755`, "tmpfs", dir]);
+  const problem = mountTmpfs(dir, size);
   if (problem) throw new Error(`cannot mount a tmpfs on ${dir}: ${problem}`);
   // onTestFinished, not afterEach: a hook registered by a running test must end that test.
   onTestFinished(() => {

@@ -1,11 +1,11 @@
 import { copyFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { fillDisk } from "../../bench/disk.js";
 import { ExitCode } from "../../src/core/exit-codes.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { databasePath, openDatabase } from "../../src/store/database.js";
 import { runCaptured } from "../helpers/cli.js";
-import { fillDisk } from "../helpers/fill-disk.js";
 import { tmpfs, tmpfsProblem } from "../helpers/tmpfs.js";
 import { ANNA_BADGE, BEN_BADGE, holdWriteLock, mapBadges, site } from "./daemon-site.js";
 

@@ -2,12 +2,12 @@ import { existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { fillDisk } from "../../bench/disk.js";
 import { ExitCode } from "../../src/core/exit-codes.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { markerPath } from "../../src/store/data-dir.js";
 import { databasePath, openDatabase } from "../../src/store/database.js";
 import { SCHEMA_VERSION } from "../../src/store/migrations.js";
-import { fillDisk } from "../helpers/fill-disk.js";
 import { tempDir } from "../helpers/temp.js";
 import { tmpfs, tmpfsProblem } from "../helpers/tmpfs.js";
 
