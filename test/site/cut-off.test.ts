@@ -3,13 +3,10 @@ import { benchUsers, seedFor } from "../../bench/fixtures.js";
 import { type ScratchPostgres, startScratchPostgres } from "../../bench/postgres.js";
 import { acceptedSiteTaps, readSite, siteProblems } from "../../bench/site-checks.js";
 import { type Door, startSiteDoors } from "../../bench/site-doors.js";
-import { systemClock } from "../../src/core/clock.js";
-import { silentLogger } from "../../src/core/logger.js";
 import { startSimulator } from "../../src/simulator/index.js";
-import { openDatabase } from "../../src/store/database.js";
-import { SiteJournal } from "../../src/store/site-journal.js";
 import { until } from "../e2e/daemon-site.js";
 import { tempDir } from "../helpers/temp.js";
+import { knows, remoteEntries, tapAt } from "./door-helpers.js";
 
 let postgres: ScratchPostgres;
 beforeAll(async () => {
@@ -18,29 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await postgres?.close();
 });
-
-/** Whether the door's own copy of the site says the user has a shift open. */
-function knows(door: Door, email: string): boolean {
-  const db = openDatabase(door.dataDir, { logger: silentLogger(), check: false });
-  try {
-    return new SiteJournal(db, systemClock).userState(email).openShift !== null;
-  } finally {
-    db.close();
-  }
-}
-
-async function tapAt(door: Door, badgeId: string, outcome: string) {
-  const daemon = door.daemon;
-  if (!daemon) throw new Error(`${door.id} is not running`);
-  const before = daemon.records.filter((r) => r.msg.startsWith("tap ")).length;
-  door.tap(badgeId);
-  await until(
-    () => daemon.records.filter((r) => r.msg.startsWith("tap ")).length > before,
-    `a tap at ${door.id}`,
-  );
-  const tap = daemon.records.filter((r) => r.msg.startsWith("tap ")).at(-1);
-  expect(tap?.outcome, `tap of ${badgeId} at ${door.id}`).toBe(outcome);
-}
 
 it("a door cut off from the site pairs with what it knew; healed, its agreeing shift is booked and the conflicting ones go to review", async () => {
   const users = benchUsers(2, "cut", 0x0f);
@@ -95,13 +69,7 @@ it("a door cut off from the site pairs with what it knew; healed, its agreeing s
       acceptedSiteTaps(door.id, door.daemon?.records ?? []),
     );
     expect(accepted).toHaveLength(5);
-    const remote = sim.state.entries().map((e) => ({
-      id: e.id,
-      userEmail: e.userEmail,
-      start: e.start,
-      end: e.end,
-    }));
-    expect(siteProblems(snapshot, accepted, remote, true)).toEqual([]);
+    expect(siteProblems(snapshot, accepted, remoteEntries(sim), true)).toEqual([]);
   } finally {
     await db.end();
     await site.close();
