@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,11 +9,34 @@ import pg from "pg";
 /**
  * A scratch PostgreSQL cluster for tests, the soak and the benchmarks: Debian's own binaries,
  * initdb into a fresh directory, listening on a free loopback port and on a socket in that
- * directory. PostgreSQL refuses to run as root, so when this process is root every tool runs as
- * the `postgres` system user (runuser) over a directory that belongs to it.
+ * directory. PostgreSQL refuses to run as root, so when this process is root (as CI may be) every
+ * tool runs as the `postgres` system user that Debian's package creates (runuser), over a
+ * directory that belongs to it.
  */
 
-export const POSTGRES_BIN = "/usr/lib/postgresql/15/bin";
+/** Where Debian (and Ubuntu) put each major version's server binaries. */
+const DEBIAN_POSTGRES = "/usr/lib/postgresql";
+
+/**
+ * The directory of initdb and pg_ctl: TIMECLOCK_TEST_PG_BIN if set, else the newest
+ * /usr/lib/postgresql/<major>/bin that holds them.
+ */
+export function postgresBin(env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = env.TIMECLOCK_TEST_PG_BIN;
+  if (chosen) return chosen;
+  const majors = existsSync(DEBIAN_POSTGRES)
+    ? readdirSync(DEBIAN_POSTGRES)
+        .filter((name) => /^\d+$/.test(name))
+        .sort((x, y) => Number(y) - Number(x))
+    : [];
+  for (const major of majors) {
+    const bin = join(DEBIAN_POSTGRES, major, "bin");
+    if (existsSync(join(bin, "initdb")) && existsSync(join(bin, "pg_ctl"))) return bin;
+  }
+  throw new Error(
+    `PostgreSQL's server programs (initdb, pg_ctl) are not under ${DEBIAN_POSTGRES}/<version>/bin; install Debian's postgresql package (apt-get install postgresql) or set TIMECLOCK_TEST_PG_BIN to the directory that holds them`,
+  );
+}
 
 const run = promisify(execFile);
 const SUPERUSER = "postgres";
@@ -56,7 +79,7 @@ function asRoot(): boolean {
 
 /** Runs a PostgreSQL tool, as the postgres user when this process is root. */
 async function tool(name: string, args: readonly string[]): Promise<string> {
-  const path = join(POSTGRES_BIN, name);
+  const path = join(postgresBin(), name);
   const [command, argv] = asRoot()
     ? ["runuser", ["-u", SUPERUSER, "--", path, ...args]]
     : [path, [...args]];
