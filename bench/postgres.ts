@@ -166,7 +166,7 @@ export async function startScratchPostgres(options: ScratchOptions = {}): Promis
       try {
         await inside.query(`
           REVOKE ALL ON DATABASE ${name} FROM PUBLIC;
-          GRANT CONNECT, TEMPORARY ON DATABASE ${name} TO ${SITE_ROLE};
+          GRANT CONNECT ON DATABASE ${name} TO ${SITE_ROLE};
           REVOKE CREATE ON SCHEMA public FROM PUBLIC;
           CREATE SCHEMA timeclock AUTHORIZATION ${SITE_ROLE};
         `);

@@ -20,6 +20,7 @@ import { registerReviewCommands } from "./commands/review.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerServerCommands } from "./commands/server.js";
 import { registerSimulatorCommands } from "./commands/simulator.js";
+import { registerSiteCommands } from "./commands/site.js";
 import { registerStatusCommand } from "./commands/status.js";
 import { registerStorageCommands } from "./commands/storage.js";
 import type { CliContext } from "./context.js";
@@ -66,6 +67,7 @@ export function buildProgram(context: CliContext): Command {
   registerConfigCommands(program, context);
   registerBadgeCommands(program, context);
   registerStatusCommand(program, context);
+  registerSiteCommands(program, context);
   registerQueueCommands(program, context);
   registerReviewCommands(program, context);
   registerAuditCommand(program, context);

@@ -78,6 +78,8 @@ export const en = {
       "paused-endpoint":
         "Booking is paused: GoodTime's address does not answer as its API (a captive portal, a wrong address, a failing service). Taps are kept.",
       backup: "The rotating backup copies cannot be written where backup.path says.",
+      "site-cut-off":
+        "This door cannot reach the site database; it pairs taps alone and merges them later.",
       "refused-entries": "GoodTime refused entries; see the queue.",
       "clock-unsynced": "The clock is not synchronised; entries are held until it is.",
       "server-clock-skew": "The terminal's clock differs from GoodTime's by more than 2 minutes.",

@@ -109,3 +109,37 @@ export async function siteBacklog(pool: SitePool): Promise<SiteBacklog> {
     claimed: Number(row?.claimed ?? 0),
   };
 }
+
+/** Who this terminal is in the site database, for the doctor's least-rights and TLS findings. */
+export interface SiteSessionFacts {
+  role: string;
+  superuser: boolean;
+  /** Whether the role may create databases or roles: more than a terminal needs. */
+  createsMore: boolean;
+  tls: boolean;
+  serverVersion: string;
+}
+
+export async function siteSessionFacts(pool: SitePool): Promise<SiteSessionFacts> {
+  const found = await pool.query<{
+    role: string;
+    rolsuper: boolean;
+    more: boolean;
+    tls: boolean | null;
+    version: string;
+  }>(
+    `SELECT current_user AS role, r.rolsuper, (r.rolcreatedb OR r.rolcreaterole) AS more,
+            (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()) AS tls,
+            current_setting('server_version') AS version
+       FROM pg_roles r WHERE r.rolname = current_user`,
+  );
+  const row = found.rows[0];
+  if (!row) throw new Error("the site database does not know the role this terminal logs in as");
+  return {
+    role: row.role,
+    superuser: row.rolsuper,
+    createsMore: row.more,
+    tls: row.tls === true,
+    serverVersion: row.version,
+  };
+}
