@@ -5,6 +5,7 @@ import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from "../config/load.js"
 import { systemClock } from "../core/clock.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../core/logger.js";
+import { siteBadgeWriter } from "../site/badges.js";
 import { openDatabase } from "../store/database.js";
 import type { TerminalDocument } from "../terminal/status-documents.js";
 import { buildConsoleApp } from "./app.js";
@@ -81,6 +82,16 @@ async function main(): Promise<void> {
     check: false,
   });
   const live = new LiveHub();
+  const siteBadges = config.site
+    ? siteBadgeWriter({
+        config: config.site,
+        password: loaded.site?.password,
+        db,
+        clock: systemClock,
+        logger: logger.child({ part: "site" }),
+        applicationName: `timeclock ${config.site.terminalId} console`,
+      })
+    : undefined;
   const directory = goodTimeDirectory(loaded, logger, () => Date.now());
   const app = await buildConsoleApp(
     {
@@ -94,6 +105,7 @@ async function main(): Promise<void> {
       live,
       fingerprint: tls?.fingerprint ?? null,
       scratchDir: tmpdir(),
+      ...(siteBadges ? { siteBadgeWriter: siteBadges } : {}),
     },
     tls ? { key: tls.key, cert: tls.cert } : undefined,
   );
@@ -122,6 +134,7 @@ async function main(): Promise<void> {
     logger.info({ why }, "console stopping");
     await app.close();
     directory.close();
+    await siteBadges?.close();
     db.close();
     process.exit(ExitCode.ok);
   };

@@ -46,6 +46,8 @@ export const de: Messages = {
     ADM_BAD_FILE: "Die Datei wurde abgelehnt; nichts wurde gespeichert.",
     ADM_SERVER_CHECK: "GoodTime kennt diese Werte nicht.",
     ADM_NO_TERMINAL: "Das Terminal läuft nicht, sein Leser ist nicht erreichbar.",
+    ADM_NO_SITE:
+      "Die Standort-Datenbank antwortet nicht; Ausweise werden dort für alle Türen geändert, daher wurde nichts geändert.",
     ADM_NO_TAP: "Es wurde nicht rechtzeitig ein Ausweis vorgehalten.",
   },
   login: {

@@ -49,6 +49,8 @@ export const en = {
     ADM_BAD_FILE: "The file was refused; nothing was written.",
     ADM_SERVER_CHECK: "GoodTime does not know these values.",
     ADM_NO_TERMINAL: "The terminal is not running, so its reader cannot be used.",
+    ADM_NO_SITE:
+      "The site database does not answer; badges are changed there for every door, so nothing was changed.",
     ADM_NO_TAP: "No badge was tapped in time.",
   } satisfies Record<AdminErrorCode, string>,
   login: {

@@ -3,7 +3,7 @@ import type { SiteConfig } from "../config/site-schema.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { PairingSettings, UserState } from "../pairing/pairing.js";
-import { BADGES_CHANNEL, siteBadgeChanges } from "../store/site/badges.js";
+import { BADGES_CHANNEL } from "../store/site/badges.js";
 import {
   openSitePool,
   type SitePool,
@@ -15,6 +15,7 @@ import { migrateSite } from "../store/site/migrations.js";
 import { ENTRIES_CHANNEL, USERS_CHANNEL } from "../store/site/taps.js";
 import { siteUserStates, touchTerminal } from "../store/site/terminals.js";
 import type { SiteJournal } from "../store/site-journal.js";
+import { copySiteBadges } from "./badges.js";
 
 /**
  * A terminal's line to the site database: whether it answers (a heartbeat every few seconds
@@ -207,23 +208,8 @@ export class SiteLink {
   }
 
   async #refreshBadges(): Promise<void> {
-    const held = this.#deps.journal.badgesVersion();
-    const changes = await siteBadgeChanges(this.pool, held);
-    if (changes.version === held) return;
-    this.#deps.journal.applyBadgeChanges(
-      changes.version,
-      changes.changed,
-      changes.removed,
-      held === 0,
-    );
-    this.#log.info(
-      {
-        version: changes.version,
-        changed: changes.changed.length,
-        removed: changes.removed.length,
-      },
-      "badge mapping updated from the site",
-    );
+    const copied = await copySiteBadges(this.pool, this.#deps.journal);
+    if (copied) this.#log.info(copied, "badge mapping updated from the site");
   }
 
   /** Copies and merges what waits, then (after being cut off) takes the site's badges and users. */
