@@ -14,6 +14,7 @@ import { consoleRows, consoleTargets } from "./console-report.js";
 import { type DrainResult, idleMemory, runDrain } from "./drain.js";
 import { benchUsers } from "./fixtures.js";
 import { seededRandom } from "./random.js";
+import { runSiteBench, type SiteBenchResult, type SitePlan } from "./site-bench.js";
 import { measureTapLatency, type TapLatencyResult } from "./tap-latency.js";
 import { measureWalPages, type WalPages } from "./wal-pages.js";
 
@@ -32,6 +33,7 @@ interface Plan {
   importRows: number[];
   /** Seconds of taps at 10/s per console scenario. */
   consoleSeconds: number;
+  site: SitePlan;
 }
 
 const FULL: Plan = {
@@ -44,6 +46,7 @@ const FULL: Plan = {
   latencyMs: 20,
   importRows: [10_000, 100_000],
   consoleSeconds: 20,
+  site: { taps: 200, usersPerDoor: 20, drainEntries: 300, latencyMs: 20 },
 };
 
 const QUICK: Plan = {
@@ -54,6 +57,7 @@ const QUICK: Plan = {
   drainEntries: 600,
   importRows: [1_000, 10_000],
   consoleSeconds: 5,
+  site: { taps: 40, usersPerDoor: 4, drainEntries: 40, latencyMs: 20 },
 };
 
 interface Target {
@@ -143,6 +147,49 @@ function drainRows(drains: readonly DrainResult[]): Row[] {
   }));
 }
 
+function siteRows(site: SiteBenchResult): { taps: Row[]; drains: Row[] } {
+  const ms = (value: number) => round(value, 2);
+  const row = (terminal: string, s: SiteBenchResult["site"]): Row => ({
+    terminal,
+    taps: s.count,
+    "p50 ms": ms(s.p50),
+    "p99 ms": ms(s.p99),
+    "max ms": ms(s.max),
+  });
+  const ten = site.tenDoors;
+  return {
+    taps: [
+      row("lone terminal (SQLite)", site.lone),
+      row("site door (PostgreSQL, fsync on)", site.site),
+      {
+        ...row(`${ten.doors} site doors at once`, ten.latency),
+        "taps/s": round(ten.tapsPerSecond, 1),
+      },
+    ],
+    drains: site.drains.map((d) => ({
+      doors: d.doors,
+      entries: d.entries,
+      "first to last booking s": round(d.seconds, 1),
+      "booked /s": round(d.bookedPerSecond, 1),
+      "booked by door": Object.entries(d.byDoor)
+        .map(([door, n]) => `${door} ${n}`)
+        .join(", "),
+    })),
+  };
+}
+
+function printSite(site: SiteBenchResult, latencyMs: number): void {
+  const rows = siteRows(site);
+  process.stdout.write(
+    "\nsite mode: pty frame to the daemon's tap line (real daemons, socat ptys, PostgreSQL)\n",
+  );
+  process.stdout.write(renderTable(rows.taps));
+  process.stdout.write(
+    `\nsite backlog drained by several doors (simulator latency ${latencyMs} ms, concurrency 2 each)\n`,
+  );
+  process.stdout.write(renderTable(rows.drains));
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name("bench")
@@ -155,14 +202,28 @@ async function main(): Promise<void> {
       "directory on the disk to measure (the data directory's disk on a terminal)",
       join(RESULTS_DIR, "work"),
     )
+    .option("--site-only", "only site mode's benchmarks (writes bench/results/site-latest.json)")
     .parse();
-  const options = program.opts<{ quick: boolean; dir: string }>();
+  const options = program.opts<{ quick: boolean; dir: string; siteOnly?: boolean }>();
   const plan = options.quick ? QUICK : FULL;
   mkdirSync(options.dir, { recursive: true });
   const root = mkdtempSync(join(options.dir, "run-"));
   const users = benchUsers(plan.users);
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   try {
+    if (options.siteOnly) {
+      const site = await runSiteBench(root, plan.site, log);
+      printSite(site, plan.site.latencyMs);
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      const file = join(RESULTS_DIR, "site-latest.json");
+      const at = new Date().toISOString();
+      writeFileSync(
+        file,
+        `${JSON.stringify({ at, quick: options.quick, machine: machine(), plan: plan.site, site }, null, 2)}\n`,
+      );
+      process.stdout.write(`\nwrote ${file}\n`);
+      return;
+    }
     const taps: TapLatencyResult[] = [];
     for (const historyTaps of [0, plan.historyTaps]) {
       log(`tap latency with ${historyTaps} taps in the journal`);
@@ -208,6 +269,7 @@ async function main(): Promise<void> {
         await runConsoleScenario(root, users, scenario, plan.consoleSeconds, plan.historyTaps / 50),
       );
     }
+    const site = await runSiteBench(root, plan.site, log);
     const drain2 = drains.find((d) => d.concurrency === 2) ?? drains[0];
     const targets: Target[] = [];
     const [empty, full] = taps as [TapLatencyResult, TapLatencyResult];
@@ -294,6 +356,7 @@ async function main(): Promise<void> {
       imports,
       console: consoleRuns,
       consoleTargets: consoleTargets(consoleRuns),
+      site,
       targets,
     };
     process.stdout.write(
@@ -313,6 +376,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       renderTable(consoleTargets(consoleRuns).map((t) => ({ ...t, met: t.met ? "yes" : "NO" }))),
     );
+    printSite(site, plan.site.latencyMs);
     process.stdout.write(
       `\ntargets${options.quick ? " (quick run: counts too small to judge)" : ""}\n`,
     );
