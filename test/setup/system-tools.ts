@@ -1,4 +1,4 @@
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, readdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
 /**
@@ -18,6 +18,17 @@ export interface SystemTool {
   debianPackage: string;
 }
 
+/** Debian keeps PostgreSQL's server programs off PATH, one directory per major version. */
+function debianPostgres(): string[] {
+  try {
+    return readdirSync("/usr/lib/postgresql").map((major) =>
+      join("/usr/lib/postgresql", major, "bin", "initdb"),
+    );
+  } catch {
+    return [];
+  }
+}
+
 export const SYSTEM_TOOLS: readonly SystemTool[] = [
   {
     command: "socat",
@@ -28,6 +39,12 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
     command: "python3",
     neededFor: "a pseudo-terminal that no process holds (doctor's reader checks)",
     debianPackage: "python3",
+  },
+  {
+    command: "initdb",
+    paths: debianPostgres(),
+    neededFor: "a scratch PostgreSQL for site mode's tests (test/site)",
+    debianPackage: "postgresql",
   },
 ];
 
