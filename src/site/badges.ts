@@ -47,19 +47,21 @@ export function siteBadgeWriter(options: {
   applicationName: string;
 }): SiteBadgeWriter {
   const { config, clock } = options;
-  const pool = openSitePool(
-    { config, password: options.password },
-    { applicationName: options.applicationName, logger: options.logger, max: 1 },
-  );
+  // Opened at the first change, so that admin commands that change no badge never need it.
+  let pool: SitePool | null = null;
   const journal = new SiteJournal(options.db, clock);
   let ready = false;
-  const reach = async <T>(work: () => Promise<T>): Promise<T> => {
+  const reach = async <T>(work: (pool: SitePool) => Promise<T>): Promise<T> => {
     try {
+      pool ??= openSitePool(
+        { config, password: options.password },
+        { applicationName: options.applicationName, logger: options.logger, max: 1 },
+      );
       if (!ready) {
         await migrateSite(pool, options.logger);
         ready = true;
       }
-      return await work();
+      return await work(pool);
     } catch (error) {
       // Badge changes are never made at one door alone: they wait for the site database.
       throw new AdminError(
@@ -69,7 +71,7 @@ export function siteBadgeWriter(options: {
     }
   };
   const refresh = async () => {
-    await reach(() => copySiteBadges(pool, journal));
+    await reach((site) => copySiteBadges(site, journal));
   };
   return {
     as(actor) {
@@ -82,17 +84,19 @@ export function siteBadgeWriter(options: {
       return {
         refresh,
         async store(badges, via) {
-          const stored = await reach(() => siteStoreBadges(pool, badges, event(via)));
+          const stored = await reach((site) => siteStoreBadges(site, badges, event(via)));
           await refresh();
           return stored;
         },
         async remove(badge) {
-          const removed = await reach(() => siteRemoveBadge(pool, badge, event("remove")));
+          const removed = await reach((site) => siteRemoveBadge(site, badge, event("remove")));
           await refresh();
           return removed;
         },
       };
     },
-    close: () => pool.end(),
+    close: async () => {
+      await pool?.end();
+    },
   };
 }
