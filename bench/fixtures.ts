@@ -47,6 +47,10 @@ export interface DaemonConfigOptions {
   minGapSeconds?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** terminal.name; "bench-door" when not given. */
+  name?: string;
+  /** The `site` section, for site mode. */
+  site?: { database: string; terminalId: string; tapTimeoutMs?: number; leaseSeconds?: number };
 }
 
 /** The raw config `timeclock run` reads, before validation and defaults. */
@@ -64,7 +68,7 @@ export function daemonConfig(options: DaemonConfigOptions): Record<string, unkno
         };
   return {
     terminal: {
-      name: "bench-door",
+      name: options.name ?? "bench-door",
       timeZone: "Europe/Berlin",
       dataDir: options.dataDir,
       clockTrust: "system",
@@ -78,6 +82,7 @@ export function daemonConfig(options: DaemonConfigOptions): Record<string, unkno
       retryBaseMs: options.retryBaseMs ?? 100,
       retryMaxMs: options.retryMaxMs ?? 1000,
     },
+    ...(options.site ? { site: options.site } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { renderTable } from "../src/cli/output.js";
+import { type Row, renderTable } from "../src/cli/output.js";
 import { type BadgeImportResult, measureBadgeImport } from "./badge-import.js";
 import {
   CONSOLE_SCENARIOS,
@@ -33,6 +33,7 @@ import {
   targetRows,
   walRows,
 } from "./report.js";
+import { runSiteBench, type SiteBenchResult, type SitePlan } from "./site-bench.js";
 import { measureStartup, type StartupResult } from "./startup.js";
 import { measureTapLatency, type TapLatencyResult } from "./tap-latency.js";
 import { unitNodeFlags } from "./unit-flags.js";
@@ -58,6 +59,7 @@ interface Plan {
   starts: number;
   /** Seconds of taps at 10/s per display scenario. */
   displaySeconds: number;
+  site: SitePlan;
 }
 
 const FULL: Plan = {
@@ -73,6 +75,7 @@ const FULL: Plan = {
   runs: 3,
   starts: 5,
   displaySeconds: 20,
+  site: { taps: 200, usersPerDoor: 20, drainEntries: 300, latencyMs: 20 },
 };
 
 const QUICK: Plan = {
@@ -86,6 +89,7 @@ const QUICK: Plan = {
   runs: 1,
   starts: 3,
   displaySeconds: 5,
+  site: { taps: 40, usersPerDoor: 4, drainEntries: 40, latencyMs: 20 },
 };
 
 function machine() {
@@ -126,6 +130,47 @@ function printDisplay(runs: readonly DisplayScenarioResult[]): void {
   );
 }
 
+function siteRows(site: SiteBenchResult): { taps: Row[]; drains: Row[] } {
+  const ms = (value: number) => round(value, 2);
+  const row = (terminal: string, s: SiteBenchResult["site"], perSecond = "-"): Row => ({
+    terminal,
+    taps: s.count,
+    "p50 ms": ms(s.p50),
+    "p99 ms": ms(s.p99),
+    "max ms": ms(s.max),
+    "site taps/s": perSecond,
+  });
+  const ten = site.tenDoors;
+  return {
+    taps: [
+      row("lone terminal (SQLite)", site.lone),
+      row("site door (PostgreSQL, fsync on)", site.site),
+      row(`${ten.doors} site doors at once`, ten.latency, String(round(ten.tapsPerSecond, 1))),
+    ],
+    drains: site.drains.map((d) => ({
+      doors: d.doors,
+      entries: d.entries,
+      "first to last booking s": round(d.seconds, 1),
+      "booked /s": round(d.bookedPerSecond, 1),
+      "booked by door": Object.entries(d.byDoor)
+        .map(([door, n]) => `${door} ${n}`)
+        .join(", "),
+    })),
+  };
+}
+
+function printSite(site: SiteBenchResult, latencyMs: number): void {
+  const rows = siteRows(site);
+  process.stdout.write(
+    "\nsite mode: pty frame to the daemon's tap line (real daemons, socat ptys, PostgreSQL)\n",
+  );
+  process.stdout.write(renderTable(rows.taps));
+  process.stdout.write(
+    `\nsite backlog drained by several doors (simulator latency ${latencyMs} ms, concurrency 2 each)\n`,
+  );
+  process.stdout.write(renderTable(rows.drains));
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name("bench")
@@ -138,8 +183,9 @@ async function main(): Promise<void> {
       "directory on the disk to measure (the data directory's disk on a terminal)",
       join(RESULTS_DIR, "work"),
     )
+    .option("--site-only", "only site mode's benchmarks (writes bench/results/site-latest.json)")
     .parse();
-  const options = program.opts<{ quick: boolean; dir: string }>();
+  const options = program.opts<{ quick: boolean; dir: string; siteOnly?: boolean }>();
   const plan = options.quick ? QUICK : FULL;
   mkdirSync(options.dir, { recursive: true });
   const root = mkdtempSync(join(options.dir, "run-"));
@@ -149,6 +195,19 @@ async function main(): Promise<void> {
   const nodeOptions = unitNodeFlags();
   log(`daemon Node options from systemd/timeclock.service: ${nodeOptions.join(" ") || "(none)"}`);
   try {
+    if (options.siteOnly) {
+      const site = await runSiteBench(root, plan.site, log);
+      printSite(site, plan.site.latencyMs);
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      const file = join(RESULTS_DIR, "site-latest.json");
+      const at = new Date().toISOString();
+      writeFileSync(
+        file,
+        `${JSON.stringify({ at, quick: options.quick, machine: machine(), plan: plan.site, site }, null, 2)}\n`,
+      );
+      process.stdout.write(`\nwrote ${file}\n`);
+      return;
+    }
     const startup: StartupResult[] = [];
     for (let run = 1; run <= plan.runs; run++) {
       log(`start-up, series ${run} of ${plan.runs}`);
@@ -217,6 +276,7 @@ async function main(): Promise<void> {
         await runConsoleScenario(root, users, scenario, plan.consoleSeconds, plan.historyTaps / 50),
       );
     }
+    const site = await runSiteBench(root, plan.site, log);
     const display = await measureDisplay(root, users, plan, log);
     const targets: Target[] = issueTargets({
       startup,
@@ -266,6 +326,7 @@ async function main(): Promise<void> {
       consoleTargets: consoleTargets(consoleRuns),
       display,
       displayTargets: displayTargets(display),
+      site,
       targets,
     };
     const print = (title: string, table: string) => process.stdout.write(`\n${title}\n${table}`);
@@ -295,6 +356,7 @@ async function main(): Promise<void> {
       renderTable(consoleTargets(consoleRuns).map((t) => ({ ...t, met: t.met ? "yes" : "NO" }))),
     );
     printDisplay(display);
+    printSite(site, plan.site.latencyMs);
     print(
       `targets${options.quick ? " (quick run: counts too small to judge)" : ""}, machine load ${machine()
         .loadAverage.map((l) => round(l, 2))

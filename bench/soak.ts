@@ -13,6 +13,7 @@ import { type BenchUser, benchUsers, mapBadges, seedFor, writeDaemonConfig } fro
 import { startPtyPair } from "./pty-pair.js";
 import { randomInt, seededRandom } from "./random.js";
 import { rdm6300Frame } from "./rdm6300-frame.js";
+import { runSiteSoak } from "./site-soak.js";
 import {
   type AcceptedTap,
   type JournalTap,
@@ -306,9 +307,24 @@ async function main(): Promise<void> {
       "seed of the random choices, to replay a run (default: from the clock)",
       positiveInt("--seed", 0),
     )
+    .option(
+      "--site",
+      "the site soak instead: random taps at random doors of three daemons sharing a scratch PostgreSQL, with a door cut off and healed, a door killed, PostgreSQL restarted (docs/site.md)",
+    )
+    .option(
+      "--rounds <n>",
+      "with --site: rounds of taps, each ending in one fault",
+      positiveInt("--rounds", 1),
+      20,
+    )
     .parse();
-  const opts = program.opts<{ kills: number; seed?: number }>();
+  const opts = program.opts<{ kills: number; seed?: number; site?: boolean; rounds: number }>();
   const seed = opts.seed ?? Date.now() % 2 ** 31;
+  if (opts.site) {
+    const log = (line: string) => process.stderr.write(`soak: ${line}\n`);
+    process.exitCode = (await runSiteSoak({ rounds: opts.rounds, seed, log })) ? 0 : 1;
+    return;
+  }
   const passed = await runSoak({ kills: opts.kills, seed });
   process.exitCode = passed ? 0 : 1;
 }

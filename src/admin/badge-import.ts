@@ -43,6 +43,7 @@ export async function importBadges(
   deps: AdminDeps,
   input: ImportBadgesInput,
 ): Promise<ImportBadgesResult> {
+  await deps.siteBadges?.refresh();
   const repository = new BadgeRepository(deps.db, deps.clock);
   const seen = seenBadges(repository);
   const { rows, problems } = readBadgeCsv(input.text, input.digits, seen);
@@ -70,7 +71,7 @@ export async function importBadges(
     const updated = resolved.filter((badge) => mapped.has(badge.badgeId)).length;
     return { added: resolved.length - updated, updated, dryRun: true, warnings, daemon: null };
   }
-  const outcomes = storeBadges(deps, resolved, `import ${input.source}`);
+  const outcomes = await storeBadges(deps, resolved, `import ${input.source}`);
   const mapping = new BadgeIndex(repository.list());
   for (const badge of resolved) warnings.push(...overlapWarnings(mapping, badge));
   const added = outcomes.filter((result) => result.outcome === "added").length;

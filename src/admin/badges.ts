@@ -15,7 +15,7 @@ import {
   normaliseName,
   optionalText,
 } from "./badge-rules.js";
-import type { AdminDeps, DaemonNote } from "./deps.js";
+import type { AdminDeps, DaemonNote, StoredMapping } from "./deps.js";
 import { AdminError } from "./errors.js";
 
 /** A mapping as front ends show it: with the form an admin would type. */
@@ -54,14 +54,22 @@ export function overlapWarnings(mapped: BadgeIndex<Badge>, stored: BadgeIdentity
     );
 }
 
-/** Writes mappings and their admin events in one transaction; says which were new. */
-export function storeBadges(deps: AdminDeps, badges: readonly NewBadge[], via: string) {
+/**
+ * Writes mappings and their admin events in one transaction; says which were new. In site mode
+ * they go to the site database, and this door's copy follows.
+ */
+export async function storeBadges(
+  deps: AdminDeps,
+  badges: readonly NewBadge[],
+  via: string,
+): Promise<StoredMapping[]> {
+  if (deps.siteBadges) return deps.siteBadges.store(badges, via);
   const repository = new BadgeRepository(deps.db, deps.clock);
   const events = new AdminEventLog(deps.db, deps.actor);
   const now = deps.clock.now();
   return writeTransaction(deps.db, () => {
     const before = new Map(repository.list().map((known) => [known.badgeId, known]));
-    return badges.map((badge) => {
+    return badges.map((badge): StoredMapping => {
       const previous = before.get(badge.badgeId) ?? null;
       const outcome = repository.put(badge);
       events.append(
@@ -141,6 +149,7 @@ function validName(input: string | undefined): string | null {
 
 /** Maps a badge to a user's login email, or changes its mapping. */
 export async function addBadge(deps: AdminDeps, input: AddBadgeInput): Promise<AddBadgeResult> {
+  await deps.siteBadges?.refresh();
   const repository = new BadgeRepository(deps.db, deps.clock);
   const seen = seenBadges(repository);
   const typed = readTypedBadge(input.badge, input.digits, seen);
@@ -171,7 +180,7 @@ export async function addBadge(deps: AdminDeps, input: AddBadgeInput): Promise<A
       `stored as a partial ID: no single known full ID matches ${JSON.stringify(input.badge)}; taps of any badge with these low ${badge.knownBits} bits will match it`,
     );
   }
-  const [stored] = storeBadges(deps, [{ ...badge, ...fields }], input.via ?? "add");
+  const [stored] = await storeBadges(deps, [{ ...badge, ...fields }], input.via ?? "add");
   warnings.push(...overlapWarnings(new BadgeIndex(repository.list()), badge));
   const outcome = stored?.outcome ?? "added";
   return {
@@ -225,6 +234,7 @@ export interface EditBadgeResult {
 
 /** Changes some fields of an existing mapping and keeps the others. */
 export async function editBadge(deps: AdminDeps, input: EditBadgeInput): Promise<EditBadgeResult> {
+  await deps.siteBadges?.refresh();
   const before = mappingOf(deps, input.badge, input.digits);
   let email = before.email;
   if (input.email !== undefined) {
@@ -262,7 +272,7 @@ export async function editBadge(deps: AdminDeps, input: EditBadgeInput): Promise
       problems,
     );
   }
-  storeBadges(deps, [changed], "edit");
+  await storeBadges(deps, [changed], "edit");
   const after = new BadgeRepository(deps.db, deps.clock)
     .list()
     .find((badge) => badge.badgeId === before.badgeId);
@@ -282,7 +292,14 @@ export async function removeBadge(
   deps: AdminDeps,
   input: { badge: string; digits?: DigitForm },
 ): Promise<RemoveBadgeResult> {
+  await deps.siteBadges?.refresh();
   const target = mappingOf(deps, input.badge, input.digits);
+  if (deps.siteBadges) {
+    if (!(await deps.siteBadges.remove(target))) {
+      throw new AdminError("ADM_CHANGED", `badge ${formatBadge(target)} was removed meanwhile`);
+    }
+    return { removed: target, daemon: await notifyBadges(deps, "remove", [target.badgeId]) };
+  }
   const repository = new BadgeRepository(deps.db, deps.clock);
   const events = new AdminEventLog(deps.db, deps.actor);
   writeTransaction(deps.db, () => {

@@ -1,6 +1,7 @@
 import type { Config } from "../config/schema.js";
 import type { ControlReply, ControlRequest } from "../control/protocol.js";
 import type { Clock } from "../core/clock.js";
+import type { Badge, NewBadge } from "../store/badges.js";
 import type { Db } from "../store/database.js";
 
 /** Whether the running daemon heard of a change; a change is committed either way. */
@@ -33,4 +34,24 @@ export interface AdminDeps {
   daemon: DaemonLink;
   /** Who makes the changes: "cli:<login>" or "console:<address>"; kept with every admin event. */
   actor: string;
+  /**
+   * Site mode: the site's one badge mapping, which every change goes to (and this door's copy is
+   * refreshed from); absent on a lone terminal, whose mapping is its own journal's.
+   */
+  siteBadges?: SiteBadges;
+}
+
+/** A mapping change as stored: new or updated, and what it was before. */
+export interface StoredMapping {
+  badge: NewBadge;
+  outcome: "added" | "updated";
+  previous: Badge | null;
+}
+
+/** The site database's badges, as the admin use cases change them (site/badges.ts). */
+export interface SiteBadges {
+  /** Takes the site's mapping into this door's journal, so that reads see it. */
+  refresh(): Promise<void>;
+  store(badges: readonly NewBadge[], via: string): Promise<StoredMapping[]>;
+  remove(badge: Badge): Promise<boolean>;
 }

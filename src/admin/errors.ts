@@ -28,6 +28,8 @@ export const ADMIN_ERROR_CODES = [
   "ADM_NO_TERMINAL",
   /** No badge was tapped while enrolment was armed, or it was cancelled or replaced. */
   "ADM_NO_TAP",
+  /** Site mode: the site database, where badges are changed once for every door, does not answer. */
+  "ADM_NO_SITE",
 ] as const;
 
 export type AdminErrorCode = (typeof ADMIN_ERROR_CODES)[number];

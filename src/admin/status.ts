@@ -1,4 +1,5 @@
 import type { ReaderStatus } from "../readers/reader.js";
+import type { SiteStatus } from "../site/link.js";
 import { AdminMarks } from "../store/admin-marks.js";
 import type { BackupStatus } from "../store/backup-schedule.js";
 import { BadgeRepository, type UnknownBadge } from "../store/badges.js";
@@ -37,6 +38,8 @@ export interface StatusInputs {
   unknownSeenAt: Date | null;
   /** Rotating copies in backup.path, as the daemon published them; null when off or not yet run. */
   backup: BackupStatus | null;
+  /** Site mode: this door's line to the site database as the daemon published it; null when alone. */
+  site: SiteStatus | null;
 }
 
 /** Whether the daemon that published `terminal` still runs; the front end knows how to tell. */
@@ -51,7 +54,7 @@ export function readStatus(deps: AdminDeps, running: RunningProbe): StatusInputs
   const published = terminalStatus(db);
   const terminal = published.read("terminal")?.value ?? null;
   const alive = terminal !== null && running(terminal);
-  const current = <Key extends "reader" | "sync" | "clock" | "server-clock" | "backup">(
+  const current = <Key extends "reader" | "sync" | "clock" | "server-clock" | "backup" | "site">(
     key: Key,
   ) => {
     const document = published.read(key);
@@ -71,6 +74,7 @@ export function readStatus(deps: AdminDeps, running: RunningProbe): StatusInputs
     clock: current("clock"),
     serverClock: current("server-clock"),
     backup: current("backup"),
+    site: config.site ? current("site") : null,
     entries: outbox.counts(),
     oldestUnbookedAt: outbox.oldestUnbookedCreatedAt(),
     lastBookedAt: outbox.lastBookedAt(),
@@ -95,6 +99,7 @@ export type AttentionCode =
   | "paused-auth"
   | "paused-endpoint"
   | "backup"
+  | "site-cut-off"
   | "refused-entries"
   | "clock-unsynced"
   | "server-clock-skew"
@@ -175,6 +180,17 @@ function liveAttention(inputs: StatusInputs): Attention[] {
       severity: "critical",
       code: "paused-auth",
       message: `booking is paused: GoodTime refused the login${sync.lastError ? ` (${sync.lastError.message})` : ""}; next try ${sync.pausedUntil ? localTime(new Date(sync.pausedUntil), inputs.zone) : "soon"}. Check the password: timeclock server check`,
+    });
+  }
+  if (inputs.site && !inputs.site.online) {
+    const site = inputs.site;
+    const since = site.lastContactAt
+      ? `since ${localTime(new Date(site.lastContactAt), inputs.zone)}`
+      : "since it started";
+    found.push({
+      severity: "warning",
+      code: "site-cut-off",
+      message: `this door cannot reach the site database ${since}${site.lastError ? ` (${site.lastError})` : ""}: it answers taps and pairs them with what it last knew (${site.provisional} so far), and merges them when the database answers again; shifts that then differ go to review. timeclock doctor checks the way to it`,
     });
   }
   if (inputs.backup?.warning) {

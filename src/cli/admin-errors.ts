@@ -15,6 +15,7 @@ export const EXIT_BY_ADMIN_CODE: Record<AdminErrorCode, ExitCode> = {
   ADM_SERVER_CHECK: ExitCode.badInput,
   ADM_NO_TERMINAL: ExitCode.terminalUnreachable,
   ADM_NO_TAP: ExitCode.noTap,
+  ADM_NO_SITE: ExitCode.siteUnreachable,
 };
 
 /** A refused file's every bad line on its own, then the error itself; returns the exit code. */

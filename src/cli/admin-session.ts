@@ -7,6 +7,7 @@ import type { LoadedConfig } from "../config/load.js";
 import { systemClock } from "../core/clock.js";
 import { CommandError, ExitCode } from "../core/exit-codes.js";
 import type { Logger } from "../core/logger.js";
+import { siteBadgeWriter } from "../site/badges.js";
 import { databasePath, openDatabase } from "../store/database.js";
 import { type CliContext, commandLogger, loadConfigFor } from "./context.js";
 
@@ -90,20 +91,36 @@ export async function withStore<T>(
         `timeclock: created a new, empty database ${path} (this data directory held none)\n`,
       ),
   });
+  const clock = context.clock ?? systemClock;
+  const actor = cliActor(context.env);
+  // Site mode: badge changes go to the site database, the one mapping of every door.
+  const site =
+    loaded.config.site && access !== "read"
+      ? siteBadgeWriter({
+          config: loaded.config.site,
+          password: loaded.site?.password,
+          db,
+          clock,
+          logger,
+          applicationName: `timeclock ${loaded.config.site.terminalId} admin`,
+        })
+      : null;
   try {
     return await work({
       deps: {
         db,
-        clock: context.clock ?? systemClock,
+        clock,
         config: loaded.config,
         daemon: access === "read" ? READ_ONLY_LINK : socketDaemonLink(dataDir),
-        actor: cliActor(context.env),
+        actor,
+        ...(site ? { siteBadges: site.as(actor) } : {}),
       },
       loaded,
       logger,
       zone: loaded.config.terminal.timeZone,
     });
   } finally {
+    await site?.close();
     db.close();
   }
 }

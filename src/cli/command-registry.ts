@@ -77,6 +77,16 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   {
     commands: [
       {
+        name: "site",
+        description:
+          "site mode: several doors sharing badges, shifts and bookings through PostgreSQL (docs/site.md)",
+      },
+    ],
+    load: async () => (await import("./commands/site.js")).registerSiteCommands,
+  },
+  {
+    commands: [
+      {
         name: "queue",
         description:
           "list the outbox, oldest shift first: id, user, local shift, state, attempts, project, and under each entry the server's last error in full; `queue retry`, `queue edit` and `queue discard` fix entries",
@@ -200,7 +210,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
       {
         name: "doctor",
         description:
-          "check config, data directory, reader, GPIO, clock and the GoodTime account, each ok, warn or fail with what to do",
+          "check config, data directory, reader, GPIO, clock, the site database and the GoodTime account, each ok, warn or fail with what to do",
       },
     ],
     load: async () => (await import("./commands/doctor.js")).registerDoctorCommands,

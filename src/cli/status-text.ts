@@ -47,6 +47,22 @@ function clockLine(clock: NonNullable<StatusInputs["clock"]>): string {
     : `NOT synchronised (${clock.source})${clock.detail ? `: ${clock.detail}` : ""}`;
 }
 
+function siteLine(site: NonNullable<StatusInputs["site"]>, zone: string): string {
+  const parts = [
+    `door ${site.terminalId}, ${site.online ? "database answers" : "CUT OFF from the database"}`,
+    site.lastContactAt
+      ? `last contact ${localTime(new Date(site.lastContactAt), zone)}`
+      : "no contact yet",
+    `${site.waiting} tap(s) to copy, ${site.provisional} paired alone`,
+  ];
+  if (site.lastMerge) {
+    parts.push(
+      `last merge ${localTime(new Date(site.lastMerge.at), zone)}: ${site.lastMerge.agreed} agreed, ${site.lastMerge.conflicts} to review`,
+    );
+  }
+  return `${parts.join("; ")}; the whole site: timeclock site status`;
+}
+
 /**
  * The human summary, every line within 80 columns: what needs attention first, most urgent on
  * top, then every part on its own labelled line, wrapped under its label.
@@ -72,6 +88,7 @@ export function renderStatus(inputs: StatusInputs, attention: readonly Attention
   const waiting = daemon?.running ? "starting" : "unknown";
   row("reader", inputs.reader ? `${readerLine(inputs.reader, zone)}${stale}` : waiting);
   row("sync", inputs.sync ? `${syncLine(inputs.sync, zone)}${stale}` : waiting);
+  if (inputs.site) row("site", `${siteLine(inputs.site, zone)}${stale}`);
   const counts = (Object.entries(entries) as [EntryState, number][])
     .map(([state, n]) => `${state} ${n}`)
     .join(", ");

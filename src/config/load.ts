@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { CommandError, ExitCode } from "../core/exit-codes.js";
 import { describeIssues, formatPath } from "./problems.js";
 import { type Config, configSchema } from "./schema.js";
+import { maskDatabaseUrl, resolveSitePassword, type SitePassword } from "./site-password.js";
 
 export { DEFAULT_CONFIG_PATH } from "./paths.js";
 export const PASSWORD_ENV = "TIMECLOCK_API_PASSWORD";
@@ -55,6 +56,8 @@ export interface LoadedConfig {
    * the command has to run the way the service does to get the password.
    */
   unreadableCredential?: string;
+  /** The site database's password (site mode); never logged or printed. Absent: none. */
+  site?: SitePassword;
 }
 
 /** Validates parsed JSON; `file` only names the source in errors. */
@@ -199,7 +202,12 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
     ]);
   }
   const config = parseConfig(raw, path);
-  const warnings = permissionWarnings(path, config);
+  const site = resolveSitePassword(config, env, path);
+  const warnings = [
+    ...permissionWarnings(path, config),
+    ...(site.warning ? [site.warning] : []),
+    ...(site.problem ? [site.problem] : []),
+  ];
   try {
     const password = resolvePassword(config, env, path);
     const passwordProblem =
@@ -208,7 +216,7 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
         : password.unreadableCredential !== undefined
           ? `no API password for this user (uid ${process.getuid?.() ?? "?"}): it is the systemd credential ${PASSWORD_CREDENTIAL}, whose source ${password.unreadableCredential} only root may read; the service gets a copy from systemd`
           : `no API password: set ${PASSWORD_ENV}, the systemd credential ${PASSWORD_CREDENTIAL}, server.apiPasswordFile or server.apiPassword`;
-    return { path, config, ...password, passwordProblem, warnings };
+    return { path, config, ...password, passwordProblem, warnings, site };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const passwordProblem = error.problems.join("; ");
@@ -219,6 +227,7 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
       passwordSource: "none",
       passwordProblem,
       warnings: [...warnings, passwordProblem],
+      site,
     };
   }
 }
@@ -232,13 +241,19 @@ export function requirePassword(loaded: LoadedConfig): string {
 }
 
 /** The effective configuration with every secret replaced, for printing. */
-export function maskedConfig(
-  loaded: LoadedConfig,
-): Config & { server: { apiPasswordSource: PasswordSource } } {
+export function maskedConfig(loaded: LoadedConfig): Record<string, unknown> {
   const server = { ...loaded.config.server };
   if (server.apiPassword) server.apiPassword = "********";
+  const site = loaded.config.site;
   return {
     ...loaded.config,
     server: { ...server, apiPasswordSource: loaded.passwordSource },
+    site: site
+      ? {
+          ...site,
+          database: maskDatabaseUrl(site.database),
+          databasePasswordSource: loaded.site?.source ?? "none",
+        }
+      : null,
   };
 }

@@ -9,6 +9,7 @@ import { feedbackSchema } from "../gpio/config-schema.js";
 import { ROUNDING_DIRECTIONS, ROUNDING_STEPS } from "../pairing/booked-span.js";
 import { readerSchema } from "../readers/config-schema.js";
 import { backupSchema } from "./backup-schema.js";
+import { siteSchema } from "./site-schema.js";
 
 /**
  * The one source for validation, defaults and the configuration reference. Every key carries a
@@ -320,6 +321,7 @@ export const configSchema = z
     backup: backupSchema.prefault({}),
     console: consoleSchema.prefault({}),
     display: displaySchema.prefault({}),
+    site: siteSchema,
   })
   .superRefine((config, ctx) => {
     if (config.display.type === "kiosk" && config.display.kiosk.port === config.console.port) {
@@ -327,6 +329,16 @@ export const configSchema = z
         code: "custom",
         path: ["display", "kiosk", "port"],
         message: `is ${config.display.kiosk.port}, which console.port uses already; give the kiosk page a port of its own, such as 8088`,
+      });
+    }
+    // A claim must outlive the request it covers, or a second terminal could send it again.
+    const site = config.site;
+    if (site && site.leaseSeconds * 1000 <= 2 * config.server.timeoutMs) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["site", "leaseSeconds"],
+        input: site.leaseSeconds,
+        message: `must exceed twice server.timeoutMs (${config.server.timeoutMs} ms), so that a claim outlives the request it covers; raise it or lower server.timeoutMs`,
       });
     }
   })

@@ -3,6 +3,7 @@ import type { AdminDeps, AdminError, DaemonLink, RunningProbe } from "../admin/i
 import type { Config } from "../config/schema.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
+import type { SiteBadgeWriter } from "../site/badges.js";
 import type { Db } from "../store/database.js";
 import type { GoodTimeDirectory } from "./directory.js";
 import { html, type SafeHtml } from "./html.js";
@@ -30,6 +31,8 @@ export interface ConsoleDeps {
   fingerprint: string | null;
   /** Where backup copies are written before they are sent. */
   scratchDir: string;
+  /** Site mode: the site's badge mapping, which badge changes go to. */
+  siteBadgeWriter?: SiteBadgeWriter;
 }
 
 declare module "fastify" {
@@ -78,6 +81,9 @@ export function pageContext(
       config: deps.config,
       daemon: deps.daemon,
       actor: consoleActor(session),
+      ...(deps.siteBadgeWriter
+        ? { siteBadges: deps.siteBadgeWriter.as(consoleActor(session)) }
+        : {}),
     },
     frame: {
       t,

@@ -46,6 +46,8 @@ export const de: Messages = {
     ADM_BAD_FILE: "Die Datei wurde abgelehnt; nichts wurde gespeichert.",
     ADM_SERVER_CHECK: "GoodTime kennt diese Werte nicht.",
     ADM_NO_TERMINAL: "Das Terminal läuft nicht, sein Leser ist nicht erreichbar.",
+    ADM_NO_SITE:
+      "Die Standort-Datenbank antwortet nicht; Ausweise werden dort für alle Türen geändert, daher wurde nichts geändert.",
     ADM_NO_TAP: "Es wurde nicht rechtzeitig ein Ausweis vorgehalten.",
   },
   login: {
@@ -80,6 +82,8 @@ export const de: Messages = {
         "Das Buchen ruht: Die Adresse von GoodTime antwortet nicht wie die API (ein Captive Portal, eine falsche Adresse, ein gestörter Dienst). Die Stempelungen bleiben erhalten.",
       backup:
         "Die Sicherungskopien können nicht dorthin geschrieben werden, wo backup.path hinzeigt.",
+      "site-cut-off":
+        "Diese Tür erreicht die Standort-Datenbank nicht; sie paart Stempelungen allein und führt sie später zusammen.",
       "refused-entries": "GoodTime hat Einträge abgelehnt; siehe Warteschlange.",
       "clock-unsynced": "Die Uhr ist nicht synchronisiert; Einträge warten, bis sie es ist.",
       "server-clock-skew": "Die Uhr des Terminals weicht um mehr als 2 Minuten von GoodTime ab.",

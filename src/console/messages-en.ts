@@ -49,6 +49,8 @@ export const en = {
     ADM_BAD_FILE: "The file was refused; nothing was written.",
     ADM_SERVER_CHECK: "GoodTime does not know these values.",
     ADM_NO_TERMINAL: "The terminal is not running, so its reader cannot be used.",
+    ADM_NO_SITE:
+      "The site database does not answer; badges are changed there for every door, so nothing was changed.",
     ADM_NO_TAP: "No badge was tapped in time.",
   } satisfies Record<AdminErrorCode, string>,
   login: {
@@ -78,6 +80,8 @@ export const en = {
       "paused-endpoint":
         "Booking is paused: GoodTime's address does not answer as its API (a captive portal, a wrong address, a failing service). Taps are kept.",
       backup: "The rotating backup copies cannot be written where backup.path says.",
+      "site-cut-off":
+        "This door cannot reach the site database; it pairs taps alone and merges them later.",
       "refused-entries": "GoodTime refused entries; see the queue.",
       "clock-unsynced": "The clock is not synchronised; entries are held until it is.",
       "server-clock-skew": "The terminal's clock differs from GoodTime's by more than 2 minutes.",

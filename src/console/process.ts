@@ -7,6 +7,7 @@ import { ExitCode } from "../core/exit-codes.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../core/logger.js";
 import type { DoorDisplayDeps } from "../display/host.js";
 import { startDoorDisplay } from "../display/host.js";
+import { siteBadgeWriter } from "../site/badges.js";
 import { type Db, openDatabase } from "../store/database.js";
 import type { TerminalDocument } from "../terminal/status-documents.js";
 import { buildConsoleApp } from "./app.js";
@@ -136,6 +137,16 @@ async function startAdminConsole(
       );
     }
   }
+  const siteBadges = config.site
+    ? siteBadgeWriter({
+        config: config.site,
+        password: loaded.site?.password,
+        db: parts.db,
+        clock: systemClock,
+        logger: logger.child({ part: "site" }),
+        applicationName: `timeclock ${config.site.terminalId} console`,
+      })
+    : undefined;
   const directory = goodTimeDirectory(loaded, logger, () => Date.now());
   const app = await buildConsoleApp(
     {
@@ -149,6 +160,7 @@ async function startAdminConsole(
       live: parts.live,
       fingerprint: tls?.fingerprint ?? null,
       scratchDir: tmpdir(),
+      ...(siteBadges ? { siteBadgeWriter: siteBadges } : {}),
     },
     tls ? { key: tls.key, cert: tls.cert } : undefined,
   );
@@ -170,6 +182,7 @@ async function startAdminConsole(
     async close() {
       await app.close();
       directory.close();
+      await siteBadges?.close();
     },
   };
 }

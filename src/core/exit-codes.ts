@@ -94,6 +94,11 @@ export const EXIT_CODES = {
     meaning:
       "`badges enrol`: no badge was tapped at the reader within the minute, or the enrolment was cancelled; nothing was saved",
   },
+  siteUnreachable: {
+    code: 87,
+    meaning:
+      "site mode: the site database does not answer, and the change (a badge mapping) is made once for every door there; nothing was changed: try again when it answers (`timeclock site status`)",
+  },
   databaseMissing: {
     code: 90,
     meaning:

@@ -3,6 +3,7 @@ import { consoleCheck } from "./console-check.js";
 import { gpioCheck, readerCheck } from "./device-checks.js";
 import { clockCheck, configCheck, dataCheck } from "./local-checks.js";
 import { badgeUsersCheck, catalogCheck, credentialsCheck, serverCheck } from "./server-checks.js";
+import { siteCheck } from "./site-check.js";
 import type { Check, CheckResult, DoctorDeps, DoctorState, Finding, Requirement } from "./types.js";
 import { writeTestCheck } from "./write-test.js";
 
@@ -14,6 +15,7 @@ export const CHECKS: readonly Check[] = [
   gpioCheck,
   clockCheck,
   consoleCheck,
+  siteCheck,
   serverCheck,
   credentialsCheck,
   catalogCheck,

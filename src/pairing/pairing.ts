@@ -16,17 +16,28 @@ export interface TapTime {
   synced: boolean;
 }
 
-export interface OpenShift {
+/**
+ * A tap's id: the journal's number on a lone terminal; in a site, "terminal/number" (site keys),
+ * so that a shift opened at one door can be closed at another.
+ */
+export type TapRef = number | string;
+
+export interface OpenShift<Id extends TapRef = number> {
   badgeId: string;
   badgeName: string | null;
-  startTapId: number;
+  startTapId: Id;
   start: TapTime;
   timeTypeId: string;
   projectId: string | null;
+  /**
+   * Set when merging a door's offline taps left it unclear whether this shift is right: its
+   * clock-out goes to review with this reason instead of being booked.
+   */
+  disputed?: string;
 }
 
-export interface UserState {
-  openShift: OpenShift | null;
+export interface UserState<Id extends TapRef = number> {
+  openShift: OpenShift<Id> | null;
   lastAccepted: TapTime | null;
 }
 
@@ -60,8 +71,8 @@ export interface TapIntent {
   timeTypeId?: string;
 }
 
-export interface TapInput {
-  tapId: number;
+export interface TapInput<Id extends TapRef = number> {
+  tapId: Id;
   time: TapTime;
   owner: BadgeOwner;
   /** Local id the entry gets if this tap closes a shift; stable from this moment on. */
@@ -69,7 +80,7 @@ export interface TapInput {
   intent?: TapIntent;
 }
 
-export interface EntryDraft {
+export interface EntryDraft<Id extends TapRef = number> {
   id: string;
   email: string;
   start: Date;
@@ -77,15 +88,15 @@ export interface EntryDraft {
   timeTypeId: string;
   projectId: string | null;
   comment: string;
-  startTapId: number;
-  endTapId: number;
+  startTapId: Id;
+  endTapId: Id;
   /** True while an instant rests on an unsynchronised clock: store it, do not book it yet. */
   held: boolean;
   rounding: RoundingPolicy | null;
 }
 
-export interface ReviewDraft {
-  shift: OpenShift;
+export interface ReviewDraft<Id extends TapRef = number> {
+  shift: OpenShift<Id>;
   email: string;
   reason: string;
 }
@@ -93,16 +104,16 @@ export interface ReviewDraft {
 /** Why a tap was ignored, as a stable code beside the reason in words. */
 export type IgnoreCode = "too-soon" | "no-open-shift";
 
-export type PairingDecision =
-  | { kind: "ignored"; code: IgnoreCode; reason: string; state: UserState }
-  | { kind: "clock-in"; state: UserState; review: ReviewDraft | null }
+export type PairingDecision<Id extends TapRef = number> =
+  | { kind: "ignored"; code: IgnoreCode; reason: string; state: UserState<Id> }
+  | { kind: "clock-in"; state: UserState<Id>; review: ReviewDraft<Id> | null }
   | {
       kind: "clock-out";
-      state: UserState;
+      state: UserState<Id>;
       /** Exactly one of the two: the entry to book, or the review of a too-short shift. */
-      entry: EntryDraft | null;
-      review: ReviewDraft | null;
-      next: OpenShift | null;
+      entry: EntryDraft<Id> | null;
+      review: ReviewDraft<Id> | null;
+      next: OpenShift<Id> | null;
     };
 
 /** Milliseconds from a to b: monotonic within one boot (immune to clock steps), wall time across boots. */
@@ -141,7 +152,10 @@ export function shiftInstants(
   };
 }
 
-function openShiftFor(input: TapInput, timeTypeId = input.owner.timeTypeId): OpenShift {
+function openShiftFor<Id extends TapRef>(
+  input: TapInput<Id>,
+  timeTypeId = input.owner.timeTypeId,
+): OpenShift<Id> {
   return {
     badgeId: input.owner.badgeId,
     badgeName: input.owner.badgeName,
@@ -156,11 +170,11 @@ function formatSeconds(ms: number): string {
   return `${Math.round(ms / 1000)} s`;
 }
 
-function clockIn(
-  input: TapInput,
-  review: ReviewDraft | null,
+function clockIn<Id extends TapRef>(
+  input: TapInput<Id>,
+  review: ReviewDraft<Id> | null,
   timeTypeId?: string,
-): PairingDecision {
+): PairingDecision<Id> {
   return {
     kind: "clock-in",
     state: { openShift: openShiftFor(input, timeTypeId), lastAccepted: input.time },
@@ -168,11 +182,11 @@ function clockIn(
   };
 }
 
-export function decideTap(
-  state: UserState,
-  input: TapInput,
+export function decideTap<Id extends TapRef = number>(
+  state: UserState<Id>,
+  input: TapInput<Id>,
   settings: PairingSettings,
-): PairingDecision {
+): PairingDecision<Id> {
   const { time, intent } = input;
   if (state.lastAccepted) {
     const sinceLast = elapsedMs(state.lastAccepted, time);
@@ -217,13 +231,17 @@ export function decideTap(
   }
 
   const next = intent?.kind === "switch" ? openShiftFor(input, intent.timeTypeId) : null;
-  const after: UserState = { openShift: next, lastAccepted: time };
+  const after: UserState<Id> = { openShift: next, lastAccepted: time };
   if (age < settings.minShiftSeconds * 1000) {
     const reason = `clocked out ${formatSeconds(age)} after clocking in (tap ${input.tapId} at ${time.at.toISOString().replace(/\.\d+Z$/, "Z")}), less than pairing.minShiftSeconds (${settings.minShiftSeconds} s); book it with that end or discard it`;
     return { kind: "clock-out", state: after, entry: null, review: { shift, email, reason }, next };
   }
+  if (shift.disputed) {
+    const reason = `${shift.disputed} (closed by tap ${input.tapId} at ${time.at.toISOString().replace(/\.\d+Z$/, "Z")})`;
+    return { kind: "clock-out", state: after, entry: null, review: { shift, email, reason }, next };
+  }
   const instants = shiftInstants(shift.start, time);
-  const entry: EntryDraft = {
+  const entry: EntryDraft<Id> = {
     id: input.newEntryId,
     email,
     start: instants.start,

@@ -7,6 +7,7 @@ import {
   type OpenShift,
   type PairingSettings,
   type TapIntent,
+  type TapRef,
   type TapTime,
   type UserState,
 } from "../pairing/pairing.js";
@@ -38,7 +39,7 @@ export interface RecordedTap {
   reasonCode: TapReasonCode | null;
   email: string | null;
   badgeName: string | null;
-  entry: EntryDraft | null;
+  entry: EntryDraft<TapRef> | null;
   /** An overlong or broken shift was moved to the review list by this tap. */
   reviewed: boolean;
 }
@@ -113,7 +114,16 @@ export class TapJournal {
         lookup.kind === "unknown"
           ? "unknown badge: not mapped to any user (timeclock badges add)"
           : `ambiguous badge: the bits this reader sees match ${lookup.badges.length} mapped badges (timeclock badges list); map the badge by its full 10-hex ID`;
-      this.#insertTap(tapId, read, time, "refused", { reason, code: reasonCode }, null, null);
+      insertTapRow(
+        this.#db,
+        tapId,
+        read,
+        time,
+        "refused",
+        { reason, code: reasonCode },
+        null,
+        null,
+      );
       return {
         tapId,
         outcome: "refused",
@@ -142,7 +152,7 @@ export class TapJournal {
 
     if (decision.kind === "ignored") {
       const why = { reason: decision.reason, code: decision.code };
-      this.#insertTap(tapId, read, time, "ignored", why, owner.email, null);
+      insertTapRow(this.#db, tapId, read, time, "ignored", why, owner.email, null);
       return {
         tapId,
         outcome: "ignored",
@@ -157,7 +167,7 @@ export class TapJournal {
     const entry = decision.kind === "clock-out" ? decision.entry : null;
     const review = decision.review;
     const why = review ? { reason: review.reason, code: "to-review" as const } : null;
-    this.#insertTap(tapId, read, time, decision.kind, why, owner.email, entry?.id ?? null);
+    insertTapRow(this.#db, tapId, read, time, decision.kind, why, owner.email, entry?.id ?? null);
     if (entry) this.#outbox.enqueue(entry, entry.held ? "held" : "pending", time.at);
     if (review) {
       const { shift } = review;
@@ -252,36 +262,38 @@ export class TapJournal {
       ).run(email, tapId, toDbTime(last.at), last.monoMs, last.bootId);
     }
   }
+}
 
-  #insertTap(
-    id: number,
-    read: TapRead,
-    time: TapTime,
-    outcome: TapOutcome,
-    why: { reason: string; code: TapReasonCode } | null,
-    email: string | null,
-    entryId: string | null,
-  ): void {
-    statement(
-      this.#db,
-      `INSERT INTO taps (id, badge_id, known_bits, raw, source, wall_at, mono_ms, boot_id, clock_synced,
-           outcome, reason, reason_code, email, entry_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      id,
-      read.badgeId,
-      read.knownBits,
-      read.raw,
-      read.source,
-      toDbTime(time.at),
-      time.monoMs,
-      time.bootId,
-      time.synced ? 1 : 0,
-      outcome,
-      why?.reason ?? null,
-      why?.code ?? null,
-      email,
-      entryId,
-    );
-  }
+/** Appends one tap to the journal, inside the caller's transaction. */
+export function insertTapRow(
+  db: Db,
+  id: number,
+  read: TapRead,
+  time: TapTime,
+  outcome: TapOutcome,
+  why: { reason: string; code: TapReasonCode } | null,
+  email: string | null,
+  entryId: string | null,
+): void {
+  statement(
+    db,
+    `INSERT INTO taps (id, badge_id, known_bits, raw, source, wall_at, mono_ms, boot_id, clock_synced,
+         outcome, reason, reason_code, email, entry_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    id,
+    read.badgeId,
+    read.knownBits,
+    read.raw,
+    read.source,
+    toDbTime(time.at),
+    time.monoMs,
+    time.bootId,
+    time.synced ? 1 : 0,
+    outcome,
+    why?.reason ?? null,
+    why?.code ?? null,
+    email,
+    entryId,
+  );
 }

@@ -217,6 +217,37 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX entries_by_user_start ON entries (email, start_at);
     `,
   },
+  {
+    version: 8,
+    description:
+      "site mode: which taps are in the site database, what this door last knew of each user, and the door's marks",
+    sql: `
+      -- One row per tap journalled in site mode. provisional: paired by this door alone because
+      -- the site database did not answer; decision: JSON of what it decided then (owner, intent,
+      -- entry and review drafts, the user's state after), for the merge. copied_at: when the site
+      -- database had it.
+      CREATE TABLE site_taps (
+        tap_id      INTEGER PRIMARY KEY REFERENCES taps (id),
+        provisional INTEGER NOT NULL CHECK (provisional IN (0, 1)),
+        decision    TEXT,
+        copied_at   TEXT
+      );
+      CREATE INDEX site_taps_to_copy ON site_taps (tap_id) WHERE copied_at IS NULL;
+
+      -- Each user's state in the site as this door last knew it (JSON), for taps while it is cut off.
+      CREATE TABLE site_users (
+        email      TEXT PRIMARY KEY,
+        state      TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- Numbers the door keeps: the badge mapping's version it holds, the first tap id it may use.
+      CREATE TABLE site_marks (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,6 +1,7 @@
 import type { TimeEntry } from "../goodtime/types.js";
 import { bookedSpan, type Span } from "../pairing/booked-span.js";
 import type { OutboxEntry } from "../store/outbox.js";
+import type { BookableEntry } from "./booking-queue.js";
 
 const MINUTE_MS = 60_000;
 
@@ -15,7 +16,7 @@ export type LookupTarget = Pick<OutboxEntry, "email" | "start" | "end" | "commen
  * The target of a lookup for `entry`: what may be on the server. Without a record of what was sent
  * (an entry restored from a backup), that is the booked span, not the raw instants.
  */
-export function lookupTarget(entry: OutboxEntry): LookupTarget {
+export function lookupTarget(entry: BookableEntry): LookupTarget {
   const sent = entry.sentAs;
   if (!sent) return { ...entry, ...instantsToSend(entry) };
   return { email: sent.userEmail, start: sent.start, end: sent.end, comment: sent.comment ?? null };

@@ -4,8 +4,8 @@ import type { Logger } from "../core/logger.js";
 import { GoodTimeError } from "../goodtime/errors.js";
 import type { NewTimeEntry, TimeEntry } from "../goodtime/types.js";
 import { isBusy } from "../store/database.js";
-import type { Outbox, OutboxEntry } from "../store/outbox.js";
 import { type BackoffSettings, backoffDelayMs } from "./backoff.js";
+import type { BookableEntry, BookingQueue } from "./booking-queue.js";
 import { instantsToSend, isSameEntry, lookupTarget, lookupWindow } from "./match.js";
 import { type PauseCause, SyncPause } from "./pause.js";
 
@@ -43,7 +43,8 @@ export interface SyncSettings extends BackoffSettings {
 }
 
 export interface SyncDeps {
-  outbox: Outbox;
+  /** The lone terminal's outbox (sqliteBookingQueue), or the site's entries in site mode. */
+  queue: BookingQueue;
   client: BookingClient;
   clock: Clock;
   logger: Logger;
@@ -53,7 +54,7 @@ export interface SyncDeps {
 }
 
 type Outcome =
-  | { kind: "booked" | "retry" | "refused" }
+  | { kind: "booked" | "retry" | "refused" | "lost" }
   | { kind: "pause"; cause: PauseCause; error: GoodTimeError };
 
 /**
@@ -62,6 +63,9 @@ type Outcome =
  * timeout with the event loop frozen, so retrying at once would starve the taps.
  */
 export const STORE_RETRY_MS = 1_000;
+
+/** After the outbox could not be read for another reason (a site database that is down). */
+export const QUEUE_ERROR_RETRY_MS = 5_000;
 
 /**
  * Books the outbox into GoodTime. Users are booked in parallel (p-queue), each user's entries in
@@ -73,6 +77,8 @@ export class SyncWorker {
   readonly #deps: SyncDeps;
   readonly #queue: PQueue;
   readonly #inFlight = new Set<string>();
+  /** Entries taken from the queue and not finished: given back if the worker stops first. */
+  readonly #taken = new Set<string>();
   readonly #random: () => number;
   readonly #pause: SyncPause;
   #state: SyncState = {
@@ -93,8 +99,6 @@ export class SyncWorker {
     this.#queue = new PQueue({ concurrency: deps.settings.concurrency });
     this.#random = deps.random ?? Math.random;
     this.#pause = new SyncPause(deps.settings, deps.clock);
-    const lastBooked = deps.outbox.lastBookedAt();
-    this.#state.lastBookedAt = lastBooked ? lastBooked.toISOString() : null;
   }
 
   state(): SyncState {
@@ -105,6 +109,12 @@ export class SyncWorker {
     this.#running = true;
     this.#setPhase("idle");
     this.wake();
+    void this.#deps.queue.lastBookedAt().then(
+      (at) => {
+        if (at && !this.#state.lastBookedAt) this.#state.lastBookedAt = at.toISOString();
+      },
+      () => {},
+    );
   }
 
   /** Looks for due entries now (after a clock-out, or when an admin retried something). */
@@ -120,6 +130,18 @@ export class SyncWorker {
     this.#clearTimer();
     this.#queue.clear();
     await this.#queue.onIdle();
+    const left = [...this.#taken];
+    this.#taken.clear();
+    if (left.length > 0) {
+      try {
+        await this.#deps.queue.release(left);
+      } catch (error) {
+        this.#deps.logger.warn(
+          { err: error, entries: left.length },
+          "could not give back entries taken for booking; others take them over after the lease",
+        );
+      }
+    }
     this.#setPhase("stopped");
   }
 
@@ -132,23 +154,23 @@ export class SyncWorker {
     try {
       do {
         this.#pumpAgain = false;
-        this.#fill();
+        await this.#fill();
       } while (this.#pumpAgain && this.#running);
     } catch (error) {
       if (isBusy(error)) this.#storeTrouble(error);
       else {
         this.#deps.logger.error(
-          { err: error },
-          "sync could not read the outbox; trying again in a minute",
+          { err: error, retryInMs: QUEUE_ERROR_RETRY_MS },
+          "sync could not read the outbox; trying again shortly",
         );
-        this.#schedule(60_000);
+        this.#schedule(QUEUE_ERROR_RETRY_MS);
       }
     } finally {
       this.#pumping = false;
     }
   }
 
-  #fill(): void {
+  async #fill(): Promise<void> {
     if (!this.#running || this.#pause.cause !== undefined) return;
     const storeWaitMs = this.#storeRetryAt - this.#deps.clock.monotonicMs();
     if (storeWaitMs > 0) {
@@ -158,11 +180,10 @@ export class SyncWorker {
     const free = this.#deps.settings.concurrency - this.#inFlight.size;
     if (free <= 0) return;
     const now = this.#deps.clock.now();
-    const due = this.#deps.outbox
-      .nextPerUser(now, free + this.#inFlight.size)
-      .filter((entry) => !this.#inFlight.has(entry.email))
-      .slice(0, free);
+    const due = await this.#deps.queue.due(now, free, new Set(this.#inFlight));
     for (const entry of due) {
+      this.#taken.add(entry.id);
+      if (!this.#running) continue;
       this.#inFlight.add(entry.email);
       this.#setPhase("booking");
       void this.#queue.add(async () => {
@@ -174,18 +195,20 @@ export class SyncWorker {
           this.#storeTrouble(error);
         } finally {
           this.#inFlight.delete(entry.email);
+          this.#taken.delete(entry.id);
           if (this.#running) void this.#pump();
         }
       });
     }
-    if (this.#inFlight.size === 0) this.#sleepUntilDue();
+    if (this.#inFlight.size === 0) await this.#sleepUntilDue();
   }
 
-  #sleepUntilDue(): void {
+  async #sleepUntilDue(): Promise<void> {
     this.#setPhase("idle");
-    const next = this.#deps.outbox.nextDueAt();
-    if (!next) return;
-    this.#schedule(Math.max(0, next.getTime() - this.#deps.clock.now().getTime()));
+    const now = this.#deps.clock.now();
+    const next = await this.#deps.queue.nextDueAt(now);
+    if (!next || !this.#running || this.#inFlight.size > 0) return;
+    this.#schedule(Math.max(0, next.getTime() - now.getTime()));
   }
 
   #schedule(delayMs: number): void {
@@ -231,15 +254,15 @@ export class SyncWorker {
     this.#schedule(delay);
   }
 
-  async #book(entry: OutboxEntry): Promise<Outcome> {
-    const { outbox, client, clock, logger } = this.#deps;
+  async #book(entry: BookableEntry): Promise<Outcome> {
+    const { queue, client, clock, logger } = this.#deps;
     const log = logger.child({ entryId: entry.id, user: entry.email });
     let requestSent = false;
     try {
       if (entry.ambiguous) {
         const found = await this.#lookUp(entry);
         if (found) {
-          outbox.markBooked(entry.id, found.id, clock.now());
+          await queue.markBooked(entry.id, found.id, clock.now());
           this.#noteBooked();
           log.info(
             { serverId: found.id },
@@ -257,15 +280,18 @@ export class SyncWorker {
       };
       // A login that fails here leaves the entry as it was, not in doubt.
       await client.loggedIn();
-      outbox.markSending(entry.id, sent, clock.now());
+      if (!(await queue.markSending(entry.id, sent, clock.now()))) {
+        log.warn("another terminal took this entry over meanwhile; not sending it from here");
+        return { kind: "lost" };
+      }
       requestSent = true;
       const created = await client.createTimeEntry(sent);
-      outbox.markBooked(entry.id, created.id, clock.now());
+      await queue.markBooked(entry.id, created.id, clock.now());
       this.#noteBooked();
       log.info({ serverId: created.id, start: sent.start, end: sent.end }, "entry booked");
       return { kind: "booked" };
     } catch (error) {
-      return this.#failed(entry, error, requestSent, log);
+      return await this.#failed(entry, error, requestSent, log);
     }
   }
 
@@ -273,7 +299,7 @@ export class SyncWorker {
    * The entry on the server that an earlier request for `entry` may have created: looked for as it
    * was sent (an admin may have changed the entry since), or as it stands when nothing was recorded.
    */
-  async #lookUp(entry: OutboxEntry): Promise<TimeEntry | undefined> {
+  async #lookUp(entry: BookableEntry): Promise<TimeEntry | undefined> {
     const target = lookupTarget(entry);
     let remote: TimeEntry[];
     try {
@@ -299,10 +325,15 @@ export class SyncWorker {
    * Records a failed attempt. The entry stays marked ambiguous from markSending: only a booking or
    * a definite refusal of a request sent after the lookup clears it (Outbox.markBooked/markRefused).
    */
-  #failed(entry: OutboxEntry, error: unknown, requestSent: boolean, log: Logger): Outcome {
-    const { outbox, clock, settings } = this.#deps;
+  async #failed(
+    entry: BookableEntry,
+    error: unknown,
+    requestSent: boolean,
+    log: Logger,
+  ): Promise<Outcome> {
+    const { queue, clock, settings } = this.#deps;
     const now = clock.now();
-    const attempts = outbox.get(entry.id)?.attempts ?? entry.attempts;
+    const attempts = (await queue.attempts(entry.id)) || entry.attempts;
     const known = error instanceof GoodTimeError ? error : undefined;
     const info = known
       ? { message: known.message, code: known.code }
@@ -310,7 +341,7 @@ export class SyncWorker {
     this.#state.lastError = { at: now.toISOString(), ...info, entryId: entry.id };
 
     if (known?.kind === "refused" && requestSent) {
-      outbox.markRefused(entry.id, info, now);
+      await queue.markRefused(entry.id, info, now);
       log.warn(
         { code: info.code, reason: known.serverReason },
         "server refused the entry; parked for an admin",
@@ -318,7 +349,7 @@ export class SyncWorker {
       return { kind: "refused" };
     }
     if (known?.kind === "auth" || known?.kind === "endpoint") {
-      outbox.markRetry(entry.id, info, now, now);
+      await queue.markRetry(entry.id, info, now, now);
       log.error(
         { code: info.code, reason: known.message },
         known.kind === "auth"
@@ -333,7 +364,7 @@ export class SyncWorker {
       this.#random,
       known?.retryAfterMs,
     );
-    outbox.markRetry(entry.id, info, new Date(now.getTime() + delay), now);
+    await queue.markRetry(entry.id, info, new Date(now.getTime() + delay), now);
     log.warn(
       { code: info.code, retryInMs: delay, ambiguous: entry.ambiguous || requestSent },
       "booking failed; will retry",

@@ -10,6 +10,7 @@ import { createClientFromConfig } from "../goodtime/from-config.js";
 import { createFunctionKeys } from "../gpio/keys.js";
 import { createReader } from "../readers/create-reader.js";
 import type { Reader } from "../readers/reader.js";
+import { siteParts } from "../site/assemble.js";
 import { scheduleBackups } from "../store/backup-schedule.js";
 import {
   assertAnswers,
@@ -21,6 +22,7 @@ import {
 import type { StoreError } from "../store/faults.js";
 import { Outbox } from "../store/outbox.js";
 import { WalCheckpoints } from "../store/wal-checkpoints.js";
+import { type BookingQueue, sqliteBookingQueue } from "../sync/booking-queue.js";
 import { SyncWorker } from "../sync/sync-worker.js";
 import type { ClockProbe } from "../system/clock-state.js";
 import type { SystemdNotifier } from "../system/sd-notify.js";
@@ -74,7 +76,7 @@ function readerSource(loaded: LoadedConfig): string {
 function createSync(
   loaded: LoadedConfig,
   deps: DaemonDeps,
-  db: Db,
+  queue: BookingQueue,
   status: StatusPublisher,
   onState: () => void,
 ): SyncWorker | null {
@@ -97,7 +99,7 @@ function createSync(
     ...(deps.secrets ? { secrets: deps.secrets } : {}),
   });
   const sync = new SyncWorker({
-    outbox: new Outbox(db),
+    queue,
     client,
     clock: deps.clock,
     logger: syncLog,
@@ -157,7 +159,10 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   status.publish("terminal", identity);
 
   let terminal: Terminal | undefined;
-  const sync = createSync(loaded, deps, db, status, () => terminal?.refreshBacklog());
+  let sync: SyncWorker | null = null;
+  const site = siteParts(loaded, { db, clock, logger, status, onEntries: () => sync?.wake() });
+  const queue = site?.queue ?? sqliteBookingQueue(new Outbox(db));
+  sync = createSync(loaded, deps, queue, status, () => terminal?.refreshBacklog());
   const clockTrust = await ClockTrust.start(config.terminal.clockTrust, {
     db,
     clock,
@@ -176,6 +181,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     clockReading: () => ({ synced: clockTrust.synchronized, bootId: clockTrust.bootId }),
     source: readerSource(loaded),
     beforeTap: guard.assertIntact,
+    ...(site ? { recorder: site.recorder, backlog: site.backlog } : {}),
   });
   const core = terminal;
 
@@ -218,8 +224,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     events: {
       onBadge: (read) => {
         if (enrolment.capture(read)) return;
-        door.read(read);
-        checkpoints.noteTap();
+        void door.read(read).then(() => checkpoints.noteTap());
       },
       onStatus: (readerStatus) => readerHealth.onStatus(readerStatus),
       onEnd: (detail) => endOfInput(detail),
@@ -235,6 +240,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     logger,
     onStatus: (backup) => status.publish("backup", backup),
   });
+  await site?.link.start();
   sync?.start();
   checkpoints.start();
   core.refreshBacklog();
@@ -286,6 +292,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
       ["keys", () => keys.close()],
       ["clock trust", () => clockTrust.stop()],
       ["sync", () => sync?.stop()],
+      ["site", () => site?.link.stop()],
       ["status", () => status.close()],
       ["feedback", () => feedback.close()],
       ["database", () => db.close()],

@@ -33,9 +33,9 @@ export class DoorHooks {
     this.#logger = deps.logger.child({ part: "keys" });
   }
 
-  /** A badge read at the reader. */
-  read(read: BadgeRead): RecordedTap | null {
-    const tap = this.#core.handleRead(read);
+  /** A badge read at the reader; on a lone terminal it is journalled before this returns. */
+  async read(read: BadgeRead): Promise<RecordedTap | null> {
+    const tap = await this.#core.take(read);
     if (tap) {
       this.#events.emit({
         type: "tap",

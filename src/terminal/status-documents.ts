@@ -1,6 +1,7 @@
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { ReaderStatus } from "../readers/reader.js";
+import type { SiteStatus } from "../site/link.js";
 import type { BackupStatus } from "../store/backup-schedule.js";
 import type { Db } from "../store/database.js";
 import { RuntimeStatus } from "../store/runtime-status.js";
@@ -28,6 +29,8 @@ export interface TerminalStatusDocuments {
   clock: ClockDocument;
   "server-clock": ServerClockSkew;
   backup: BackupStatus;
+  /** Site mode: this door's line to the site database. */
+  site: SiteStatus;
 }
 
 export type StatusKey = keyof TerminalStatusDocuments;

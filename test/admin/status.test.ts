@@ -33,6 +33,7 @@ function healthy(): StatusInputs {
     unknownBadges: [],
     unknownSeenAt: null,
     backup: null,
+    site: null,
   };
 }
 
@@ -82,6 +83,15 @@ describe("assessStatus", () => {
       },
     ];
     inputs.entries.refused = 3;
+    inputs.site = {
+      terminalId: "warehouse-door-with-a-long-name",
+      online: false,
+      lastContactAt: NOW.toISOString(),
+      waiting: 12345,
+      provisional: 678,
+      lastMerge: { at: NOW.toISOString(), agreed: 40, conflicts: 2 },
+      lastError: "y".repeat(120),
+    };
     const text = renderStatus(inputs, assessStatus(inputs));
     const lines = text.split("\n");
     expect(lines.filter((line) => line.length > 80)).toEqual([]);
@@ -213,6 +223,22 @@ describe("assessStatus", () => {
       },
       "notice",
       "waited 2 h 30 min, since 2026-03-10 10:30 +01:00",
+    ],
+    [
+      "a door cut off from the site database",
+      (s) => {
+        s.site = {
+          terminalId: "front-door",
+          online: false,
+          lastContactAt: "2026-03-10T11:40:00Z",
+          waiting: 3,
+          provisional: 2,
+          lastMerge: null,
+          lastError: "connect ECONNREFUSED 10.0.0.5:5432",
+        };
+      },
+      "warning",
+      "cannot reach the site database since 2026-03-10 12:40 +01:00 (connect ECONNREFUSED 10.0.0.5:5432): it answers taps and pairs them with what it last knew (2 so far)",
     ],
   ])("reports %s", (_name, change, severity, message) => {
     const inputs = healthy();

@@ -28,6 +28,7 @@ describe("timeclock doctor against a simulator on loopback", () => {
       ["GPIO lines", "ok"],
       ["clock", "ok"],
       ["web console", "ok"],
+      ["site database", "ok"],
       ["server reachable", "ok"],
       ["credentials", "ok"],
       ["time types and projects", "ok"],
@@ -35,6 +36,9 @@ describe("timeclock doctor against a simulator on loopback", () => {
     ]);
     expect(run.code).toBe(ExitCode.ok);
     expect(run.byName.configuration?.finding).toContain("environment TIMECLOCK_API_PASSWORD");
+    expect(run.byName["site database"]?.finding).toBe(
+      "off: no site section, this terminal runs alone on SQLite",
+    );
     expect(run.byName["reader device"]?.finding).toBe(
       `serial device ${s.devicePath} (resolves to ${s.ptsPath}) is present and usable by this user`,
     );
@@ -60,7 +64,7 @@ describe("timeclock doctor against a simulator on loopback", () => {
       "serial device /dev/timeclock-no-such-reader (reader.path) does not exist",
     );
     expect(lines[failure + 1]).toMatch(/^\s+fix: plug the reader in or correct reader.path/);
-    expect(lines.at(-2)).toBe("9 ok, 0 warn, 1 fail, 0 skipped");
+    expect(lines.at(-2)).toBe("10 ok, 0 warn, 1 fail, 0 skipped");
   });
 
   it("fails the credentials with a fix naming the password source, and skips what needs a login", async () => {

@@ -7,7 +7,9 @@ import { buildConsoleApp } from "../../src/console/app.js";
 import type { GoodTimeDirectory } from "../../src/console/directory.js";
 import { LiveHub } from "../../src/console/live.js";
 import type { ControlRequest } from "../../src/control/protocol.js";
+import type { Clock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
+import type { SiteBadgeWriter } from "../../src/site/badges.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import { FakeClock } from "../fakes/clock.js";
 import { tempDir } from "../helpers/temp.js";
@@ -35,7 +37,13 @@ export interface Answer {
  * The console app in-process, listening on loopback over plain HTTP, on a real SQLite file with a
  * password set. A small cookie jar plays the browser; `csrf` reads the form token from a page.
  */
-export async function consoleUnderTest(options: { setPassword?: boolean } = {}) {
+export async function consoleUnderTest(
+  options: {
+    setPassword?: boolean;
+    /** Site mode: the site's badge mapping, built on the console's own database and clock. */
+    siteBadgeWriter?: (db: Db, clock: Clock) => SiteBadgeWriter;
+  } = {},
+) {
   const dir = tempDir("timeclock-console-");
   const clock = new FakeClock("2026-03-10T08:00:00Z");
   const config = parseConfig(
@@ -73,6 +81,7 @@ export async function consoleUnderTest(options: { setPassword?: boolean } = {}) 
     live: new LiveHub(),
     fingerprint: null,
     scratchDir: dir,
+    ...(options.siteBadgeWriter ? { siteBadgeWriter: options.siteBadgeWriter(db, clock) } : {}),
   });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();

@@ -80,6 +80,7 @@ describe("runDoctor", () => {
       "GPIO lines",
       "clock",
       "web console",
+      "site database",
       "server reachable",
       "credentials",
       "time types and projects",

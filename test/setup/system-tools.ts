@@ -1,4 +1,4 @@
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, readdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
 /**
@@ -18,6 +18,17 @@ export interface SystemTool {
   debianPackage: string;
 }
 
+/** Debian keeps PostgreSQL's server programs off PATH, one directory per major version. */
+function debianPostgres(): string[] {
+  try {
+    return readdirSync("/usr/lib/postgresql").map((major) =>
+      join("/usr/lib/postgresql", major, "bin", "initdb"),
+    );
+  } catch {
+    return [];
+  }
+}
+
 export const SYSTEM_TOOLS: readonly SystemTool[] = [
   {
     command: "socat",
@@ -34,6 +45,12 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
     paths: ["/usr/bin/chromium"],
     neededFor: "the web console's and the kiosk page's browser tests (Playwright drives it)",
     debianPackage: "chromium",
+  },
+  {
+    command: "initdb",
+    paths: debianPostgres(),
+    neededFor: "a scratch PostgreSQL for site mode's tests (test/site)",
+    debianPackage: "postgresql",
   },
 ];
 

@@ -11,6 +11,7 @@ import {
 } from "../../src/simulator/index.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import { Outbox } from "../../src/store/outbox.js";
+import { sqliteBookingQueue } from "../../src/sync/booking-queue.js";
 import { type SyncState, SyncWorker } from "../../src/sync/sync-worker.js";
 import { clientFor } from "../goodtime/support.js";
 import { queueEntries, type SeedEntry, shiftsFor } from "../helpers/outbox-seed.js";
@@ -48,7 +49,7 @@ async function rig(
   cleanups.push(() => client.close());
   const states: SyncState[] = [];
   const worker = new SyncWorker({
-    outbox,
+    queue: sqliteBookingQueue(outbox),
     client,
     clock: systemClock,
     logger: silentLogger(),

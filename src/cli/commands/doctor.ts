@@ -21,7 +21,8 @@ interface DoctorOptions {
 
 const HELP_AFTER = `
 Checks, in order: configuration, data directory and database, reader device, GPIO lines, clock,
-server reachable, credentials, time types and projects, badge users, and with --write-test a test
+web console, site database (site mode: reached with the door's role, schema version, least
+rights, TLS off the loopback), server reachable, credentials, time types and projects, badge users, and with --write-test a test
 entry that is booked for server.loginEmail, read back and deleted. Where the server refuses or
 misreads the configured time format (or, for API v1.1, time type field), the write test tries the
 others the same way and names the one the server took; --save writes it into the config file. Checks that need the server are

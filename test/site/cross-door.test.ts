@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { benchUsers, seedFor } from "../../bench/fixtures.js";
+import { type ScratchPostgres, startScratchPostgres } from "../../bench/postgres.js";
+import { startSiteDoors } from "../../bench/site-doors.js";
+import { startSimulator } from "../../src/simulator/index.js";
+import { until } from "../e2e/daemon-site.js";
+import { tempDir } from "../helpers/temp.js";
+
+let postgres: ScratchPostgres;
+beforeAll(async () => {
+  postgres = await startScratchPostgres();
+}, 60_000);
+afterAll(async () => {
+  await postgres?.close();
+});
+
+it("pairs a clock-in at one door with a clock-out at another into one booked shift", async () => {
+  const users = benchUsers(2, "cross", 0x0e);
+  const sim = await startSimulator({ seed: seedFor(users) });
+  const root = tempDir("timeclock-site-");
+  const site = await startSiteDoors({ root, postgres, sim, users, doors: 3 });
+  try {
+    const [a, b] = site.doors;
+    if (!a || !b) throw new Error("two doors");
+    const daemonA = await a.start();
+    const daemonB = await b.start();
+    a.tap(users[0]?.badgeId ?? "");
+    await daemonA.waitFor((r) => r.outcome === "clock-in", "clock-in at A");
+    b.tap(users[0]?.badgeId ?? "");
+    const out = await daemonB.waitFor((r) => r.msg.startsWith("tap "), "the tap at B");
+    expect(out.outcome).toBe("clock-out");
+    await until(() => sim.state.entries().length === 1, "the shift booked");
+    expect(sim.state.entries()[0]?.userEmail).toBe(users[0]?.email);
+  } finally {
+    await site.close();
+    await sim.close();
+  }
+}, 60_000);

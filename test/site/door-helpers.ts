@@ -1,0 +1,42 @@
+import { expect } from "vitest";
+import type { Door } from "../../bench/site-doors.js";
+import { systemClock } from "../../src/core/clock.js";
+import { silentLogger } from "../../src/core/logger.js";
+import type { Simulator } from "../../src/simulator/index.js";
+import { openDatabase } from "../../src/store/database.js";
+import { SiteJournal } from "../../src/store/site-journal.js";
+import { until } from "../e2e/daemon-site.js";
+
+/** Whether the door's own copy of the site says the user has a shift open. */
+export function knows(door: Door, email: string): boolean {
+  const db = openDatabase(door.dataDir, { logger: silentLogger(), check: false });
+  try {
+    return new SiteJournal(db, systemClock).userState(email).openShift !== null;
+  } finally {
+    db.close();
+  }
+}
+
+/** Taps a badge at a door and checks what the door answered. */
+export async function tapAt(door: Door, badgeId: string, outcome: string): Promise<void> {
+  const daemon = door.daemon;
+  if (!daemon) throw new Error(`${door.id} is not running`);
+  const before = daemon.records.filter((r) => r.msg.startsWith("tap ")).length;
+  door.tap(badgeId);
+  await until(
+    () => daemon.records.filter((r) => r.msg.startsWith("tap ")).length > before,
+    `a tap at ${door.id}`,
+  );
+  const tap = daemon.records.filter((r) => r.msg.startsWith("tap ")).at(-1);
+  expect(tap?.outcome, `tap of ${badgeId} at ${door.id}`).toBe(outcome);
+}
+
+/** The simulator's entries in the shape the site checks read. */
+export function remoteEntries(sim: Simulator) {
+  return sim.state.entries().map((e) => ({
+    id: e.id,
+    userEmail: e.userEmail,
+    start: e.start,
+    end: e.end,
+  }));
+}
