@@ -11,7 +11,7 @@ import {
   type TapTime,
   type UserState,
 } from "../pairing/pairing.js";
-import { BadgeRepository } from "./badges.js";
+import { type Badge, type BadgeLookup, BadgeRepository } from "./badges.js";
 import { type Db, fromDbTime, statement, toDbTime } from "./database.js";
 import { Outbox } from "./outbox.js";
 import { addReview } from "./reviews.js";
@@ -109,40 +109,11 @@ export class TapJournal {
     ).id;
     const lookup = this.#badges.lookup(read.badgeId, read.knownBits);
     if (lookup.kind !== "found") {
-      const reasonCode = lookup.kind === "unknown" ? "unknown-badge" : "ambiguous-badge";
-      const reason =
-        lookup.kind === "unknown"
-          ? "unknown badge: not mapped to any user (timeclock badges add)"
-          : `ambiguous badge: the bits this reader sees match ${lookup.badges.length} mapped badges (timeclock badges list); map the badge by its full 10-hex ID`;
-      insertTapRow(
-        this.#db,
-        tapId,
-        read,
-        time,
-        "refused",
-        { reason, code: reasonCode },
-        null,
-        null,
-      );
-      return {
-        tapId,
-        outcome: "refused",
-        reason,
-        reasonCode,
-        email: null,
-        badgeName: null,
-        entry: null,
-        reviewed: false,
-      };
+      const refusal = refusalOf(lookup);
+      insertTapRow(this.#db, tapId, read, time, "refused", refusal, null, null);
+      return refusedTap(tapId, refusal);
     }
-    const badge = lookup.badge;
-    const owner: BadgeOwner = {
-      email: badge.email,
-      badgeId: badge.badgeId,
-      badgeName: badge.name,
-      timeTypeId: badge.timeTypeId ?? defaults.timeTypeId,
-      projectId: badge.projectId ?? defaults.projectId,
-    };
+    const owner = ownerOf(lookup.badge, defaults);
     const state = this.#userState(owner.email);
     const decision = decideTap(
       state,
@@ -159,7 +130,7 @@ export class TapJournal {
         reason: decision.reason,
         reasonCode: decision.code,
         email: owner.email,
-        badgeName: badge.name,
+        badgeName: owner.badgeName,
         entry: null,
         reviewed: false,
       };
@@ -191,7 +162,7 @@ export class TapJournal {
       reason: review?.reason ?? null,
       reasonCode: why?.code ?? null,
       email: owner.email,
-      badgeName: badge.name,
+      badgeName: owner.badgeName,
       entry,
       reviewed: review !== null,
     };
@@ -262,6 +233,51 @@ export class TapJournal {
       ).run(email, tapId, toDbTime(last.at), last.monoMs, last.bootId);
     }
   }
+}
+
+/** Why a read that names no single mapped badge is refused, as the tap's row keeps it. */
+export function refusalOf(lookup: Exclude<BadgeLookup, { kind: "found" }>): {
+  reason: string;
+  code: TapReasonCode;
+} {
+  if (lookup.kind === "unknown") {
+    return {
+      reason: "unknown badge: not mapped to any user (timeclock badges add)",
+      code: "unknown-badge",
+    };
+  }
+  return {
+    reason: `ambiguous badge: the bits this reader sees match ${lookup.badges.length} mapped badges (timeclock badges list); map the badge by its full 10-hex ID`,
+    code: "ambiguous-badge",
+  };
+}
+
+/** A refused tap as the terminal answers it: nobody's, no entry. */
+export function refusedTap(
+  tapId: number,
+  refusal: { reason: string; code: TapReasonCode },
+): RecordedTap {
+  return {
+    tapId,
+    outcome: "refused",
+    reason: refusal.reason,
+    reasonCode: refusal.code,
+    email: null,
+    badgeName: null,
+    entry: null,
+    reviewed: false,
+  };
+}
+
+/** Who a mapped badge's taps belong to, with the config's defaults where the mapping has none. */
+export function ownerOf(badge: Badge, defaults: EntryDefaults): BadgeOwner {
+  return {
+    email: badge.email,
+    badgeId: badge.badgeId,
+    badgeName: badge.name,
+    timeTypeId: badge.timeTypeId ?? defaults.timeTypeId,
+    projectId: badge.projectId ?? defaults.projectId,
+  };
 }
 
 /** Appends one tap to the journal, inside the caller's transaction. */

@@ -1,6 +1,5 @@
 import type { Clock } from "../core/clock.js";
 import {
-  type BadgeOwner,
   decideTap,
   type EntryDraft,
   type PairingSettings,
@@ -13,7 +12,10 @@ import { type Db, statement, toDbTime } from "./database.js";
 import {
   type EntryDefaults,
   insertTapRow,
+  ownerOf,
   type RecordedTap,
+  refusalOf,
+  refusedTap,
   type TapOutcome,
   type TapRead,
   type TapReasonCode,
@@ -154,35 +156,15 @@ export class SiteJournal {
       .transaction((): RecordedTap => {
         const lookup = this.#badges.lookup(read.badgeId, read.knownBits);
         if (lookup.kind !== "found") {
-          const code = lookup.kind === "unknown" ? "unknown-badge" : "ambiguous-badge";
-          const reason =
-            lookup.kind === "unknown"
-              ? "unknown badge: not mapped to any user (timeclock badges add)"
-              : `ambiguous badge: the bits this reader sees match ${lookup.badges.length} mapped badges (timeclock badges list); map the badge by its full 10-hex ID`;
-          insertTapRow(this.#db, tapId, read, time, "refused", { reason, code }, null, null);
+          const refusal = refusalOf(lookup);
+          insertTapRow(this.#db, tapId, read, time, "refused", refusal, null, null);
           statement(
             this.#db,
             "INSERT INTO site_taps (tap_id, provisional, decision, copied_at) VALUES (?, 0, NULL, NULL)",
           ).run(tapId);
-          return {
-            tapId,
-            outcome: "refused",
-            reason,
-            reasonCode: code,
-            email: null,
-            badgeName: null,
-            entry: null,
-            reviewed: false,
-          };
+          return refusedTap(tapId, refusal);
         }
-        const badge = lookup.badge;
-        const owner: BadgeOwner = {
-          email: badge.email,
-          badgeId: badge.badgeId,
-          badgeName: badge.name,
-          timeTypeId: badge.timeTypeId ?? defaults.timeTypeId,
-          projectId: badge.projectId ?? defaults.projectId,
-        };
+        const owner = ownerOf(lookup.badge, defaults);
         const decision = decideTap<string>(
           this.userState(owner.email),
           { tapId: key, time, owner, newEntryId, ...(intent ? { intent } : {}) },
@@ -225,7 +207,7 @@ export class SiteJournal {
           reason: why?.reason ?? null,
           reasonCode: why?.code ?? null,
           email: owner.email,
-          badgeName: badge.name,
+          badgeName: owner.badgeName,
           entry,
           reviewed: review !== null,
         };

@@ -60,27 +60,30 @@ describe("a database that cannot vanish", () => {
         copyFileSync(`${path}.copy`, path);
       },
     ],
-  ])("takes no tap into a database %s under it, and exits 79 saying why", async (_, lose) => {
-    const s = await site();
-    mapBadges(s.dataDir);
-    const daemon = s.start();
-    await daemon.waitFor(ready, "readiness");
-    s.tap(daemon, ANNA_BADGE);
-    await daemon.waitFor((r) => r.outcome === "clock-in", "the first tap");
-    lose(databasePath(s.dataDir));
-    s.tap(daemon, BEN_BADGE);
-    const refused = await daemon.waitFor(
-      (r) => r.msg.startsWith("tap could NOT be stored"),
-      "the refused tap",
-    );
-    expect(refused.fault).toBe("missing");
-    const exit = await daemon.exited;
-    expect(exit.code).toBe(ExitCode.databaseMissing);
-    expect(daemon.records.filter((r) => r.msg.startsWith("tap clock"))).toHaveLength(1);
-    expect(daemon.stderr.join("")).toMatch(
-      /while the daemon had it open; .*timeclock restore FILE/,
-    );
-  });
+  ])(
+    "takes no tap into a database %s under it, and exits 90 (database missing) saying why",
+    async (_, lose) => {
+      const s = await site();
+      mapBadges(s.dataDir);
+      const daemon = s.start();
+      await daemon.waitFor(ready, "readiness");
+      s.tap(daemon, ANNA_BADGE);
+      await daemon.waitFor((r) => r.outcome === "clock-in", "the first tap");
+      lose(databasePath(s.dataDir));
+      s.tap(daemon, BEN_BADGE);
+      const refused = await daemon.waitFor(
+        (r) => r.msg.startsWith("tap could NOT be stored"),
+        "the refused tap",
+      );
+      expect(refused.fault).toBe("missing");
+      const exit = await daemon.exited;
+      expect(exit.code).toBe(ExitCode.databaseMissing);
+      expect(daemon.records.filter((r) => r.msg.startsWith("tap clock"))).toHaveLength(1);
+      expect(daemon.stderr.join("")).toMatch(
+        /while the daemon had it open; .*timeclock restore FILE/,
+      );
+    },
+  );
 });
 
 describe("storage faults at start: a distinct exit code, the cause and the fix", () => {
