@@ -99,7 +99,21 @@ function isEntryPoint(): boolean {
   return script !== undefined && realpathSync(script) === fileURLToPath(import.meta.url);
 }
 
+/**
+ * A reader that stops early (`timeclock queue | head`) closes the pipe: the rest of the output is
+ * not wanted, so an admin command ends quietly instead of with a stack trace. `run` keeps Node's
+ * default, an error, so that a service whose log went away is restarted rather than ended.
+ */
+function endQuietlyOnClosedPipe(argv: readonly string[]): void {
+  if (commandNameIn(argv) === "run") return;
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? ExitCode.ok);
+  });
+}
+
 if (isEntryPoint()) {
+  endQuietlyOnClosedPipe(process.argv.slice(2));
   const context: CliContext = { env: process.env, stdout: process.stdout, stderr: process.stderr };
   process.exitCode = await runCli(process.argv.slice(2), context);
 }
