@@ -47,6 +47,38 @@ export interface PastShift {
   end: Date;
 }
 
+/** Badges and past shifts, written through the real store before the daemon starts. */
+export function seedDataDir(
+  dataDir: string,
+  terminalName: string,
+  badges: readonly NewBadge[],
+  history: readonly PastShift[],
+): void {
+  const db = openDatabase(dataDir, { logger: silentLogger() });
+  new BadgeRepository(db, systemClock).putAll([...badges]);
+  let n = 0;
+  const journal = new TapJournal(db, systemClock, () => `history-${++n}`);
+  const settings: PairingSettings = {
+    minGapSeconds: 0,
+    maxShiftHours: 12,
+    minShiftSeconds: 0,
+    terminalName,
+    commentTemplate: "{terminal}",
+    rounding: null,
+  };
+  for (const shift of history) {
+    for (const at of [shift.start, shift.end]) {
+      journal.record(
+        { badgeId: shift.badgeId, knownBits: 40, raw: shift.badgeId, source: "history" },
+        { at, monoMs: at.getTime(), bootId: "history", synced: true },
+        settings,
+        { timeTypeId: SEED_TIME_TYPES.workingHours.id, projectId: null },
+      );
+    }
+  }
+  db.close();
+}
+
 /**
  * A terminal with its console, as an admin meets it: the simulator on loopback, a socat
  * pseudo-terminal as the RDM6300 reader, `timeclock run` as a real process serving the console
@@ -104,29 +136,7 @@ export class ConsoleSite {
         console: { enabled: true, listen: "127.0.0.1", port: this.port, locale: "auto" },
       }),
     );
-    const db = openDatabase(this.dataDir, { logger: silentLogger() });
-    new BadgeRepository(db, systemClock).putAll(setup.badges ?? []);
-    let n = 0;
-    const journal = new TapJournal(db, systemClock, () => `history-${++n}`);
-    const settings: PairingSettings = {
-      minGapSeconds: 0,
-      maxShiftHours: 12,
-      minShiftSeconds: 0,
-      terminalName: "site-door",
-      commentTemplate: "{terminal}",
-      rounding: null,
-    };
-    for (const shift of setup.history ?? []) {
-      for (const at of [shift.start, shift.end]) {
-        journal.record(
-          { badgeId: shift.badgeId, knownBits: 40, raw: shift.badgeId, source: "history" },
-          { at, monoMs: at.getTime(), bootId: "history", synced: true },
-          settings,
-          { timeTypeId: SEED_TIME_TYPES.workingHours.id, projectId: null },
-        );
-      }
-    }
-    db.close();
+    seedDataDir(this.dataDir, "site-door", setup.badges ?? [], setup.history ?? []);
     const set = await runCaptured(["--config", this.configPath, "console", "password"], {
       env: this.env,
       stdin: `${CONSOLE_PASSWORD}\n`,

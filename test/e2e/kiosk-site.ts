@@ -4,20 +4,15 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { DaemonProcess } from "../../bench/daemon-process.js";
 import { type PtyPair, startPtyPair } from "../../bench/pty-pair.js";
 import { rdm6300Frame } from "../../bench/rdm6300-frame.js";
-import { systemClock } from "../../src/core/clock.js";
-import { silentLogger } from "../../src/core/logger.js";
-import type { PairingSettings } from "../../src/pairing/pairing.js";
 import {
   SEED_ADMIN,
   SEED_TIME_TYPES,
   type Simulator,
   startSimulator,
 } from "../../src/simulator/index.js";
-import { BadgeRepository, type NewBadge } from "../../src/store/badges.js";
-import { openDatabase } from "../../src/store/database.js";
-import { TapJournal } from "../../src/store/journal.js";
+import type { NewBadge } from "../../src/store/badges.js";
 import { closedPort } from "../helpers/net.js";
-import { CHROMIUM, type PastShift } from "./console-site.js";
+import { CHROMIUM, type PastShift, seedDataDir } from "./console-site.js";
 
 /** Screenshots of every state of the kiosk page land here (git-ignored), for a person to look at. */
 export const KIOSK_SHOTS = resolve("test-output/kiosk");
@@ -104,29 +99,7 @@ export class KioskSite {
         },
       }),
     );
-    const db = openDatabase(this.dataDir, { logger: silentLogger() });
-    new BadgeRepository(db, systemClock).putAll(setup.badges);
-    let n = 0;
-    const journal = new TapJournal(db, systemClock, () => `history-${++n}`);
-    const settings: PairingSettings = {
-      minGapSeconds: 0,
-      maxShiftHours: 12,
-      minShiftSeconds: 0,
-      terminalName: "kiosk-door",
-      commentTemplate: "{terminal}",
-      rounding: null,
-    };
-    for (const shift of setup.history ?? []) {
-      for (const at of [shift.start, shift.end]) {
-        journal.record(
-          { badgeId: shift.badgeId, knownBits: 40, raw: shift.badgeId, source: "history" },
-          { at, monoMs: at.getTime(), bootId: "history", synced: true },
-          settings,
-          { timeTypeId: SEED_TIME_TYPES.workingHours.id, projectId: null },
-        );
-      }
-    }
-    db.close();
+    seedDataDir(this.dataDir, "kiosk-door", setup.badges, setup.history ?? []);
     await this.startDaemon();
     this.#host = openSync(this.pty.hostPath, "w");
     this.browser = await chromium.launch({ executablePath: CHROMIUM, args: KIOSK_ARGS });
