@@ -6,21 +6,11 @@ import { openI2cBus } from "../../display/i2c.js";
 import { sampleScreens } from "../../display/samples.js";
 import { describeCommand } from "../command-registry.js";
 import { type CliContext, commandLogger, loadConfigFor } from "../context.js";
+import { wholeNumberOption } from "../options.js";
 
 /** Commands for the technician at the door: does the screen show what the terminal says? */
 
 const CONNECT_SECONDS = 60;
-
-function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 60) {
-    throw new CommandError(
-      `--seconds ${JSON.stringify(value)} must be a whole number from 0 to 60`,
-      ExitCode.usage,
-    );
-  }
-  return seconds;
-}
 
 export function registerDisplayCommands(program: Command, context: CliContext): void {
   const display = program.command("display").description(describeCommand("display"));
@@ -32,7 +22,7 @@ export function registerDisplayCommands(program: Command, context: CliContext): 
     )
     .option("--seconds <n>", "how long each screen (each page of a long one) stays, 0 to 60", "4")
     .action(async (options: { seconds: string }, command: Command) => {
-      const seconds = parseSeconds(options.seconds);
+      const seconds = wholeNumberOption(options.seconds, "--seconds", 0, 60);
       const loaded = loadConfigFor(command, context);
       const { config } = loaded;
       if (config.display.type === "none") {

@@ -13,6 +13,7 @@ import { discoverChips } from "../../gpio/open.js";
 import { describeChip, resolvePin } from "../../gpio/resolve.js";
 import { describeCommand } from "../command-registry.js";
 import { type CliContext, loadConfigFor } from "../context.js";
+import { wholeNumberOption } from "../options.js";
 import { renderJson, renderTable } from "../output.js";
 
 /** Commands for the technician at the door: are the LEDs, buzzer and keys wired where the config says? */
@@ -70,17 +71,6 @@ function parseSignal(value: string | undefined): FeedbackSignal[] {
     `--signal ${JSON.stringify(value)} is not a signal; choose one of ${Object.keys(SIGNALS).join(", ")}`,
     ExitCode.usage,
   );
-}
-
-function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) {
-    throw new CommandError(
-      `--seconds ${JSON.stringify(value)} must be a whole number from 1 to 600`,
-      ExitCode.usage,
-    );
-  }
-  return seconds;
 }
 
 export function registerGpioCommands(program: Command, context: CliContext): void {
@@ -201,7 +191,7 @@ export function registerGpioCommands(program: Command, context: CliContext): voi
     .description("print each function-key press while listening, to check the keys' wiring")
     .option("--seconds <n>", "how long to listen, 1 to 600", "30")
     .action(async (options: { seconds: string }, command: Command) => {
-      const seconds = parseSeconds(options.seconds);
+      const seconds = wholeNumberOption(options.seconds, "--seconds", 1, 600);
       const loaded = loadConfigFor(command, context);
       requireBackend(loaded.config.feedback, loaded.path);
       if (loaded.config.feedback.keys.length === 0) {

@@ -9,6 +9,7 @@ import {
 } from "../../simulator/index.js";
 import { describeCommand } from "../command-registry.js";
 import type { CliContext } from "../context.js";
+import { wholeNumberOption } from "../options.js";
 import { untilStopSignal } from "../signals.js";
 
 interface SimulatorCommandOptions {
@@ -23,17 +24,6 @@ interface SimulatorCommandOptions {
   v11TimeTypeField: "timetypeid" | "timecategoryid";
   logLevel: LogLevel;
   json?: boolean;
-}
-
-function wholeNumber(value: string, option: string, min: number, max: number): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || number > max) {
-    throw new CommandError(
-      `${option} ${JSON.stringify(value)} must be a whole number from ${min} to ${max}`,
-      ExitCode.usage,
-    );
-  }
-  return number;
 }
 
 /** Errors from starting: a bad option or state file is the caller's to fix; a busy port too. */
@@ -132,8 +122,8 @@ export function registerSimulatorCommands(program: Command, context: CliContext)
     )
     .option("--json", "print the startup summary as one JSON line, for scripts")
     .action(async (options: SimulatorCommandOptions) => {
-      const port = wholeNumber(options.port, "--port", 0, 65_535);
-      const tokenLifetimeSeconds = wholeNumber(
+      const port = wholeNumberOption(options.port, "--port", 0, 65_535);
+      const tokenLifetimeSeconds = wholeNumberOption(
         options.tokenLifetime,
         "--token-lifetime",
         1,
