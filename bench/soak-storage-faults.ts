@@ -21,8 +21,11 @@ const SHARE = 0.35;
 export interface StorageFaults {
   /** Where the daemon's data directory goes: on the tmpfs when there is one. */
   readonly dataDir: string;
-  /** Starts this cycle's faults, if any; the returned function ends them (before the kill). */
-  start(run: number): () => Promise<void>;
+  /**
+   * Starts this cycle's faults, if any; the returned function ends them (before the kill). A
+   * spared cycle gets none, so that a soak whose draws all came up "disk full" still accepts taps.
+   */
+  start(run: number, spared: boolean): () => Promise<void>;
   /** What was injected, for the soak's last line. */
   summary(): string;
   /** Unmounts the tmpfs. */
@@ -55,8 +58,9 @@ export function storageFaults(root: string, random: () => number): StorageFaults
 
   return {
     dataDir,
-    start(run) {
+    start(run, spared) {
       const ends: (() => Promise<void>)[] = [];
+      if (spared) return async () => {};
       if (random() < SHARE) ends.push(holdLock());
       if (problem === undefined && (run === 1 || random() < SHARE)) ends.push(fillUp());
       return async () => {

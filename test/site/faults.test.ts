@@ -44,6 +44,25 @@ function runs(doors: readonly Door[]) {
   };
 }
 
+/** What the site and each door were doing, for a failure message that explains a stalled wait. */
+async function siteState(db: pg.Client, doors: readonly Door[]): Promise<string> {
+  const entries = await db.query(
+    "SELECT id, email, state, ambiguous, claimed_by, lease_until FROM timeclock.entries",
+  );
+  const logs = doors.map(
+    (door) =>
+      `${door.id}: ${(door.daemon?.records ?? [])
+        .slice(-8)
+        .map((r) => r.msg)
+        .join(" | ")}`,
+  );
+  const taps = await db.query(
+    "SELECT terminal_id, tap_id, email, outcome, provisional, merge, wall_at FROM timeclock.taps ORDER BY wall_at",
+  );
+  const reviews = await db.query("SELECT email, reason FROM timeclock.reviews");
+  return `site entries ${JSON.stringify(entries.rows)}; taps ${JSON.stringify(taps.rows)}; reviews ${JSON.stringify(reviews.rows)}; last log lines ${logs.join("; ")}`;
+}
+
 /** A door that holds a live claim on entries it is sending (or looking up) right now, and those. */
 async function doorMidBooking(
   db: pg.Client,
@@ -165,9 +184,13 @@ it("taps while PostgreSQL is down and restarted are paired at the doors, merged 
       );
     }
     await tapAt(b, carl.badgeId, "clock-out");
-    await until(() => sim.state.entries().length >= 3, "three shifts booked", 30_000);
     const db = await postgres.superuser(site.database);
     try {
+      await until(() => sim.state.entries().length >= 3, "three shifts booked", 90_000).catch(
+        async (error: unknown) => {
+          throw new Error(`${String(error)}; ${await siteState(db, doors)}`);
+        },
+      );
       const snapshot = await readSite(db);
       expect(snapshot.reviews).toEqual([]);
       expect(snapshot.taps.filter((tap) => tap.provisional)).toHaveLength(4);
