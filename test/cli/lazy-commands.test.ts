@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
+import { unitNodeFlags } from "../../bench/unit-flags.js";
 import { COMMAND_MODULES, commandNameIn } from "../../src/cli/command-registry.js";
 import { buildProgram, programVersion } from "../../src/cli/main.js";
 import { runCaptured } from "../helpers/cli.js";
@@ -84,7 +85,7 @@ describe("the command registry", () => {
 });
 
 describe("timeclock run", () => {
-  it("loads none of the other commands' code, the simulator, the admin layer or the web server", async () => {
+  it("loads none of the other commands' code, the simulator, the admin layer, the web server or site mode's PostgreSQL client, run as the unit runs it", async () => {
     const dir = tempDir("timeclock-lazy-");
     const hooks = join(dir, "hooks.mjs");
     writeFileSync(
@@ -107,7 +108,8 @@ export async function load(url, context, next) { writeSync(2, "loaded " + url + 
         entry: { timeTypeId: "1" },
       }),
     );
-    const run = new RunProcess(configPath, { NODE_OPTIONS: `--import=${register}` });
+    // With the unit's Node flags: --no-expose-wasm ends a daemon that loads Node's fetch (undici).
+    const run = new RunProcess(configPath, {}, [...unitNodeFlags(), `--import=${register}`]);
     await run.waitFor("ready", (line) => line.msg === "terminal ready");
     run.child.stdin?.end();
     expect(await run.exited).toBe(0);
@@ -118,7 +120,7 @@ export async function load(url, context, next) { writeSync(2, "loaded " + url + 
         (/\/dist\/cli\/commands\//.test(url) && !url.endsWith("/commands/run.js")) ||
         /\/dist\/(simulator|doctor)\//.test(url) ||
         (/\/dist\/admin\//.test(url) && !url.endsWith("/admin/errors.js")) ||
-        /\/node_modules\/(fastify|@fastify|selfsigned|read)\//.test(url),
+        /\/node_modules\/(fastify|@fastify|selfsigned|read|pg)\//.test(url),
     );
     expect(unwanted).toEqual([]);
   });
