@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { runCli } from "../src/cli/main.js";
+import { runCli } from "../src/cli/program.js";
 
 /**
  * `timeclock badges import` of a generated CSV, through the real command in this process: config,

@@ -173,6 +173,7 @@ export function startupRows(series: readonly StartupResult[]): Row[] {
     "reader open p50/max ms": `${round(s.toReaderOpen.p50, 0)}/${round(s.toReaderOpen.max, 0)}`,
     "ready p50/max ms": `${round(s.toReady.p50, 0)}/${round(s.toReady.max, 0)}`,
     "RSS at ready MiB": round(s.rssAtReadyBytes.p50 / MiB, 1),
+    "module files ESM/CJS": `${s.modulesAtReady.esm}/${s.modulesAtReady.commonjs}`,
   }));
 }
 

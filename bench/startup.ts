@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { systemClock } from "../src/core/clock.js";
 import { silentLogger } from "../src/core/logger.js";
@@ -29,6 +29,47 @@ export interface StartupResult {
   toReady: Summary;
   /** The daemon's resident memory when it said ready. */
   rssAtReadyBytes: Summary;
+  /** Module files loaded until ready, in one more start: ES modules (by Node's loader) and CommonJS. */
+  modulesAtReady: { esm: number; commonjs: number };
+}
+
+/**
+ * A loader hook that notes each ES module file and, at exit, each CommonJS one, into `out`.* files;
+ * Node's built-in modules are not counted.
+ */
+function moduleCounter(dir: string): {
+  nodeOptions: string[];
+  read: () => StartupResult["modulesAtReady"];
+} {
+  const out = join(dir, "modules");
+  const hooks = join(dir, "count-hooks.mjs");
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from "node:fs";
+export async function load(url, context, next) {
+  if (url.startsWith("file:")) appendFileSync(${JSON.stringify(`${out}.esm`)}, url + "\\n");
+  return next(url, context);
+}`,
+  );
+  const register = join(dir, "count.mjs");
+  writeFileSync(
+    register,
+    `import { register, createRequire } from "node:module";
+import { writeFileSync } from "node:fs";
+register(${JSON.stringify(`file://${hooks}`)});
+const cache = createRequire(import.meta.url)("node:module")._cache;
+process.on("exit", () => writeFileSync(${JSON.stringify(`${out}.cjs`)}, Object.keys(cache).join("\\n") + "\\n"));`,
+  );
+  const lines = (file: string) => readFileSync(file, "utf8").split("\n").filter(Boolean);
+  return {
+    nodeOptions: [`--import=${register}`],
+    // The ES modules that Node loads as CommonJS (a package's main) are counted once, as CommonJS.
+    read: () => {
+      const commonjs = new Set(lines(`${out}.cjs`).map((path) => `file://${path}`));
+      const esm = lines(`${out}.esm`).filter((url) => !commonjs.has(url));
+      return { esm: esm.length, commonjs: commonjs.size };
+    },
+  };
 }
 
 /**
@@ -87,7 +128,20 @@ export async function measureStartup(options: StartupOptions): Promise<StartupRe
         );
       }
     }
+    const counter = moduleCounter(dir);
+    const counted = new DaemonProcess(
+      configPath,
+      { TIMECLOCK_API_PASSWORD: "startup-bench", TIMECLOCK_LOG_LEVEL: "info" },
+      [...(options.nodeOptions ?? []), ...counter.nodeOptions],
+    );
+    try {
+      await counted.waitFor((r) => r.msg === "terminal ready", "readiness", 120_000);
+    } finally {
+      await counted.stop("SIGTERM");
+      await counted.closed;
+    }
     return {
+      modulesAtReady: counter.read(),
       runs: options.runs,
       historyTaps: options.historyTaps,
       toReaderOpen: summarize(toReaderOpen),

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { BadgeIdentity, KnownBits } from "../badges/badge-id.js";
 
 /**

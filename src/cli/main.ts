@@ -1,97 +1,28 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Command, CommanderError } from "commander";
-import { AdminError } from "../admin/errors.js";
-import { DEFAULT_CONFIG_PATH } from "../config/paths.js";
-import { CommandError, ExitCode, ExitStatus } from "../core/exit-codes.js";
-import { reportAdminError } from "./admin-errors.js";
-import { COMMAND_MODULES, commandNameIn } from "./command-registry.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { commandNameIn } from "./command-registry.js";
 import type { CliContext } from "./context.js";
 
 /**
- * The version of the package this program belongs to: the nearest package.json named timeclock
- * above this file (dist/, an install under /opt/timeclock, or the benchmarks' build).
+ * The program's entry (package.json's bin, the unit's wrapper). It loads as little as it can
+ * before it knows the command: `timeclock run` loads the build's one-file bundle of the run path
+ * (dist/bundle/run.js, made by scripts/bundle-run.mjs), since Node's ESM loader spends more on
+ * each of the ~350 separate modules than on their code; every other command loads the modules
+ * as tsc wrote them (./program.js), where a few hundred milliseconds do not matter.
  */
-export function programVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, "package.json");
-    if (existsSync(manifest)) {
-      const { name, version } = JSON.parse(readFileSync(manifest, "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (name === "timeclock" && version) return version;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return "unknown";
-    dir = parent;
-  }
-}
 
-/** `--version` works on the program and on every command, as admins type it where they are. */
-function addVersionEverywhere(command: Command, version: string): void {
-  command.version(`timeclock ${version}`, "-V, --version", "print the version and exit");
-  for (const sub of command.commands) addVersionEverywhere(sub, version);
-}
+type Program = typeof import("./program.js");
 
-/**
- * The program with every command listed; only the commands named in `load` (or all) are built by
- * their modules, the others are placeholders that carry the name, arguments and description for
- * `--help`. A command line needs only its own: see commandNameIn.
- */
-export async function buildProgram(
-  context: CliContext,
-  load: "all" | string | null = "all",
-): Promise<Command> {
-  const program = new Command("timeclock")
-    .description("Badge time clock terminal that books shifts into GoodTime")
-    .option("-c, --config <path>", "config file", DEFAULT_CONFIG_PATH)
-    .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({
-      writeOut: (text) => context.stdout.write(text),
-      writeErr: (text) => context.stderr.write(text),
-    })
-    .exitOverride();
-  for (const module of COMMAND_MODULES) {
-    if (load === "all" || module.commands.some((command) => command.name === load)) {
-      (await module.load())(program, context);
-      continue;
-    }
-    for (const { name, args, description } of module.commands) {
-      const placeholder = program.command(name).description(description);
-      if (args) placeholder.arguments(args);
-    }
-  }
-  for (const command of program.commands) command.exitOverride().showHelpAfterError();
-  addVersionEverywhere(program, programVersion());
-  return program;
-}
+const RUN_BUNDLE = new URL("../bundle/run.js", import.meta.url);
 
-/** Runs one command line; resolves to the exit code instead of exiting, so tests can call it. */
-export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
-  const program = await buildProgram(context, commandNameIn(argv) ?? null);
-  try {
-    await program.parseAsync([...argv], { from: "user" });
-    return ExitCode.ok;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return ExitCode.ok;
-      return ExitCode.usage;
-    }
-    if (error instanceof ExitStatus) return error.exitCode;
-    if (error instanceof CommandError) {
-      context.stderr.write(`timeclock: ${error.message}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof AdminError) return reportAdminError(error, context.stderr);
-    context.stderr.write(
-      `timeclock: unexpected error: ${(error as Error).stack ?? String(error)}\n`,
-    );
-    return ExitCode.software;
+async function programFor(argv: readonly string[]): Promise<Program> {
+  // Without the bundle (a build by tsc alone) run works as well, only starts slower.
+  if (commandNameIn(argv) === "run" && existsSync(RUN_BUNDLE)) {
+    return (await import(RUN_BUNDLE.href)) as Program;
   }
+  return import("./program.js");
 }
 
 function isEntryPoint(): boolean {
@@ -113,7 +44,9 @@ function endQuietlyOnClosedPipe(argv: readonly string[]): void {
 }
 
 if (isEntryPoint()) {
-  endQuietlyOnClosedPipe(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  endQuietlyOnClosedPipe(argv);
   const context: CliContext = { env: process.env, stdout: process.stdout, stderr: process.stderr };
-  process.exitCode = await runCli(process.argv.slice(2), context);
+  const { runCli } = await programFor(argv);
+  process.exitCode = await runCli(argv, context);
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** "every" as the config writes it: a whole number and a unit, m (minutes), h (hours) or d (days). */
 const EVERY = /^([1-9][0-9]{0,4})(m|h|d)$/;

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { configSchema } from "./schema.js";
 
 /** Renders validation issues so that each names the key path, quotes the value and says what is allowed. */

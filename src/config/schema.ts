@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from "luxon";
-import { z } from "zod";
+import * as z from "zod";
 import { consoleSchema } from "../console/config-schema.js";
 import { LOG_LEVELS } from "../core/logger.js";
 import { displaySchema } from "../display/config-schema.js";

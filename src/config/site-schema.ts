@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The `site` section: several doors (terminals) of one site sharing badges, shifts and bookings

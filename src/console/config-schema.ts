@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { z } from "zod";
+import * as z from "zod";
 
 /** The `console` section of the config; part of the one config schema in src/config/schema.ts. */
 

@@ -43,7 +43,9 @@ export interface ConsoleSupervisor {
 
 export function superviseConsole(options: ConsoleSupervisorOptions): ConsoleSupervisor {
   const log = options.logger.child({ part: "console" });
-  const entry = options.entry ?? fileURLToPath(new URL("./main.js", import.meta.url));
+  // Through the parent directory: this module also runs from the run bundle (dist/bundle/run.js),
+  // which sits as deep under dist/ as dist/console/ does.
+  const entry = options.entry ?? fileURLToPath(new URL("../console/main.js", import.meta.url));
   let child: ChildProcess | undefined;
   let stopping = false;
   let restartTimer: NodeJS.Timeout | undefined;

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The control channel between admin front ends (the CLI today, the web console next) and the

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Names the time type field of createtimeentry may have; v1.1's is not documented. */
 export const TIME_TYPE_FIELDS = ["timetypeid", "timecategoryid"] as const;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The `feedback` section of the config (LEDs, buzzer, function keys); part of src/config/schema.ts. */
 

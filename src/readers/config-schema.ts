@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { BADGE_FORMATS } from "../badges/badge-id.js";
 
 /** The `reader` section of the config; part of the one config schema in src/config/schema.ts. */

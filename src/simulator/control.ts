@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CANNED_KINDS, ECHO_ENCODINGS } from "./canned.js";
 import type { FaultControl } from "./faults.js";
 import { ApiError, jsonReply, quote, type Reply } from "./reply.js";

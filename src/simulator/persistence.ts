@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The state file: read once at start, rewritten after every change. Writing a temporary file and

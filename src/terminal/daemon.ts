@@ -10,7 +10,6 @@ import { createClientFromConfig } from "../goodtime/from-config.js";
 import { createFunctionKeys } from "../gpio/keys.js";
 import { createReader } from "../readers/create-reader.js";
 import type { Reader } from "../readers/reader.js";
-import { siteParts } from "../site/assemble.js";
 import { scheduleBackups } from "../store/backup-schedule.js";
 import {
   assertAnswers,
@@ -160,7 +159,17 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
 
   let terminal: Terminal | undefined;
   let sync: SyncWorker | null = null;
-  const site = siteParts(loaded, { db, clock, logger, status, onEntries: () => sync?.wake() });
+  // Site mode's code (and PostgreSQL's client) is loaded only for a site door: a lone terminal
+  // starts without it.
+  const site = config.site
+    ? (await import("../site/assemble.js")).siteParts(loaded, {
+        db,
+        clock,
+        logger,
+        status,
+        onEntries: () => sync?.wake(),
+      })
+    : null;
   const queue = site?.queue ?? sqliteBookingQueue(new Outbox(db));
   sync = createSync(loaded, deps, queue, status, () => terminal?.refreshBacklog());
   const clockTrust = await ClockTrust.start(config.terminal.clockTrust, {

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { buildProgram, programVersion } from "../../src/cli/main.js";
+import { buildProgram, programVersion } from "../../src/cli/program.js";
 import { ExitCode } from "../../src/core/exit-codes.js";
 import { BadgeRepository } from "../../src/store/badges.js";
 import { Outbox } from "../../src/store/outbox.js";

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.js";
+import { runCli } from "../../src/cli/program.js";
 import { ExitCode } from "../../src/core/exit-codes.js";
 import type { I2cLink } from "../../src/display/i2c.js";
 import { FakeClock } from "../fakes/clock.js";

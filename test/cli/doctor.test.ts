@@ -2,7 +2,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.js";
+import { runCli } from "../../src/cli/program.js";
 import { ExitCode } from "../../src/core/exit-codes.js";
 import { silentLogger } from "../../src/core/logger.js";
 import {

@@ -1,10 +1,11 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { PassThrough } from "node:stream";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
+import { unitNodeFlags } from "../../bench/unit-flags.js";
 import { COMMAND_MODULES, commandNameIn } from "../../src/cli/command-registry.js";
-import { buildProgram, programVersion } from "../../src/cli/main.js";
+import { buildProgram, programVersion } from "../../src/cli/program.js";
 import { runCaptured } from "../helpers/cli.js";
 import { RunProcess } from "../helpers/run-process.js";
 import { tempDir } from "../helpers/temp.js";
@@ -84,7 +85,7 @@ describe("the command registry", () => {
 });
 
 describe("timeclock run", () => {
-  it("loads none of the other commands' code, the simulator, the admin layer or the web server", async () => {
+  it("loads none of the other commands' code, the simulator, the admin layer, the web server or site mode's PostgreSQL client, run as the unit runs it", async () => {
     const dir = tempDir("timeclock-lazy-");
     const hooks = join(dir, "hooks.mjs");
     writeFileSync(
@@ -107,19 +108,32 @@ export async function load(url, context, next) { writeSync(2, "loaded " + url + 
         entry: { timeTypeId: "1" },
       }),
     );
-    const run = new RunProcess(configPath, { NODE_OPTIONS: `--import=${register}` });
+    // With the unit's Node flags: --no-expose-wasm ends a daemon that loads Node's fetch (undici).
+    const run = new RunProcess(configPath, {}, [...unitNodeFlags(), `--import=${register}`]);
     await run.waitFor("ready", (line) => line.msg === "terminal ready");
     run.child.stdin?.end();
     expect(await run.exited).toBe(0);
-    const loaded = [...run.output.matchAll(/^loaded (\S+)$/gm)].map(([, url]) => url as string);
-    expect(loaded.some((url) => url.endsWith("/dist/terminal/daemon.js"))).toBe(true);
-    const unwanted = loaded.filter(
-      (url) =>
-        (/\/dist\/cli\/commands\//.test(url) && !url.endsWith("/commands/run.js")) ||
-        /\/dist\/(simulator|doctor)\//.test(url) ||
-        (/\/dist\/admin\//.test(url) && !url.endsWith("/admin/errors.js")) ||
-        /\/node_modules\/(fastify|@fastify|selfsigned|read)\//.test(url),
+    const loaded = [...run.output.matchAll(/^loaded file:\/\/(\S+)$/gm)].map(([, path]) =>
+      relative(process.cwd(), path as string),
     );
+    // run loads the build's bundle (scripts/bundle-run.mjs) and, from the rest of dist/, only the
+    // small entry that picks it: a module of dist/ loaded beside the bundle would be a second copy.
+    expect(loaded).toContain("dist/bundle/run.js");
+    expect(
+      loaded.filter((path) => path.startsWith("dist/") && !path.startsWith("dist/bundle/")),
+    ).toEqual(["dist/cli/main.js", "dist/core/exit-codes.js", "dist/cli/command-registry.js"]);
+    const bundled = JSON.parse(readFileSync("dist/bundle/run.inputs.json", "utf8")) as string[];
+    expect(bundled).toContain("dist/terminal/daemon.js");
+    const unwanted = [...loaded, ...bundled].filter(
+      (path) =>
+        (/^dist\/cli\/commands\//.test(path) && path !== "dist/cli/commands/run.js") ||
+        /^dist\/(simulator|doctor|console\/(?!supervisor|config-schema))/.test(path) ||
+        (/^dist\/admin\//.test(path) && path !== "dist/admin/errors.js") ||
+        /^node_modules\/(fastify|@fastify|selfsigned|read|got)\//.test(path),
+    );
+    // Site mode's parts are in the bundle, run only for a site door: pg is never loaded here (the
+    // unit's flags would end the daemon if it were evaluated, as it loads Node's fetch).
+    expect(loaded.filter((path) => path.startsWith("node_modules/pg/"))).toEqual([]);
     expect(unwanted).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { buildProgram } from "../../src/cli/main.js";
+import { buildProgram } from "../../src/cli/program.js";
 import { configReferenceMarkdown } from "../../src/config/reference.js";
 import { EXIT_CODES, exitCodesMarkdown } from "../../src/core/exit-codes.js";
 

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.js";
+import { runCli } from "../../src/cli/program.js";
 import { ExitCode } from "../../src/core/exit-codes.js";
 import { TEST_COMMENT } from "../../src/doctor/write-test.js";
 import { SEED_ADMIN, SEED_TIME_TYPES } from "../../src/simulator/index.js";

@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from "node:stream";
-import { runCli } from "../../src/cli/main.js";
+import { runCli } from "../../src/cli/program.js";
 import type { Clock } from "../../src/core/clock.js";
 
 export interface CliRun {

@@ -18,12 +18,13 @@ export class RunProcess {
   #stdout = "";
   #stderr = "";
 
-  constructor(configPath: string, env: NodeJS.ProcessEnv) {
+  /** `nodeArgs` go to Node itself, before the CLI (such as the unit's TIMECLOCK_NODE_FLAGS). */
+  constructor(configPath: string, env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []) {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
     const inherited = { ...process.env };
     delete inherited.TIMECLOCK_LOG_LEVEL;
     delete inherited.TIMECLOCK_API_PASSWORD;
-    this.child = spawn(process.execPath, [CLI, "run", "--config", configPath], {
+    this.child = spawn(process.execPath, [...nodeArgs, CLI, "run", "--config", configPath], {
       env: { ...inherited, ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });

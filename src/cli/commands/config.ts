@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { z } from "zod";
+import * as z from "zod";
 import { maskedConfig } from "../../config/load.js";
 import { configReferenceMarkdown } from "../../config/reference.js";
 import { configSchema } from "../../config/schema.js";

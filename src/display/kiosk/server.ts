@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyRateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import type { DaemonLink } from "../../admin/index.js";
 import { sseMessage } from "../../console/pages/status.js";
 import type { Clock } from "../../core/clock.js";
