@@ -42,6 +42,13 @@ export {
   saveEnrolment,
   waitForEnrolment,
 } from "./enrol.js";
+export type {
+  AdminEntry,
+  AdminReview,
+  AdminTap,
+  EntryStore,
+} from "./entry-store.js";
+export { entriesOf, localEntryStore } from "./entry-store-local.js";
 export { ADMIN_ERROR_CODES, AdminError, type AdminErrorCode, isAdminError } from "./errors.js";
 export { EXPORT_TABLES, type ExportTables, exportRecords } from "./export.js";
 export {
