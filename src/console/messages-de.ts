@@ -47,7 +47,7 @@ export const de: Messages = {
     ADM_SERVER_CHECK: "GoodTime kennt diese Werte nicht.",
     ADM_NO_TERMINAL: "Das Terminal läuft nicht, sein Leser ist nicht erreichbar.",
     ADM_NO_SITE:
-      "Die Standort-Datenbank antwortet nicht; Ausweise werden dort für alle Türen geändert, daher wurde nichts geändert.",
+      "Die Standort-Datenbank antwortet nicht; Ausweise, Einträge und Prüffälle liegen dort für alle Türen, daher wurde nichts angezeigt oder geändert.",
     ADM_NO_TAP: "Es wurde nicht rechtzeitig ein Ausweis vorgehalten.",
   },
   login: {

@@ -50,7 +50,7 @@ export const en = {
     ADM_SERVER_CHECK: "GoodTime does not know these values.",
     ADM_NO_TERMINAL: "The terminal is not running, so its reader cannot be used.",
     ADM_NO_SITE:
-      "The site database does not answer; badges are changed there for every door, so nothing was changed.",
+      "The site database does not answer; badges, entries and reviews are kept there for every door, so nothing was shown or changed.",
     ADM_NO_TAP: "No badge was tapped in time.",
   } satisfies Record<AdminErrorCode, string>,
   login: {

@@ -162,7 +162,7 @@ ${reviews.length === 0 ? html`<p>${t.queue.noReviews}</p>` : reviews.map((review
         request,
         reply,
         { subject, message: adminErrorText(ctx.t, error) },
-        error.code === "ADM_NOT_FOUND" ? 404 : 409,
+        error.code === "ADM_NOT_FOUND" ? 404 : error.code === "ADM_NO_SITE" ? 503 : 409,
       );
     }
   };
