@@ -4,6 +4,7 @@ import type { Clock } from "../core/clock.js";
 import type { Badge, NewBadge } from "../store/badges.js";
 import type { Db } from "../store/database.js";
 import type { EntryStore } from "./entry-store.js";
+import type { SiteStatusSource } from "./site-status.js";
 
 /** Whether the running daemon heard of a change; a change is committed either way. */
 export type DaemonNote =
@@ -45,6 +46,8 @@ export interface AdminDeps {
    * use cases read and change instead of this door's journal (where site entries never are).
    */
   siteEntries?: EntryStore;
+  /** Site mode: how the whole site stands, read from the site database. */
+  siteStatus?: SiteStatusSource;
 }
 
 /** A mapping change as stored: new or updated, and what it was before. */

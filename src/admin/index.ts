@@ -79,6 +79,13 @@ export {
   MAX_BOOKED_HOURS,
 } from "./review.js";
 export {
+  type SiteDoorView,
+  type SiteStatusResult,
+  type SiteStatusSource,
+  type SiteStatusView,
+  siteStatus,
+} from "./site-status.js";
+export {
   type Attention,
   type AttentionCode,
   assessStatus,

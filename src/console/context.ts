@@ -5,6 +5,7 @@ import type {
   DaemonLink,
   EntryStore,
   RunningProbe,
+  SiteStatusSource,
 } from "../admin/index.js";
 import type { Config } from "../config/schema.js";
 import type { Clock } from "../core/clock.js";
@@ -41,6 +42,8 @@ export interface ConsoleDeps {
   siteBadgeWriter?: SiteBadgeWriter;
   /** Site mode: the site's entries, reviews and taps, which the queue page shows and changes. */
   siteEntries?: EntryStore;
+  /** Site mode: the whole site's status, shown on the status page. */
+  siteStatus?: SiteStatusSource;
 }
 
 declare module "fastify" {
@@ -93,6 +96,7 @@ export function pageContext(
         ? { siteBadges: deps.siteBadgeWriter.as(consoleActor(session)) }
         : {}),
       ...(deps.siteEntries ? { siteEntries: deps.siteEntries } : {}),
+      ...(deps.siteStatus ? { siteStatus: deps.siteStatus } : {}),
     },
     frame: {
       t,

@@ -114,6 +114,16 @@ export const de: Messages = {
     since: (age, at) => `wartet ${age}, seit ${at}`,
     ago: (at, age) => `${at} (vor ${age})`,
     openReviews: (n) => `${n} offen`,
+    siteTitle: "Standort",
+    siteDatabase: "Standort-Datenbank",
+    siteDoors: "Türen",
+    siteThis: "diese Tür",
+    siteDoor: (age, at, cutOffTaps) =>
+      `letzter Kontakt ${at} (vor ${age}); ${cutOffTaps} abgeschnitten gepaarte Buchung(en), nicht zusammengeführt`,
+    siteBacklog: "Rückstand des Standorts",
+    siteBacklogText: (b) =>
+      `${b.toBook} zu buchen (${b.claimed} gerade von einer Tür übernommen), ${b.held} zurückgehalten, ${b.refused} abgelehnt, ${b.booked} gebucht, ${b.openReviews} Prüfung(en) offen`,
+    siteUnreachable: (database) => `Die Standort-Datenbank ${database} antwortet nicht`,
     unknownSince: (n, list) => `${n} seit dem letzten Blick vorgehalten: ${list}`,
     noUnknown: "keine seit dem letzten Blick",
     synchronised: (source) => `synchronisiert (${source})`,

@@ -9,6 +9,7 @@ import type { DoorDisplayDeps } from "../display/host.js";
 import { startDoorDisplay } from "../display/host.js";
 import { siteBadgeWriter } from "../site/badges.js";
 import { siteEntryStore } from "../site/entries.js";
+import { siteStatusSource } from "../site/overview.js";
 import { type Db, openDatabase } from "../store/database.js";
 import type { TerminalDocument } from "../terminal/status-documents.js";
 import { buildConsoleApp } from "./app.js";
@@ -171,6 +172,14 @@ async function startAdminConsole(
       scratchDir: tmpdir(),
       ...(siteBadges ? { siteBadgeWriter: siteBadges } : {}),
       ...(siteEntries ? { siteEntries: siteEntries.store } : {}),
+      ...(config.site
+        ? {
+            siteStatus: siteStatusSource(
+              { config: config.site, password: loaded.site?.password },
+              logger.child({ part: "site" }),
+            ),
+          }
+        : {}),
     },
     tls ? { key: tls.key, cert: tls.cert } : undefined,
   );
