@@ -37,11 +37,11 @@ interface EntryRow {
   attempts: number;
 }
 
-it("queue list, edit and discard and export at one door work on the entries another door made, and fail with exit 87 when the site database is down", async () => {
-  const users = benchUsers(2, "queue", 0x13);
-  const [anna, ghost] = users as [(typeof users)[0], (typeof users)[0]];
-  // GoodTime knows Anna only: the ghost's shifts are refused for their user.
-  const sim = await startSimulator({ seed: seedFor([anna]) });
+it("queue list, edit, retry and discard and export at one door work on the entries another door made, and fail with exit 87 when the site database is down", async () => {
+  const users = benchUsers(3, "queue", 0x13);
+  const [anna, ghost, carol] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
+  // GoodTime knows Anna and Carol only: the ghost's shifts are refused for their user.
+  const sim = await startSimulator({ seed: seedFor([anna, carol]) });
   const site = await startSiteDoors({
     root: tempDir("timeclock-site-queue-"),
     postgres,
@@ -56,7 +56,14 @@ it("queue list, edit and discard and export at one door work on the entries anot
   try {
     await a.start();
     await b.start();
-    for (const outcome of ["clock-in", "clock-out", "clock-in", "clock-out"]) {
+    for (const outcome of [
+      "clock-in",
+      "clock-out",
+      "clock-in",
+      "clock-out",
+      "clock-in",
+      "clock-out",
+    ]) {
       await tapAt(a, ghost.badgeId, outcome);
     }
     let refused: { id: string; email: string; door: string; lastError: string }[] = [];
@@ -66,9 +73,9 @@ it("queue list, edit and discard and export at one door work on the entries anot
         const run = await at(b, "queue", "--state", "refused", "--json");
         last = `exit ${run.code}: ${run.stderr}`;
         refused = run.code === 0 ? JSON.parse(run.stdout) : [];
-        return refused.length === 2;
+        return refused.length === 3;
       },
-      "door B lists door A's two refused entries",
+      "door B lists door A's three refused entries",
       120_000,
     ).catch((error: Error) => {
       throw new Error(`${error.message}; the last queue said ${last}`);
@@ -76,9 +83,10 @@ it("queue list, edit and discard and export at one door work on the entries anot
     expect(refused.map((e) => [e.email, e.door])).toEqual([
       [ghost.email, "door-a"],
       [ghost.email, "door-a"],
+      [ghost.email, "door-a"],
     ]);
     expect(refused[0]?.lastError).toContain("is not a user of this account");
-    const [first, second] = refused.map((e) => e.id) as [string, string];
+    const [first, second, third] = refused.map((e) => e.id) as [string, string, string];
     const table = await at(b, "queue");
     expect(table.stdout).toContain(first);
     expect(table.stdout).toContain(ghost.email);
@@ -117,25 +125,43 @@ it("queue list, edit and discard and export at one door work on the entries anot
     expect(discarded.code, discarded.stderr).toBe(0);
     expect((await entry(second))?.state).toBe("discarded");
 
+    // The badge was Carol's all along: mapped again at door B, a retry books the site's mapping.
+    const remap = await at(b, "badges", "edit", `0x${ghost.badgeId}`, "--email", carol.email);
+    expect(remap.code, remap.stderr).toBe(0);
+    const retried = await at(b, "queue", "retry", third);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(retried.stdout).toContain(
+      `${third}: booked as now mapped: email ${ghost.email} -> ${carol.email}`,
+    );
+    expect(await entry(third)).toMatchObject({ state: "pending", email: carol.email });
+
     const events = await db.query<{ action: string; subject: string; terminal_id: string }>(
       "SELECT action, subject, terminal_id FROM timeclock.admin_events WHERE action LIKE 'entry.%' ORDER BY id",
     );
     expect(events.rows).toEqual([
       { action: "entry.edit", subject: first, terminal_id: "door-b" },
       { action: "entry.discard", subject: second, terminal_id: "door-b" },
+      { action: "entry.retry", subject: third, terminal_id: "door-b" },
     ]);
 
     // Door A books the edited entry for Anna, once.
     await a.start();
-    await until(async () => (await entry(first))?.state === "booked", "the edited entry booked");
+    await until(
+      async () =>
+        (await entry(first))?.state === "booked" && (await entry(third))?.state === "booked",
+      "the edited and the retried entry booked",
+      60_000,
+    );
     const booked = sim.state.entries();
-    expect(booked.map((e) => e.userEmail)).toEqual([anna.email]);
+    expect(booked.map((e) => e.userEmail).sort()).toEqual([anna.email, carol.email].sort());
 
     const day = new Date().toISOString().slice(0, 10);
     const csv = await at(b, "export", "--from", day, "--to", day);
     expect(csv.code, csv.stderr).toBe(0);
     const taps = csv.stdout.split("\r\n").filter((line) => /^door-a\/\d+,/.test(line));
     expect(taps.map((line) => line.split(",")[5])).toEqual([
+      "clock-in",
+      "clock-out",
       "clock-in",
       "clock-out",
       "clock-in",
