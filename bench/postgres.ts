@@ -48,10 +48,19 @@ export interface ScratchPostgres {
   readonly port: number;
   /** The directory of the server's socket (also its data's parent). */
   readonly socketDir: string;
-  /** Makes a database for a site as docs/site.md sets one up; returns its name. */
-  createSiteDatabase(name?: string): Promise<string>;
+  /**
+   * Makes a database for a site as docs/site.md sets one up; returns its name. `schema: false`
+   * leaves out the schema, as for a restore (the dump brings it).
+   */
+  createSiteDatabase(name?: string, options?: { schema?: boolean }): Promise<string>;
   /** postgresql:// URL for the site role (no password in it: pass SITE_ROLE_PASSWORD apart). */
   siteUrl(database: string): string;
+  /**
+   * As docs/site.md says: `pg_dump --format=custom` of a database into `file` (in `socketDir`, which
+   * the postgres user may write), and `pg_restore` of such a file into a database.
+   */
+  dump(database: string, file: string): Promise<void>;
+  restore(database: string, file: string): Promise<void>;
   /** A superuser client on the socket, for checks a test makes behind the terminals' backs. */
   superuser(database: string): Promise<pg.Client>;
   /** "fast": a clean shutdown; "immediate": as after a crash (recovery at the next start). */
@@ -155,7 +164,7 @@ export async function startScratchPostgres(options: ScratchOptions = {}): Promis
   return {
     port,
     socketDir: dir,
-    async createSiteDatabase(name = `site${++databases}`) {
+    async createSiteDatabase(name = `site${++databases}`, options = {}) {
       const root = await superuser("postgres");
       try {
         await root.query(`CREATE DATABASE ${name}`);
@@ -168,12 +177,24 @@ export async function startScratchPostgres(options: ScratchOptions = {}): Promis
           REVOKE ALL ON DATABASE ${name} FROM PUBLIC;
           GRANT CONNECT ON DATABASE ${name} TO ${SITE_ROLE};
           REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-          CREATE SCHEMA timeclock AUTHORIZATION ${SITE_ROLE};
+          ${options.schema === false ? "" : `CREATE SCHEMA timeclock AUTHORIZATION ${SITE_ROLE};`}
         `);
       } finally {
         await inside.end();
       }
       return name;
+    },
+    async dump(database, file) {
+      await tool("pg_dump", [
+        ...["--host", dir, "--port", String(port), "--username", SUPERUSER],
+        ...["--format=custom", "--file", file, database],
+      ]);
+    },
+    async restore(database, file) {
+      await tool("pg_restore", [
+        ...["--host", dir, "--port", String(port), "--username", SUPERUSER],
+        ...["--dbname", database, file],
+      ]);
     },
     siteUrl: (database) => `postgresql://${SITE_ROLE}@127.0.0.1:${port}/${database}`,
     superuser,

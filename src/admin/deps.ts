@@ -3,6 +3,8 @@ import type { ControlReply, ControlRequest } from "../control/protocol.js";
 import type { Clock } from "../core/clock.js";
 import type { Badge, NewBadge } from "../store/badges.js";
 import type { Db } from "../store/database.js";
+import type { EntryStore } from "./entry-store.js";
+import type { SiteStatusSource } from "./site-status.js";
 
 /** Whether the running daemon heard of a change; a change is committed either way. */
 export type DaemonNote =
@@ -39,6 +41,13 @@ export interface AdminDeps {
    * refreshed from); absent on a lone terminal, whose mapping is its own journal's.
    */
   siteBadges?: SiteBadges;
+  /**
+   * Site mode: the site database's entries, reviews and taps, which the queue, review and export
+   * use cases read and change instead of this door's journal (where site entries never are).
+   */
+  siteEntries?: EntryStore;
+  /** Site mode: how the whole site stands, read from the site database. */
+  siteStatus?: SiteStatusSource;
 }
 
 /** A mapping change as stored: new or updated, and what it was before. */

@@ -1,10 +1,10 @@
 import { DateTime } from "luxon";
 import { describeRounding } from "../pairing/booked-span.js";
 import type { OutboxEntry } from "../store/outbox.js";
-import type { TapView } from "../store/reports.js";
 import { badgeText } from "./badge-rules.js";
 import { bookedView } from "./booked-view.js";
 import { renderCsv } from "./csv.js";
+import type { AdminTap } from "./entry-store.js";
 
 /**
  * The payroll export: what the terminal recorded, readable without GoodTime. Each instant is given
@@ -52,11 +52,12 @@ function local(date: Date, zone: string, format = "yyyy-MM-dd HH:mm:ss"): string
   return DateTime.fromJSDate(date, { zone }).toFormat(format);
 }
 
-export function renderTapsCsv(taps: readonly TapView[], zone: string): string {
+/** A site tap is named by its door and the door's own number: "front/12". */
+export function renderTapsCsv(taps: readonly AdminTap[], zone: string): string {
   return renderCsv([
     [...TAP_COLUMNS],
     ...taps.map((tap) => [
-      String(tap.id),
+      tap.door === null ? String(tap.id) : `${tap.door}/${tap.id}`,
       local(tap.at, zone),
       tap.at.toISOString(),
       badgeText(tap),

@@ -1,6 +1,5 @@
-import { Outbox } from "../store/outbox.js";
-import { tapsBetween } from "../store/reports.js";
 import type { AdminDeps } from "./deps.js";
+import { entriesOf } from "./entry-store-local.js";
 import { AdminError } from "./errors.js";
 import { renderEntriesCsv, renderTapsCsv } from "./export-csv.js";
 
@@ -8,13 +7,13 @@ export const EXPORT_TABLES = ["both", "taps", "entries"] as const;
 export type ExportTables = (typeof EXPORT_TABLES)[number];
 
 /**
- * What the terminal recorded in [from, to) as CSV, for payroll when GoodTime cannot be reached:
+ * What the terminal (in site mode: every door of the site) recorded in [from, to) as CSV, for payroll when GoodTime cannot be reached:
  * the taps table, the entries table, or both one after the other with an empty line between.
  */
-export function exportRecords(
+export async function exportRecords(
   deps: AdminDeps,
   query: { from: Date; to: Date; tables: ExportTables },
-): string {
+): Promise<string> {
   if (query.to <= query.from) {
     throw new AdminError(
       "ADM_INVALID",
@@ -22,14 +21,13 @@ export function exportRecords(
     );
   }
   const zone = deps.config.terminal.timeZone;
+  const store = entriesOf(deps);
   const sections: string[] = [];
   if (query.tables !== "entries") {
-    sections.push(renderTapsCsv(tapsBetween(deps.db, query.from, query.to), zone));
+    sections.push(renderTapsCsv(await store.tapsBetween(query.from, query.to), zone));
   }
   if (query.tables !== "taps") {
-    sections.push(
-      renderEntriesCsv(new Outbox(deps.db).listStartingBetween(query.from, query.to), zone),
-    );
+    sections.push(renderEntriesCsv(await store.startingBetween(query.from, query.to), zone));
   }
   return sections.join("\r\n");
 }

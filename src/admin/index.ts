@@ -42,6 +42,13 @@ export {
   saveEnrolment,
   waitForEnrolment,
 } from "./enrol.js";
+export type {
+  AdminEntry,
+  AdminReview,
+  AdminTap,
+  EntryStore,
+} from "./entry-store.js";
+export { entriesOf, localEntryStore } from "./entry-store-local.js";
 export { ADMIN_ERROR_CODES, AdminError, type AdminErrorCode, isAdminError } from "./errors.js";
 export { EXPORT_TABLES, type ExportTables, exportRecords } from "./export.js";
 export {
@@ -71,6 +78,13 @@ export {
   listReviews,
   MAX_BOOKED_HOURS,
 } from "./review.js";
+export {
+  type SiteDoorView,
+  type SiteStatusResult,
+  type SiteStatusSource,
+  type SiteStatusView,
+  siteStatus,
+} from "./site-status.js";
 export {
   type Attention,
   type AttentionCode,

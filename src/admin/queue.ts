@@ -1,15 +1,12 @@
-import { formatBadge } from "../badges/badge-id.js";
 import { MAX_IDS } from "../control/protocol.js";
-import { AdminEventLog } from "../store/admin-events.js";
-import { BadgeRepository } from "../store/badges.js";
-import { writeTransaction } from "../store/database.js";
-import { type EntryOverride, EntryOverrides } from "../store/entry-overrides.js";
-import { ENTRY_STATES, type EntryState, Outbox, type OutboxEntry } from "../store/outbox.js";
-import { tapBadge } from "../store/reports.js";
+import type { EntryOverride } from "../store/entry-overrides.js";
+import { ENTRY_STATES, type EntryState } from "../store/outbox.js";
 import { normaliseEmail, optionalText } from "./badge-rules.js";
 import { type BookedView, bookedView } from "./booked-view.js";
 import type { AdminDeps, DaemonNote } from "./deps.js";
 import { currentFields, type EntryFields } from "./entry-fields.js";
+import type { AdminEntry, LockedEntry } from "./entry-store.js";
+import { entriesOf } from "./entry-store-local.js";
 import { AdminError } from "./errors.js";
 
 /** States an admin still has to care about; what `queue` lists unless told otherwise. */
@@ -18,40 +15,41 @@ export const UNFINISHED: readonly EntryState[] = ["held", "pending", "sending", 
 export const QUEUE_FILTERS = [...ENTRY_STATES, "unfinished", "all"] as const;
 export type QueueFilter = (typeof QUEUE_FILTERS)[number];
 
-/** An outbox entry with what an admin set, and the span GoodTime books (whole minutes, rounding). */
-export type QueueEntry = OutboxEntry & { override: EntryOverride | null; booked: BookedView };
+/** An entry with what an admin set, and the span GoodTime books (whole minutes, rounding). */
+export type QueueEntry = AdminEntry & { booked: BookedView };
 
-/** The outbox, oldest shift first; the server's reason for a refusal in full. */
-export function listQueue(
+/** The outbox (the site's in site mode), oldest shift first; the server's reason in full. */
+export async function listQueue(
   deps: AdminDeps,
   query: { state: QueueFilter; limit: number },
-): QueueEntry[] {
-  const outbox = new Outbox(deps.db);
-  const overrides = new EntryOverrides(deps.db);
-  const states = query.state === "unfinished" ? UNFINISHED : [query.state];
-  const entries =
-    query.state === "all"
-      ? outbox.list(undefined, query.limit)
-      : states
-          .flatMap((state) => outbox.list(state as EntryState, query.limit))
-          .sort((a, b) => a.start.getTime() - b.start.getTime() || a.id.localeCompare(b.id))
-          .slice(0, query.limit);
-  return entries.map((entry) => ({
-    ...entry,
-    override: overrides.get(entry.id)?.fields ?? null,
-    booked: bookedView(entry),
-  }));
+): Promise<QueueEntry[]> {
+  const states =
+    query.state === "all" ? "all" : query.state === "unfinished" ? UNFINISHED : [query.state];
+  const entries = await entriesOf(deps).list(states, query.limit);
+  return entries.map((entry) => ({ ...entry, booked: bookedView(entry) }));
 }
 
-function entryOrRefuse(outbox: Outbox, id: string): OutboxEntry {
-  const entry = outbox.get(id);
-  if (!entry) {
+function entryOrRefuse(locked: readonly LockedEntry[], id: string): LockedEntry {
+  const found = locked[0];
+  if (!found) {
     throw new AdminError(
       "ADM_NOT_FOUND",
       `entry ${JSON.stringify(id)} does not exist; list entries with timeclock queue --state all`,
     );
   }
-  return entry;
+  return found;
+}
+
+/**
+ * A door's sync holds this entry to book it: changing it now could book the old fields under
+ * the new ones' name, so the change waits for the booking or the end of the lease.
+ */
+function refuseClaimed(entry: AdminEntry): void {
+  if (!entry.claim) return;
+  throw new AdminError(
+    "ADM_WRONG_STATE",
+    `entry ${JSON.stringify(entry.id)} is being booked by door ${JSON.stringify(entry.claim.by)} right now (its claim runs until ${entry.claim.until.toISOString()}); wait for the answer (timeclock queue) and try again`,
+  );
 }
 
 function notifyEntries(
@@ -68,23 +66,22 @@ function notifyEntries(
 }
 
 /** The fields an entry is booked with now (see `currentFields`), or why there are none. */
-function fieldsNow(deps: AdminDeps, entry: OutboxEntry) {
-  const badge = tapBadge(deps.db, entry.startTapId);
+function fieldsNow(deps: AdminDeps, { entry, badge }: LockedEntry) {
   const { config } = deps;
-  const override = new EntryOverrides(deps.db).get(entry.id)?.fields ?? null;
   return currentFields({
     entry,
-    override,
-    badge: badge
-      ? {
-          text: formatBadge({ badgeId: badge.badgeId, knownBits: badge.knownBits }),
-          lookup: new BadgeRepository(deps.db, deps.clock).lookup(badge.badgeId, badge.knownBits),
-        }
-      : { text: `of tap ${entry.startTapId}`, lookup: { kind: "unknown" } },
+    override: entry.override,
+    badge: badge ?? { text: `of tap ${entry.startTapId}`, lookup: { kind: "unknown" } },
     defaults: { timeTypeId: config.entry.timeTypeId, projectId: config.entry.projectId },
     keyTimeTypes: config.feedback.keys.flatMap((key) => (key.timeTypeId ? [key.timeTypeId] : [])),
   });
 }
+
+const fieldsOf = (entry: EntryFields): EntryFields => ({
+  email: entry.email,
+  timeTypeId: entry.timeTypeId,
+  projectId: entry.projectId,
+});
 
 export interface RetriedEntry {
   id: string;
@@ -108,42 +105,50 @@ export async function retryEntries(
   deps: AdminDeps,
   input: { id: string } | { allRefused: true },
 ): Promise<RetryResult> {
-  const outbox = new Outbox(deps.db);
-  const events = new AdminEventLog(deps.db, deps.actor);
   const now = deps.clock.now();
-  const result = writeTransaction(deps.db, () => {
-    const retried: RetriedEntry[] = [];
-    const skipped: { id: string; reason: string }[] = [];
-    const candidates = "id" in input ? [entryOrRefuse(outbox, input.id)] : outbox.list("refused");
-    for (const entry of candidates) {
-      if (entry.state !== "refused") {
-        throw new AdminError(
-          "ADM_WRONG_STATE",
-          `entry ${JSON.stringify(entry.id)} is ${entry.state}, not refused; only refused entries can be retried`,
-        );
-      }
-      const current = fieldsNow(deps, entry);
-      if (!current.ok) {
-        if ("id" in input) {
+  const result = await entriesOf(deps).change(
+    "id" in input ? { id: input.id } : { state: "refused" },
+    (locked) => {
+      const retried: RetriedEntry[] = [];
+      const skipped: { id: string; reason: string }[] = [];
+      const candidates = "id" in input ? [entryOrRefuse(locked, input.id)] : locked;
+      for (const found of candidates) {
+        const { entry } = found;
+        if (entry.state !== "refused") {
           throw new AdminError(
-            current.code,
-            `entry ${entry.id} cannot be retried: ${current.reason}`,
+            "ADM_WRONG_STATE",
+            `entry ${JSON.stringify(entry.id)} is ${entry.state}, not refused; only refused entries can be retried`,
           );
         }
-        skipped.push({ id: entry.id, reason: current.reason });
-        continue;
+        const current = fieldsNow(deps, found);
+        if (!current.ok) {
+          if ("id" in input) {
+            throw new AdminError(
+              current.code,
+              `entry ${entry.id} cannot be retried: ${current.reason}`,
+            );
+          }
+          skipped.push({ id: entry.id, reason: current.reason });
+          continue;
+        }
+        retried.push({ id: entry.id, before: fieldsOf(entry), after: current.fields });
       }
-      outbox.reassign(entry.id, current.fields, now);
-      const before = {
-        email: entry.email,
-        timeTypeId: entry.timeTypeId,
-        projectId: entry.projectId,
+      return {
+        changes: retried.map((entry) => ({
+          kind: "reassign" as const,
+          id: entry.id,
+          fields: entry.after,
+        })),
+        events: retried.map((entry) => ({
+          action: "entry.retry",
+          subject: entry.id,
+          detail: { before: entry.before, after: entry.after },
+        })),
+        result: { retried, skipped },
       };
-      events.append("entry.retry", entry.id, { before, after: current.fields }, now);
-      retried.push({ id: entry.id, before, after: current.fields });
-    }
-    return { retried, skipped };
-  });
+    },
+    { actor: deps.actor, now },
+  );
   const ids = result.retried.map((entry) => entry.id);
   return { ...result, daemon: ids.length > 0 ? await notifyEntries(deps, "retry", ids) : null };
 }
@@ -190,42 +195,41 @@ export async function editEntry(deps: AdminDeps, input: EditEntryInput): Promise
       "nothing to change: give --email, --time-type or --project",
     );
   }
-  const outbox = new Outbox(deps.db);
   const now = deps.clock.now();
-  const result = writeTransaction(deps.db, () => {
-    const entry = entryOrRefuse(outbox, input.id);
-    if (!["held", "pending", "refused"].includes(entry.state)) {
-      throw new AdminError(
-        "ADM_WRONG_STATE",
-        `entry ${JSON.stringify(entry.id)} is ${entry.state}; only entries not yet booked (held, pending, refused) can be changed`,
-      );
-    }
-    const override = new EntryOverrides(deps.db).merge(entry.id, fields, now);
-    const before = {
-      email: entry.email,
-      timeTypeId: entry.timeTypeId,
-      projectId: entry.projectId,
-    };
-    const after = {
-      email: fields.email ?? entry.email,
-      timeTypeId: fields.timeTypeId ?? entry.timeTypeId,
-      projectId: "projectId" in fields ? (fields.projectId ?? null) : entry.projectId,
-    };
-    outbox.reassign(entry.id, after, now);
-    new AdminEventLog(deps.db, deps.actor).append(
-      "entry.edit",
-      entry.id,
-      { set: fields, before, after },
-      now,
-    );
-    const state = outbox.get(entry.id)?.state ?? entry.state;
-    return { before, after, override, state };
-  });
+  const result = await entriesOf(deps).change(
+    { id: input.id },
+    (locked) => {
+      const { entry } = entryOrRefuse(locked, input.id);
+      if (!["held", "pending", "refused"].includes(entry.state)) {
+        throw new AdminError(
+          "ADM_WRONG_STATE",
+          `entry ${JSON.stringify(entry.id)} is ${entry.state}; only entries not yet booked (held, pending, refused) can be changed`,
+        );
+      }
+      refuseClaimed(entry);
+      const override = { ...entry.override, ...fields };
+      const before = fieldsOf(entry);
+      const after = {
+        email: fields.email ?? entry.email,
+        timeTypeId: fields.timeTypeId ?? entry.timeTypeId,
+        projectId: "projectId" in fields ? (fields.projectId ?? null) : entry.projectId,
+      };
+      const state: EntryState = entry.state === "refused" ? "pending" : entry.state;
+      return {
+        changes: [{ kind: "reassign", id: entry.id, fields: after, override }],
+        events: [
+          { action: "entry.edit", subject: entry.id, detail: { set: fields, before, after } },
+        ],
+        result: { before, after, override, state },
+      };
+    },
+    { actor: deps.actor, now },
+  );
   return { ...result, daemon: await notifyEntries(deps, "edit", [input.id]) };
 }
 
 /** Why an entry in this state cannot be discarded, and what to do instead. */
-function whyNotDiscardable(entry: OutboxEntry): string {
+function whyNotDiscardable(entry: AdminEntry): string {
   switch (entry.state) {
     case "booked":
       return `it is already booked in GoodTime as ${entry.serverId ?? "an unknown id"}; delete it there with timeclock server delete ${entry.serverId ?? "ID"}`;
@@ -240,28 +244,36 @@ function whyNotDiscardable(entry: OutboxEntry): string {
 export async function discardEntry(
   deps: AdminDeps,
   input: { id: string; reason: string },
-): Promise<{ entry: OutboxEntry; daemon: DaemonNote }> {
+): Promise<{ entry: AdminEntry; daemon: DaemonNote }> {
   const reason = input.reason.trim();
   if (reason === "") {
     throw new AdminError("ADM_INVALID", "--reason is empty; say why the entry is not to be booked");
   }
-  const outbox = new Outbox(deps.db);
   const now = deps.clock.now();
-  const entry = writeTransaction(deps.db, () => {
-    const found = entryOrRefuse(outbox, input.id);
-    if (!outbox.discard(found.id, now)) {
-      throw new AdminError(
-        "ADM_WRONG_STATE",
-        `entry ${JSON.stringify(found.id)} is ${found.state} and cannot be discarded: ${whyNotDiscardable(found)}`,
-      );
-    }
-    new AdminEventLog(deps.db, deps.actor).append(
-      "entry.discard",
-      found.id,
-      { reason, previousState: found.state },
-      now,
-    );
-    return found;
-  });
+  const entry = await entriesOf(deps).change(
+    { id: input.id },
+    (locked) => {
+      const { entry: found } = entryOrRefuse(locked, input.id);
+      if (!["held", "pending", "refused"].includes(found.state)) {
+        throw new AdminError(
+          "ADM_WRONG_STATE",
+          `entry ${JSON.stringify(found.id)} is ${found.state} and cannot be discarded: ${whyNotDiscardable(found)}`,
+        );
+      }
+      refuseClaimed(found);
+      return {
+        changes: [{ kind: "discard", id: found.id }],
+        events: [
+          {
+            action: "entry.discard",
+            subject: found.id,
+            detail: { reason, previousState: found.state },
+          },
+        ],
+        result: found,
+      };
+    },
+    { actor: deps.actor, now },
+  );
   return { entry, daemon: await notifyEntries(deps, "discard", [entry.id]) };
 }

@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { type RoundingPolicy, roundingPolicy } from "../pairing/booked-span.js";
 import { renderComment } from "../pairing/pairing.js";
-import { AdminEventLog } from "../store/admin-events.js";
-import { writeTransaction } from "../store/database.js";
-import { Outbox, type OutboxEntry } from "../store/outbox.js";
-import { type Review, ReviewList } from "../store/reviews.js";
 import type { AdminDeps, DaemonNote } from "./deps.js";
+import type { AdminEntry, AdminReview, EntryStore } from "./entry-store.js";
+import { entriesOf } from "./entry-store-local.js";
 import { AdminError } from "./errors.js";
 import { localTime } from "./format.js";
 
@@ -15,13 +13,13 @@ export const MAX_BOOKED_HOURS = 24;
 /** How far back an entry may start and still reach into the new one. */
 const OVERLAP_LOOKBACK_MS = 2 * MAX_BOOKED_HOURS * 3_600_000;
 
-/** Unresolved reviews, oldest shift first. */
-export function listReviews(deps: AdminDeps): Review[] {
-  return new ReviewList(deps.db).open();
+/** Unresolved reviews (the site's in site mode), oldest shift first. */
+export function listReviews(deps: AdminDeps): Promise<AdminReview[]> {
+  return entriesOf(deps).openReviews();
 }
 
-function openReview(reviews: ReviewList, id: number): Review {
-  const review = reviews.get(id);
+async function openReview(store: EntryStore, id: number): Promise<AdminReview> {
+  const review = await store.review(id);
   if (!review) {
     throw new AdminError(
       "ADM_NOT_FOUND",
@@ -62,17 +60,20 @@ function checkSpan(start: Date, end: Date, now: Date, force: boolean): void {
 }
 
 /** Entries of the same user, not discarded, whose time overlaps [start, end). */
-function overlappingEntries(outbox: Outbox, email: string, start: Date, end: Date): OutboxEntry[] {
+async function overlappingEntries(
+  store: EntryStore,
+  email: string,
+  start: Date,
+  end: Date,
+): Promise<AdminEntry[]> {
   const earliest = new Date(start.getTime() - OVERLAP_LOOKBACK_MS);
-  return outbox
-    .listStartingBetween(earliest, end)
-    .filter(
-      (entry) =>
-        entry.email === email &&
-        entry.state !== "discarded" &&
-        entry.start < end &&
-        entry.end > start,
-    );
+  return (await store.startingBetween(earliest, end)).filter(
+    (entry) =>
+      entry.email === email &&
+      entry.state !== "discarded" &&
+      entry.start < end &&
+      entry.end > start,
+  );
 }
 
 export interface BookReviewInput {
@@ -85,7 +86,7 @@ export interface BookReviewInput {
 }
 
 export interface BookReviewResult {
-  review: Review;
+  review: AdminReview;
   entry: { id: string; email: string; start: Date; end: Date; rounding: RoundingPolicy | null };
   daemon: DaemonNote;
 }
@@ -95,12 +96,12 @@ export async function bookReview(
   deps: AdminDeps,
   input: BookReviewInput,
 ): Promise<BookReviewResult> {
-  const reviews = new ReviewList(deps.db);
-  const item = openReview(reviews, input.id);
+  const store = entriesOf(deps);
+  const item = await openReview(store, input.id);
   const start = input.start ?? item.start;
   const now = deps.clock.now();
   checkSpan(start, input.end, now, input.force ?? false);
-  const overlaps = overlappingEntries(new Outbox(deps.db), item.email, start, input.end);
+  const overlaps = await overlappingEntries(store, item.email, start, input.end);
   if (overlaps.length > 0 && !input.force) {
     const zone = deps.config.terminal.timeZone;
     const listed = overlaps
@@ -123,26 +124,25 @@ export async function bookReview(
     timeTypeId: item.timeTypeId,
     projectId: item.projectId,
     comment: renderComment(config.entry.comment, config.terminal.name, item.badgeName),
-    startTapId: item.startTapId,
     rounding: roundingPolicy(config.entry.rounding, config.terminal.timeZone),
   };
-  const booked = writeTransaction(deps.db, () => {
-    if (!reviews.book(item.id, entry, now)) return false;
-    new AdminEventLog(deps.db, deps.actor).append(
-      "review.book",
-      String(item.id),
-      {
+  const booked = await store.bookReview(
+    item.id,
+    entry,
+    {
+      action: "review.book",
+      subject: String(item.id),
+      detail: {
         entryId: entry.id,
         start: start.toISOString(),
         end: input.end.toISOString(),
         replacesEntryId: item.entryId,
       },
-      now,
-    );
-    return true;
-  });
+    },
+    { actor: deps.actor, now },
+  );
   if (!booked) {
-    openReview(reviews, input.id);
+    await openReview(store, input.id);
     throw new AdminError(
       "ADM_CHANGED",
       `review ${input.id} changed while it was being resolved; look again with timeclock review`,
@@ -158,26 +158,25 @@ export async function bookReview(
 }
 
 /** Resolves a review without booking anything; the reason goes into the admin record. */
-export function discardReview(deps: AdminDeps, input: { id: number; reason: string }): Review {
+export async function discardReview(
+  deps: AdminDeps,
+  input: { id: number; reason: string },
+): Promise<AdminReview> {
   const reason = input.reason.trim();
   if (reason === "") {
     throw new AdminError("ADM_INVALID", "--reason is empty; say why the shift is not to be booked");
   }
-  const reviews = new ReviewList(deps.db);
-  const item = openReview(reviews, input.id);
+  const store = entriesOf(deps);
+  const item = await openReview(store, input.id);
   const now = deps.clock.now();
-  const discarded = writeTransaction(deps.db, () => {
-    if (!reviews.discard(item.id, reason, now)) return false;
-    new AdminEventLog(deps.db, deps.actor).append(
-      "review.discard",
-      String(item.id),
-      { reason, email: item.email },
-      now,
-    );
-    return true;
-  });
+  const discarded = await store.discardReview(
+    item.id,
+    reason,
+    { action: "review.discard", subject: String(item.id), detail: { reason, email: item.email } },
+    { actor: deps.actor, now },
+  );
   if (!discarded) {
-    openReview(reviews, input.id);
+    await openReview(store, input.id);
     throw new AdminError(
       "ADM_CHANGED",
       `review ${input.id} changed while it was being resolved; look again with timeclock review`,

@@ -8,6 +8,7 @@ import { systemClock } from "../core/clock.js";
 import { CommandError, ExitCode } from "../core/exit-codes.js";
 import type { Logger } from "../core/logger.js";
 import { siteBadgeWriter } from "../site/badges.js";
+import { siteEntryStore } from "../site/entries.js";
 import { databasePath, openDatabase } from "../store/database.js";
 import { type CliContext, commandLogger, loadConfigFor } from "./context.js";
 
@@ -105,6 +106,15 @@ export async function withStore<T>(
           applicationName: `timeclock ${loaded.config.site.terminalId} admin`,
         })
       : null;
+  // Site mode: entries, reviews and taps of every door are in the site database, read or not.
+  const entries = loaded.config.site
+    ? siteEntryStore({
+        config: loaded.config.site,
+        password: loaded.site?.password,
+        logger,
+        applicationName: `timeclock ${loaded.config.site.terminalId} admin`,
+      })
+    : null;
   try {
     return await work({
       deps: {
@@ -114,12 +124,14 @@ export async function withStore<T>(
         daemon: access === "read" ? READ_ONLY_LINK : socketDaemonLink(dataDir),
         actor,
         ...(site ? { siteBadges: site.as(actor) } : {}),
+        ...(entries ? { siteEntries: entries.store } : {}),
       },
       loaded,
       logger,
       zone: loaded.config.terminal.timeZone,
     });
   } finally {
+    await entries?.close();
     await site?.close();
     db.close();
   }

@@ -1,5 +1,12 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { AdminDeps, AdminError, DaemonLink, RunningProbe } from "../admin/index.js";
+import type {
+  AdminDeps,
+  AdminError,
+  DaemonLink,
+  EntryStore,
+  RunningProbe,
+  SiteStatusSource,
+} from "../admin/index.js";
 import type { Config } from "../config/schema.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
@@ -33,6 +40,10 @@ export interface ConsoleDeps {
   scratchDir: string;
   /** Site mode: the site's badge mapping, which badge changes go to. */
   siteBadgeWriter?: SiteBadgeWriter;
+  /** Site mode: the site's entries, reviews and taps, which the queue page shows and changes. */
+  siteEntries?: EntryStore;
+  /** Site mode: the whole site's status, shown on the status page. */
+  siteStatus?: SiteStatusSource;
 }
 
 declare module "fastify" {
@@ -84,6 +95,8 @@ export function pageContext(
       ...(deps.siteBadgeWriter
         ? { siteBadges: deps.siteBadgeWriter.as(consoleActor(session)) }
         : {}),
+      ...(deps.siteEntries ? { siteEntries: deps.siteEntries } : {}),
+      ...(deps.siteStatus ? { siteStatus: deps.siteStatus } : {}),
     },
     frame: {
       t,

@@ -47,7 +47,7 @@ export const de: Messages = {
     ADM_SERVER_CHECK: "GoodTime kennt diese Werte nicht.",
     ADM_NO_TERMINAL: "Das Terminal läuft nicht, sein Leser ist nicht erreichbar.",
     ADM_NO_SITE:
-      "Die Standort-Datenbank antwortet nicht; Ausweise werden dort für alle Türen geändert, daher wurde nichts geändert.",
+      "Die Standort-Datenbank antwortet nicht; Ausweise, Einträge und Prüffälle liegen dort für alle Türen, daher wurde nichts angezeigt oder geändert.",
     ADM_NO_TAP: "Es wurde nicht rechtzeitig ein Ausweis vorgehalten.",
   },
   login: {
@@ -114,6 +114,16 @@ export const de: Messages = {
     since: (age, at) => `wartet ${age}, seit ${at}`,
     ago: (at, age) => `${at} (vor ${age})`,
     openReviews: (n) => `${n} offen`,
+    siteTitle: "Standort",
+    siteDatabase: "Standort-Datenbank",
+    siteDoors: "Türen",
+    siteThis: "diese Tür",
+    siteDoor: (age, at, cutOffTaps) =>
+      `letzter Kontakt ${at} (vor ${age}); ${cutOffTaps} abgeschnitten gepaarte Buchung(en), nicht zusammengeführt`,
+    siteBacklog: "Rückstand des Standorts",
+    siteBacklogText: (b) =>
+      `${b.toBook} zu buchen (${b.claimed} gerade von einer Tür übernommen), ${b.held} zurückgehalten, ${b.refused} abgelehnt, ${b.booked} gebucht, ${b.openReviews} Prüfung(en) offen`,
+    siteUnreachable: (database) => `Die Standort-Datenbank ${database} antwortet nicht`,
     unknownSince: (n, list) => `${n} seit dem letzten Blick vorgehalten: ${list}`,
     noUnknown: "keine seit dem letzten Blick",
     synchronised: (source) => `synchronisiert (${source})`,

@@ -50,7 +50,7 @@ export const en = {
     ADM_SERVER_CHECK: "GoodTime does not know these values.",
     ADM_NO_TERMINAL: "The terminal is not running, so its reader cannot be used.",
     ADM_NO_SITE:
-      "The site database does not answer; badges are changed there for every door, so nothing was changed.",
+      "The site database does not answer; badges, entries and reviews are kept there for every door, so nothing was shown or changed.",
     ADM_NO_TAP: "No badge was tapped in time.",
   } satisfies Record<AdminErrorCode, string>,
   login: {
@@ -112,6 +112,23 @@ export const en = {
     since: (age: string, at: string) => `waits ${age}, since ${at}`,
     ago: (at: string, age: string) => `${at} (${age} ago)`,
     openReviews: (n: number) => `${n} open`,
+    siteTitle: "Site",
+    siteDatabase: "Site database",
+    siteDoors: "Doors",
+    siteThis: "this door",
+    siteDoor: (age: string, at: string, cutOffTaps: number) =>
+      `last contact ${at} (${age} ago); ${cutOffTaps} tap(s) paired while cut off, not merged`,
+    siteBacklog: "Site backlog",
+    siteBacklogText: (b: {
+      toBook: number;
+      claimed: number;
+      held: number;
+      refused: number;
+      booked: number;
+      openReviews: number;
+    }) =>
+      `${b.toBook} to book (${b.claimed} claimed by a door now), ${b.held} held, ${b.refused} refused, ${b.booked} booked, ${b.openReviews} review(s) open`,
+    siteUnreachable: (database: string) => `The site database ${database} does not answer`,
     unknownSince: (n: number, list: string) => `${n} tapped since last looked at: ${list}`,
     noUnknown: "none tapped since last looked at",
     synchronised: (source: string) => `synchronised (${source})`,

@@ -8,6 +8,8 @@ import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../core/lo
 import type { DoorDisplayDeps } from "../display/host.js";
 import { startDoorDisplay } from "../display/host.js";
 import { siteBadgeWriter } from "../site/badges.js";
+import { siteEntryStore } from "../site/entries.js";
+import { siteStatusSource } from "../site/overview.js";
 import { type Db, openDatabase } from "../store/database.js";
 import type { TerminalDocument } from "../terminal/status-documents.js";
 import { buildConsoleApp } from "./app.js";
@@ -147,6 +149,14 @@ async function startAdminConsole(
         applicationName: `timeclock ${config.site.terminalId} console`,
       })
     : undefined;
+  const siteEntries = config.site
+    ? siteEntryStore({
+        config: config.site,
+        password: loaded.site?.password,
+        logger: logger.child({ part: "site" }),
+        applicationName: `timeclock ${config.site.terminalId} console`,
+      })
+    : undefined;
   const directory = goodTimeDirectory(loaded, logger, () => Date.now());
   const app = await buildConsoleApp(
     {
@@ -161,6 +171,15 @@ async function startAdminConsole(
       fingerprint: tls?.fingerprint ?? null,
       scratchDir: tmpdir(),
       ...(siteBadges ? { siteBadgeWriter: siteBadges } : {}),
+      ...(siteEntries ? { siteEntries: siteEntries.store } : {}),
+      ...(config.site
+        ? {
+            siteStatus: siteStatusSource(
+              { config: config.site, password: loaded.site?.password },
+              logger.child({ part: "site" }),
+            ),
+          }
+        : {}),
     },
     tls ? { key: tls.key, cert: tls.cert } : undefined,
   );
@@ -183,6 +202,7 @@ async function startAdminConsole(
       await app.close();
       directory.close();
       await siteBadges?.close();
+      await siteEntries?.close();
     },
   };
 }

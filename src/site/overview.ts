@@ -1,4 +1,5 @@
 import { ageText, localTime } from "../admin/format.js";
+import type { SiteStatusSource } from "../admin/site-status.js";
 import type { Logger } from "../core/logger.js";
 import { describeSite, openSitePool, type SiteTarget } from "../store/site/connection.js";
 import { SITE_SCHEMA_VERSION, siteSchemaVersion } from "../store/site/migrations.js";
@@ -99,13 +100,13 @@ export function assessSite(overview: SiteOverview): SiteAttention[] {
   if (backlog.entries.refused > 0) {
     found.push({
       severity: "warning",
-      message: `${backlog.entries.refused} entr${backlog.entries.refused === 1 ? "y" : "ies"} refused by GoodTime, in the site database's entries table (docs/site.md, "Refused entries and reviews")`,
+      message: `${backlog.entries.refused} entr${backlog.entries.refused === 1 ? "y" : "ies"} refused by GoodTime, see timeclock queue --state refused at any door`,
     });
   }
   if (backlog.openReviews > 0) {
     found.push({
       severity: "warning",
-      message: `${backlog.openReviews} shift(s) wait for review, in the site database's reviews table (docs/site.md, "Refused entries and reviews")`,
+      message: `${backlog.openReviews} shift(s) wait for review, see timeclock review at any door`,
     });
   }
   if (
@@ -156,4 +157,49 @@ export function renderSiteOverview(
   }
   if (backlog.lastBookedAt) lines.push(`last booked ${localTime(backlog.lastBookedAt, zone)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The site's status for the admin layer (the console's status page), read at each call. */
+export function siteStatusSource(target: SiteTarget, logger: Logger): SiteStatusSource {
+  return {
+    async read(now) {
+      let overview: SiteOverview;
+      try {
+        overview = await readSiteOverview(target, logger, now);
+      } catch (error) {
+        return {
+          reached: false,
+          database: describeSite(target.config),
+          reason: (error as Error).message,
+        };
+      }
+      const attention = assessSite(overview);
+      const { backlog } = overview;
+      return {
+        reached: true,
+        view: {
+          database: overview.database,
+          terminalId: overview.terminalId,
+          doors: overview.terminals.map((terminal) => ({
+            id: terminal.id,
+            lastContact: terminal.lastContact,
+            silentSeconds: terminal.silentSeconds,
+            provisional: terminal.provisional,
+          })),
+          backlog: {
+            toBook: backlog.entries.pending + backlog.entries.sending,
+            claimed: backlog.claimed,
+            held: backlog.entries.held,
+            refused: backlog.entries.refused,
+            booked: backlog.entries.booked,
+            openReviews: backlog.openReviews,
+            oldestUnbookedAt: backlog.oldestUnbookedAt,
+            lastBookedAt: backlog.lastBookedAt,
+          },
+          attention,
+          level: siteLevel(attention),
+        },
+      };
+    },
+  };
 }

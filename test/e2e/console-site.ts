@@ -23,7 +23,7 @@ export const CONSOLE_PASSWORD = "the console test password";
 
 /** Debian's Chromium, never a downloaded one; flags for a headless run in a container. */
 export const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",

@@ -52,9 +52,9 @@ export function registerExportCommand(program: Command, context: CliContext): vo
     )
     .option("--out <file>", "write to this file (created with mode 600) instead of stdout")
     .action(async (options: ExportOptions, command: Command) => {
-      await withStore(command, context, "read", ({ deps, zone }) => {
+      await withStore(command, context, "read", async ({ deps, zone }) => {
         const [from, to] = exportRange(options.from, options.to, zone);
-        const csv = exportRecords(deps, { from, to, tables: options.what });
+        const csv = await exportRecords(deps, { from, to, tables: options.what });
         if (options.out === undefined) context.stdout.write(csv);
         else writeExportFile(options.out, csv);
       });

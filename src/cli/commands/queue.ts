@@ -147,8 +147,8 @@ export function registerQueueCommands(program: Command, context: CliContext): vo
     .option("--limit <n>", "show at most this many entries (1 or more)", positiveInteger, 100)
     .option("--json", "print JSON (instants in UTC, full last error, the admin's override)")
     .action(async (options: QueueOptions, command: Command) => {
-      await withStore(command, context, "read", ({ deps, zone }) => {
-        const entries = listQueue(deps, { state: options.state, limit: options.limit });
+      await withStore(command, context, "read", async ({ deps, zone }) => {
+        const entries = await listQueue(deps, { state: options.state, limit: options.limit });
         out(options.json ? renderJson(entries) : renderQueue(entries, zone));
       });
     });

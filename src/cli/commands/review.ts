@@ -1,9 +1,14 @@
 import type { Command } from "commander";
 import { bookedText } from "../../admin/booked-view.js";
 import { localTime } from "../../admin/format.js";
-import { bookReview, discardReview, listReviews, MAX_BOOKED_HOURS } from "../../admin/index.js";
+import {
+  type AdminReview,
+  bookReview,
+  discardReview,
+  listReviews,
+  MAX_BOOKED_HOURS,
+} from "../../admin/index.js";
 import { CommandError, ExitCode } from "../../core/exit-codes.js";
-import type { Review } from "../../store/reviews.js";
 import { reportDaemon, withStore } from "../admin-session.js";
 import { describeCommand } from "../command-registry.js";
 import type { CliContext } from "../context.js";
@@ -30,7 +35,7 @@ function reviewId(text: string): number {
   return id;
 }
 
-function reviewRow(review: Review, zone: string) {
+function reviewRow(review: AdminReview, zone: string) {
   return {
     id: review.id,
     user: review.badgeName ? `${review.email} (${review.badgeName})` : review.email,
@@ -47,8 +52,8 @@ export function registerReviewCommands(program: Command, context: CliContext): v
     .description(describeCommand("review"))
     .option("--json", "print JSON (instants in UTC)")
     .action(async (options: { json?: boolean }, command: Command) => {
-      await withStore(command, context, "read", ({ deps, zone }) => {
-        const open = listReviews(deps);
+      await withStore(command, context, "read", async ({ deps, zone }) => {
+        const open = await listReviews(deps);
         out(
           options.json ? renderJson(open) : renderTable(open.map((item) => reviewRow(item, zone))),
         );
@@ -91,8 +96,8 @@ export function registerReviewCommands(program: Command, context: CliContext): v
     .argument("<id>", "the review id, as listed by timeclock review")
     .requiredOption("--reason <text>", "why the shift is not to be booked")
     .action(async (id: string, options: { reason: string }, command: Command) => {
-      await withStore(command, context, "write", ({ deps }) => {
-        const item = discardReview(deps, { id: reviewId(id), reason: options.reason });
+      await withStore(command, context, "write", async ({ deps }) => {
+        const item = await discardReview(deps, { id: reviewId(id), reason: options.reason });
         out(`discarded review ${item.id} (${item.email}); reason recorded\n`);
       });
     });

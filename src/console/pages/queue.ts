@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { DateTime } from "luxon";
 import {
   AdminError,
+  type AdminReview,
   bookReview,
   discardEntry,
   discardReview,
@@ -13,7 +14,6 @@ import {
   type QueueFilter,
   retryEntries,
 } from "../../admin/index.js";
-import type { Review } from "../../store/reviews.js";
 import {
   adminErrorText,
   type ConsoleDeps,
@@ -86,7 +86,7 @@ ${textField({ name: "reason", id: `reason-${id}`, label: t.queue.discardReason, 
 </article>`;
 }
 
-function reviewCard(ctx: PageContext, review: Review, problem: Problem | null): SafeHtml {
+function reviewCard(ctx: PageContext, review: AdminReview, problem: Problem | null): SafeHtml {
   const { t, f } = ctx;
   const id = review.id;
   return html`<article class="card" aria-labelledby="review-${id}">
@@ -117,7 +117,7 @@ function localInstant(text: string | undefined, zone: string): Date | null | und
 }
 
 export function registerQueuePages(app: FastifyInstance, deps: ConsoleDeps): void {
-  const queuePage = (
+  const queuePage = async (
     request: FastifyRequest,
     reply: FastifyReply,
     problem: Problem | null = null,
@@ -127,8 +127,8 @@ export function registerQueuePages(app: FastifyInstance, deps: ConsoleDeps): voi
     const { t } = ctx;
     const asked = String((request.query as { state?: unknown }).state ?? "unfinished");
     const filter: ShownFilter = FILTERS.find((name) => name === asked) ?? "unfinished";
-    const entries = listQueue(ctx.admin, { state: filter, limit: QUEUE_LIMIT });
-    const reviews = listReviews(ctx.admin);
+    const entries = await listQueue(ctx.admin, { state: filter, limit: QUEUE_LIMIT });
+    const reviews = await listReviews(ctx.admin);
     const body = html`<nav aria-label="${t.queue.filter}" class="filters"><ul>${FILTERS.map(
       (name) =>
         html`<li><a href="/queue?state=${name}"${name === filter ? html` aria-current="page"` : ""}>${t.queue.filters[name]}</a></li>`,
@@ -162,7 +162,7 @@ ${reviews.length === 0 ? html`<p>${t.queue.noReviews}</p>` : reviews.map((review
         request,
         reply,
         { subject, message: adminErrorText(ctx.t, error) },
-        error.code === "ADM_NOT_FOUND" ? 404 : 409,
+        error.code === "ADM_NOT_FOUND" ? 404 : error.code === "ADM_NO_SITE" ? 503 : 409,
       );
     }
   };
@@ -221,7 +221,7 @@ ${reviews.length === 0 ? html`<p>${t.queue.noReviews}</p>` : reviews.map((review
 
   app.post("/reviews/:id/discard", (request, reply) =>
     change(request, reply, `review-${reviewId(request)}`, async (ctx, form) => {
-      discardReview(ctx.admin, { id: reviewId(request), reason: form.reason ?? "" });
+      await discardReview(ctx.admin, { id: reviewId(request), reason: form.reason ?? "" });
       return ctx.t.queue.reviewDiscarded(reviewId(request));
     }),
   );

@@ -1,5 +1,12 @@
 import type { FastifyInstance } from "fastify";
-import { assessStatus, readStatus, type StatusInputs, statusLevel } from "../../admin/index.js";
+import {
+  assessStatus,
+  readStatus,
+  type SiteStatusResult,
+  type StatusInputs,
+  siteStatus,
+  statusLevel,
+} from "../../admin/index.js";
 import type { ReaderStatus } from "../../readers/reader.js";
 import type { EntryState } from "../../store/outbox.js";
 import type { TerminalEvent } from "../../terminal/events.js";
@@ -134,6 +141,69 @@ ${deps.fingerprint ? row(t.status.certificate, html`<code class="fingerprint">${
 </dl>`;
 }
 
+/** The site, as `timeclock site status` shows it: its database, every door, the site's backlog. */
+function siteSection(
+  result: SiteStatusResult,
+  t: Messages,
+  f: Formats,
+  locale: Locale,
+  now: number,
+): SafeHtml {
+  const english = (text: string) =>
+    locale === "en"
+      ? html`<span class="detail">${text}</span>`
+      : html`<span class="detail" lang="en">${text}</span>`;
+  const heading = html`<h2 id="site-heading">${t.status.siteTitle}</h2>`;
+  if (!result.reached) {
+    return html`<section id="site-status" aria-labelledby="site-heading">${heading}
+<div class="level level-critical"><span class="dot" aria-hidden="true"></span> ${t.status.level.critical}</div>
+<ul class="attention"><li class="sev-critical"><strong>${t.status.severity.critical}:</strong> ${t.status.siteUnreachable(result.database)} ${english(result.reason)}</li></ul>
+</section>`;
+  }
+  const { view } = result;
+  const row = (label: string, value: SafeHtml | string) => html`<dt>${label}</dt><dd>${value}</dd>`;
+  return html`<section id="site-status" aria-labelledby="site-heading">${heading}
+<div class="level level-${view.level}"><span class="dot" aria-hidden="true"></span> ${t.status.level[view.level]}</div>
+${
+  view.attention.length === 0
+    ? ""
+    : html`<ul class="attention">${view.attention.map(
+        (item) =>
+          html`<li class="sev-${item.severity}"><strong>${t.status.severity[item.severity]}:</strong> ${english(item.message)}</li>`,
+      )}</ul>`
+}
+<dl class="facts">
+${row(t.status.siteDatabase, view.database)}
+${row(
+  t.status.siteDoors,
+  html`<ul class="plain">${view.doors.map(
+    (door) =>
+      html`<li><strong>${door.id}</strong>${door.id === view.terminalId ? ` (${t.status.siteThis})` : ""}: ${t.status.siteDoor(f.age(door.silentSeconds * 1000), f.dateTime(door.lastContact), door.provisional)}</li>`,
+  )}</ul>`,
+)}
+${row(t.status.siteBacklog, t.status.siteBacklogText(view.backlog))}
+${row(
+  t.status.unbooked,
+  view.backlog.oldestUnbookedAt
+    ? t.status.since(
+        f.age(now - view.backlog.oldestUnbookedAt.getTime()),
+        f.dateTime(view.backlog.oldestUnbookedAt),
+      )
+    : t.none,
+)}
+${row(
+  t.status.lastBooked,
+  view.backlog.lastBookedAt
+    ? t.status.ago(
+        f.dateTime(view.backlog.lastBookedAt),
+        f.age(now - view.backlog.lastBookedAt.getTime()),
+      )
+    : t.never,
+)}
+</dl>
+</section>`;
+}
+
 /** One Server-Sent Event; every line of the data gets its own `data:` field. */
 export function sseMessage(event: string, data: string): string {
   return `event: ${event}\n${data
@@ -143,13 +213,15 @@ export function sseMessage(event: string, data: string): string {
 }
 
 export function registerStatusPages(app: FastifyInstance, deps: ConsoleDeps): void {
-  app.get("/", (request, reply) => {
+  app.get("/", async (request, reply) => {
     const ctx = pageContext(deps, request, reply);
+    const site = await siteStatus(ctx.admin);
     const body = html`<p class="hint">${ctx.t.status.live}</p>
 <section id="live-status" data-live="status" aria-labelledby="status-heading">
 <h2 id="status-heading" class="visually-hidden">${ctx.t.status.title}</h2>
 <div data-live-body>${statusFragment(deps, request.locale, { actor: ctx.admin.actor })}</div>
-</section>`;
+</section>
+${site ? siteSection(site, ctx.t, ctx.f, request.locale, deps.clock.now().getTime()) : ""}`;
     return sendPage(reply, page(ctx.frame, { title: ctx.t.status.title, active: "status", body }));
   });
 

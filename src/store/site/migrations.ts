@@ -152,6 +152,18 @@ export const SITE_MIGRATIONS: readonly SiteMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description:
+      "what an admin set for an entry (queue edit), kept for later retries, as on a lone terminal",
+    sql: `
+      CREATE TABLE entry_overrides (
+        entry_id text PRIMARY KEY REFERENCES entries (id),
+        fields   jsonb NOT NULL,
+        set_at   timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SITE_SCHEMA_VERSION = SITE_MIGRATIONS.at(-1)?.version ?? 0;

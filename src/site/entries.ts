@@ -1,0 +1,112 @@
+import type { EntryStore } from "../admin/entry-store.js";
+import { AdminError, isAdminError } from "../admin/errors.js";
+import type { SiteConfig } from "../config/site-schema.js";
+import type { Logger } from "../core/logger.js";
+import {
+  appendSiteAdminEvent,
+  applySiteEntryChanges,
+  bookSiteReview,
+  discardSiteReview,
+  lockSiteEntries,
+  type SiteActor,
+  siteEntriesIn,
+  siteEntriesStartingBetween,
+  siteOpenReviews,
+  siteReview,
+  siteTapsBetween,
+} from "../store/site/admin-entries.js";
+import {
+  describeSite,
+  inTransaction,
+  openSitePool,
+  type SitePool,
+} from "../store/site/connection.js";
+import { migrateSite } from "../store/site/migrations.js";
+
+/**
+ * The admin's entry store in site mode: the site database, where every door's entries, reviews
+ * and taps are. The queue, review and export commands and the console's queue page read and
+ * change them there from any door. When the database does not answer they fail, naming it
+ * (ADM_NO_SITE, exit 87): this door's journal holds no site entries, so showing it instead would
+ * show an empty queue that is not true.
+ */
+
+export interface SiteEntries {
+  store: EntryStore;
+  close(): Promise<void>;
+}
+
+export function siteEntryStore(options: {
+  config: SiteConfig;
+  password: string | undefined;
+  logger: Logger;
+  applicationName: string;
+}): SiteEntries {
+  const { config } = options;
+  // Opened at the first use, so that commands that never read entries never connect.
+  let pool: SitePool | null = null;
+  let ready = false;
+  const reach = async <T>(work: (pool: SitePool) => Promise<T>): Promise<T> => {
+    try {
+      pool ??= openSitePool(
+        { config, password: options.password },
+        { applicationName: options.applicationName, logger: options.logger, max: 1 },
+      );
+      if (!ready) {
+        await migrateSite(pool, options.logger);
+        ready = true;
+      }
+      return await work(pool);
+    } catch (error) {
+      if (isAdminError(error)) throw error;
+      throw new AdminError(
+        "ADM_NO_SITE",
+        `the site database ${describeSite(config)} does not answer (${(error as Error).message}); in site mode entries, reviews and taps are kept there for every door, not in this door's journal, so nothing was read or changed: try again when it answers (timeclock site status)`,
+      );
+    }
+  };
+  const as = (who: { actor: string; now: Date }): SiteActor => ({
+    ...who,
+    terminalId: config.terminalId,
+  });
+  const store: EntryStore = {
+    place: `the site database ${describeSite(config)}`,
+    list: (states, limit) =>
+      reach((site) => siteEntriesIn(site, states === "all" ? null : states, limit)),
+    startingBetween: (from, to) => reach((site) => siteEntriesStartingBetween(site, from, to)),
+    tapsBetween: (from, to) => reach((site) => siteTapsBetween(site, from, to)),
+    change: (target, decide, who) =>
+      reach((site) =>
+        inTransaction(site, async (client) => {
+          const decision = decide(await lockSiteEntries(client, target));
+          await applySiteEntryChanges(client, decision.changes, as(who));
+          for (const event of decision.events) await appendSiteAdminEvent(client, event, as(who));
+          return decision.result;
+        }),
+      ),
+    openReviews: () => reach((site) => siteOpenReviews(site)),
+    review: (id) => reach((site) => siteReview(site, id)),
+    bookReview: (id, entry, event, who) =>
+      reach((site) =>
+        inTransaction(site, async (client) => {
+          if (!(await bookSiteReview(client, id, entry, as(who)))) return false;
+          await appendSiteAdminEvent(client, event, as(who));
+          return true;
+        }),
+      ),
+    discardReview: (id, note, event, who) =>
+      reach((site) =>
+        inTransaction(site, async (client) => {
+          if (!(await discardSiteReview(client, id, note, as(who)))) return false;
+          await appendSiteAdminEvent(client, event, as(who));
+          return true;
+        }),
+      ),
+  };
+  return {
+    store,
+    close: async () => {
+      await pool?.end();
+    },
+  };
+}
