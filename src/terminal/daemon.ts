@@ -31,6 +31,7 @@ import { controlHandler } from "./control-handler.js";
 import { DoorHooks } from "./door-hooks.js";
 import { Enrolment } from "./enrolment.js";
 import { TerminalEvents } from "./events.js";
+import { PinDesk } from "./pin-desk.js";
 import { ReaderHealth } from "./reader-health.js";
 import { ServerClockCheck } from "./server-clock.js";
 import { StatusPublisher, type TerminalDocument } from "./status-documents.js";
@@ -207,6 +208,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
       refreshBacklog: () => core.refreshBacklog(),
       enrolment,
       door,
+      pins: new PinDesk({ db, clock, logger, display: config.display, door }),
       onEnrolment: (view) => events.emit({ type: "enrolment", enrolment: view }),
     }),
     logger.child({ part: "control" }),

@@ -68,6 +68,7 @@ describe("hours per person and period", () => {
         entries: 1,
         unbooked: 0,
         openShift: false,
+        byPin: 0,
       },
       {
         email: "anna@example.com",
@@ -76,6 +77,7 @@ describe("hours per person and period", () => {
         entries: 1,
         unbooked: 1,
         openShift: false,
+        byPin: 0,
       },
       {
         email: "ben@example.com",
@@ -84,6 +86,7 @@ describe("hours per person and period", () => {
         entries: 0,
         unbooked: 0,
         openShift: true,
+        byPin: 0,
       },
     ]);
     expect(
@@ -133,13 +136,13 @@ describe("hours per person and period", () => {
     );
     const lines = csv.trimEnd().split("\r\n");
     expect(lines).toEqual([
-      "person,day,hours,minutes,entries,not booked yet,open shift",
-      "'=cmd@example.com,2026-03-10,1.00,60,1,1,no",
-      "anna@example.com,2026-03-09,4.25,255,1,1,no",
-      "anna@example.com,2026-03-10,2.00,120,1,1,no",
-      "'=cmd@example.com,total 2026-03-09 to 2026-03-10,1.00,60,1,1,no",
-      "anna@example.com,total 2026-03-09 to 2026-03-10,6.25,375,2,2,no",
-      "all,total 2026-03-09 to 2026-03-10,7.25,435,3,3,no",
+      "person,day,hours,minutes,entries,not booked yet,open shift,by PIN",
+      "'=cmd@example.com,2026-03-10,1.00,60,1,1,no,0",
+      "anna@example.com,2026-03-09,4.25,255,1,1,no,0",
+      "anna@example.com,2026-03-10,2.00,120,1,1,no,0",
+      "'=cmd@example.com,total 2026-03-09 to 2026-03-10,1.00,60,1,1,no,0",
+      "anna@example.com,total 2026-03-09 to 2026-03-10,6.25,375,2,2,no,0",
+      "all,total 2026-03-09 to 2026-03-10,7.25,435,3,3,no,0",
     ]);
   });
 
