@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { listAudit, listBadges, READ_ONLY_LINK, tryPin } from "../../src/admin/index.js";
 import { BadgeRepository } from "../../src/store/badges.js";
+import { tapper } from "../admin/seed.js";
 import { consoleUnderTest } from "./harness.js";
 
 /** Pages the browser tests do not walk through, in-process on a real SQLite file. */
@@ -111,6 +112,10 @@ describe("the console's pages", () => {
     ]);
     expect(audit[0]?.actor).toMatch(/^console:/);
     expect(JSON.stringify(audit)).not.toContain("480815");
+
+    tapper(site.db, site.clock)("0F00A1B2C3", 40, true, "pin");
+    const taps = await site.request("GET", "/taps");
+    expect(taps.body).toContain('<strong class="mark mark-pin">PIN</strong>');
   });
 
   it("downloads a consistent copy of the database, records it, and keeps no copy behind", async () => {
