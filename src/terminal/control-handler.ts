@@ -17,8 +17,11 @@ export interface ControlTargets {
   enrolment: Enrolment;
   /** Touch buttons of the screen at the door. */
   door: Pick<DoorHooks, "press">;
-  /** Taps by PIN for a forgotten badge (display.kiosk.pin). */
-  pins: Pick<PinDesk, "enabled" | "people" | "tap">;
+  /**
+   * Taps by PIN for a forgotten badge (display.kiosk.pin), loaded at the first PIN request so
+   * that the daemon starts without the admin layer's code.
+   */
+  pins: () => Promise<Pick<PinDesk, "enabled" | "people" | "tap">>;
   /** Told of each arming and cancellation, for the screen at the door. */
   onEnrolment: (view: EnrolmentView) => void;
 }
@@ -69,19 +72,18 @@ export function controlHandler(targets: ControlTargets): ControlHandler {
       case "door-key":
         targets.door.press(request.key, "screen");
         return { ok: true, type: "done", detail: `the next tap means "${request.key}"` };
-      case "pin-people":
-        return {
-          ok: true,
-          type: "pin-people",
-          enabled: targets.pins.enabled,
-          people: targets.pins.people(),
-        };
-      case "pin-tap":
+      case "pin-people": {
+        const pins = await targets.pins();
+        return { ok: true, type: "pin-people", enabled: pins.enabled, people: pins.people() };
+      }
+      case "pin-tap": {
+        const pins = await targets.pins();
         return {
           ok: true,
           type: "pin-tap",
-          result: await targets.pins.tap(request.badgeId, request.pin),
+          result: await pins.tap(request.badgeId, request.pin),
         };
+      }
     }
   };
 }
