@@ -3,6 +3,7 @@ import { BadgeIndex } from "../badges/badge-index.js";
 import { MAX_IDS } from "../control/protocol.js";
 import { AdminEventLog } from "../store/admin-events.js";
 import { AdminMarks } from "../store/admin-marks.js";
+import { BadgePinStore } from "../store/badge-pins.js";
 import { type Badge, BadgeRepository, type NewBadge, type UnknownBadge } from "../store/badges.js";
 import { writeTransaction } from "../store/database.js";
 import { type DigitForm, readTypedBadge, resolvePartial } from "./badge-input.js";
@@ -18,8 +19,11 @@ import {
 import type { AdminDeps, DaemonNote, StoredMapping } from "./deps.js";
 import { AdminError } from "./errors.js";
 
-/** A mapping as front ends show it: with the form an admin would type. */
-export type BadgeView = Badge & { text: string };
+/**
+ * A mapping as front ends show it: with the form an admin would type, and its forgotten-badge
+ * PIN: null when none is set, else when wrong PINs keep it locked (null when they do not).
+ */
+export type BadgeView = Badge & { text: string; pin: { lockedUntil: string | null } | null };
 export type UnknownBadgeView = UnknownBadge & { text: string };
 
 /** Every badge the terminal knows: mapped, or tapped at the reader without a mapping. */
@@ -28,9 +32,15 @@ export function seenBadges(repository: BadgeRepository): BadgeIndex<BadgeIdentit
 }
 
 export function listBadges(deps: AdminDeps): BadgeView[] {
-  return new BadgeRepository(deps.db, deps.clock)
-    .list()
-    .map((badge) => ({ ...badge, text: badgeText(badge) }));
+  const now = deps.clock.now();
+  const pins = new Map(
+    new BadgePinStore(deps.db).holders().map((holder) => [holder.badgeId, holder]),
+  );
+  return new BadgeRepository(deps.db, deps.clock).list().map((badge) => {
+    const pin = pins.get(badge.badgeId);
+    const locked = pin?.lockedUntil && pin.lockedUntil > now ? pin.lockedUntil.toISOString() : null;
+    return { ...badge, text: badgeText(badge), pin: pin ? { lockedUntil: locked } : null };
+  });
 }
 
 /**
@@ -195,7 +205,7 @@ export async function addBadge(deps: AdminDeps, input: AddBadgeInput): Promise<A
 }
 
 /** The one mapping a typed badge names: exact, or the only one its known bits match. */
-function mappingOf(deps: AdminDeps, text: string, digits: DigitForm | undefined): Badge {
+export function mappingOf(deps: AdminDeps, text: string, digits: DigitForm | undefined): Badge {
   const repository = new BadgeRepository(deps.db, deps.clock);
   const typed = readTypedBadge(text, digits, seenBadges(repository)).identity;
   const matches = repository.matching(typed.badgeId, typed.knownBits);
@@ -304,6 +314,8 @@ export async function removeBadge(
   const events = new AdminEventLog(deps.db, deps.actor);
   writeTransaction(deps.db, () => {
     repository.remove(target.badgeId);
+    // A badge mapped again later must not bring back a PIN that was set for this mapping.
+    new BadgePinStore(deps.db).remove(target.badgeId);
     events.append(
       "badge.remove",
       target.badgeId,

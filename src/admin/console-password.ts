@@ -14,14 +14,15 @@ export const SCRYPT_COST = { N: 16_384, r: 8, p: 5, keylen: 32 } as const;
 
 export const PASSWORD_LENGTH = { min: 10, max: 256 } as const;
 
-interface ScryptParams {
+export interface ScryptParams {
   N: number;
   r: number;
   p: number;
   keylen: number;
 }
 
-function hash(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
+/** scrypt of a secret (NFC-normalised) with its salt and cost; the secret never leaves here. */
+export function slowHash(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   const options: ScryptOptions = {
     N: params.N,
     r: params.r,
@@ -61,7 +62,7 @@ export async function setConsolePassword(
   const problem = passwordProblem(password);
   if (problem) throw new AdminError("ADM_INVALID", problem);
   const salt = randomBytes(16);
-  const key = await hash(password, salt, SCRYPT_COST);
+  const key = await slowHash(password, salt, SCRYPT_COST);
   const store = new ConsolePasswordStore(deps.db);
   const setAt = deps.clock.now();
   const replaced = writeTransaction(deps.db, () => {
@@ -100,7 +101,7 @@ export async function checkConsolePassword(
   if (!stored) return { ok: false, reason: "not-set" };
   const params = JSON.parse(stored.params) as ScryptParams;
   const expected = Buffer.from(stored.hash, "base64");
-  const given = await hash(
+  const given = await slowHash(
     password.slice(0, PASSWORD_LENGTH.max * 4),
     Buffer.from(stored.salt, "base64"),
     params,

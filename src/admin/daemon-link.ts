@@ -6,8 +6,8 @@ import type { DaemonAnswer, DaemonLink, DaemonNote } from "./deps.js";
 export function socketDaemonLink(dataDir: string): DaemonLink {
   const path = controlSocketPath(dataDir);
   const link: DaemonLink = {
-    async ask(request): Promise<DaemonAnswer> {
-      const delivery = await sendControl(path, request);
+    async ask(request, options = {}): Promise<DaemonAnswer> {
+      const delivery = await sendControl(path, request, options.timeoutMs);
       if (!delivery.delivered) {
         return {
           answered: false,

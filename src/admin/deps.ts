@@ -20,8 +20,11 @@ export type DaemonAnswer =
 export interface DaemonLink {
   /** Tells the daemon of a committed change; never throws. */
   notify(request: ControlRequest): Promise<DaemonNote>;
-  /** Asks the daemon something whose reply carries data (enrolment); never throws. */
-  ask(request: ControlRequest): Promise<DaemonAnswer>;
+  /**
+   * Asks the daemon something whose reply carries data (enrolment); never throws. `timeoutMs`
+   * for a question that takes long (a PIN's slow hash on a small Pi).
+   */
+  ask(request: ControlRequest, options?: { timeoutMs?: number }): Promise<DaemonAnswer>;
 }
 
 /**

@@ -22,6 +22,8 @@ export const TAP_COLUMNS = [
   "reason",
   "clock_synced",
   "entry_id",
+  /** "pin" for a tap made by PIN on the kiosk (a forgotten badge), else "badge". */
+  "source",
 ] as const;
 
 /**
@@ -66,6 +68,7 @@ export function renderTapsCsv(taps: readonly AdminTap[], zone: string): string {
       tap.reason ?? "",
       tap.clockSynced ? "yes" : "no",
       tap.entryId ?? "",
+      tap.byPin ? "pin" : "badge",
     ]),
   ]);
 }

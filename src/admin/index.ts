@@ -8,6 +8,18 @@ export { listAudit } from "./audit.js";
 export { backupCopy } from "./backup.js";
 export { exportBadges, type ImportBadgesResult, importBadges } from "./badge-import.js";
 export { DIGIT_FORMS, type DigitForm } from "./badge-input.js";
+export {
+  clearBadgePin,
+  type PinAttempt,
+  type PinHolder,
+  type PinTarget,
+  pinHolders,
+  pinTarget,
+  type SetPinResult,
+  setBadgePin,
+  tryPin,
+  unlockBadgePin,
+} from "./badge-pins.js";
 export type { CatalogResult, CatalogSource, ServerCatalog } from "./badge-rules.js";
 export {
   type AddBadgeResult,
@@ -51,6 +63,14 @@ export type {
 export { entriesOf, localEntryStore } from "./entry-store-local.js";
 export { ADMIN_ERROR_CODES, AdminError, type AdminErrorCode, isAdminError } from "./errors.js";
 export { EXPORT_TABLES, type ExportTables, exportRecords } from "./export.js";
+export {
+  AttemptWindow,
+  afterWrongPin,
+  isLocked,
+  type LockoutPolicy,
+  PIN_LENGTH,
+  pinProblem,
+} from "./pin-rules.js";
 export {
   discardEntry,
   type EditEntryResult,

@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { type EntryState, Outbox, type OutboxEntry } from "../store/outbox.js";
-import { openShifts } from "../store/reports.js";
+import { entriesTappedByPin, openShifts } from "../store/reports.js";
 import { bookedView } from "./booked-view.js";
 import { renderCsv } from "./csv.js";
 import type { AdminDeps } from "./deps.js";
@@ -28,6 +28,8 @@ export interface HoursCell {
   unbooked: number;
   /** A shift began in this period and is still open. */
   openShift: boolean;
+  /** Entries counted here whose clock-in or clock-out was tapped by PIN (a forgotten badge). */
+  byPin: number;
 }
 
 export interface HoursReport {
@@ -62,7 +64,7 @@ function localDay(text: string, zone: string, what: string): DateTime {
 }
 
 function emptyCell(email: string, period: string): HoursCell {
-  return { email, period, minutes: 0, entries: 0, unbooked: 0, openShift: false };
+  return { email, period, minutes: 0, entries: 0, unbooked: 0, openShift: false, byPin: 0 };
 }
 
 /** Hours count as GoodTime books them: the booked span, so that reports agree with the payroll. */
@@ -99,8 +101,12 @@ export function hoursReport(
     return cell;
   };
   const entries = new Outbox(deps.db).listStartingBetween(first.toJSDate(), end.toJSDate());
+  const byPin = entriesTappedByPin(deps.db, first.toJSDate(), end.toJSDate());
   for (const entry of entries) {
-    if (entry.state !== "discarded") add(cellFor(entry.email, entry.start), entry);
+    if (entry.state === "discarded") continue;
+    const cell = cellFor(entry.email, entry.start);
+    add(cell, entry);
+    if (byPin.has(entry.id)) cell.byPin += 1;
   }
   for (const shift of openShifts(deps.db)) {
     if (shift.start >= first.toJSDate() && shift.start < end.toJSDate()) {
@@ -118,6 +124,7 @@ export function hoursReport(
       target.minutes += row.minutes;
       target.entries += row.entries;
       target.unbooked += row.unbooked;
+      target.byPin += row.byPin;
       target.openShift ||= row.openShift;
     }
     totals.set(row.email, sum);
@@ -148,9 +155,19 @@ export function hoursReportCsv(report: HoursReport): string {
     String(cell.entries),
     String(cell.unbooked),
     cell.openShift ? "yes" : "no",
+    String(cell.byPin),
   ];
   return renderCsv([
-    ["person", report.period, "hours", "minutes", "entries", "not booked yet", "open shift"],
+    [
+      "person",
+      report.period,
+      "hours",
+      "minutes",
+      "entries",
+      "not booked yet",
+      "open shift",
+      "by PIN",
+    ],
     ...report.rows.map((row) => line(row, row.period)),
     ...report.totals.map((sum) => line(sum, `total ${report.from} to ${report.to}`)),
     line({ ...report.total, email: "all" }, `total ${report.from} to ${report.to}`),

@@ -331,6 +331,14 @@ export const configSchema = z
         message: `is ${config.display.kiosk.port}, which console.port uses already; give the kiosk page a port of its own, such as 8088`,
       });
     }
+    if (config.display.kiosk.pin.enabled && config.display.type !== "kiosk") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["display", "kiosk", "pin", "enabled"],
+        input: true,
+        message: `is true, but display.type is "${config.display.type}": a PIN is typed on the kiosk page's touch screen; set display.type to "kiosk", or enabled to false`,
+      });
+    }
     // A claim must outlive the request it covers, or a second terminal could send it again.
     const site = config.site;
     if (site && site.leaseSeconds * 1000 <= 2 * config.server.timeoutMs) {

@@ -67,6 +67,18 @@ const enrolCancel = z.object({ type: z.literal("enrol-cancel"), armId });
  */
 const doorKey = z.object({ type: z.literal("door-key"), key: z.enum(["in", "out", "break"]) });
 
+/**
+ * Forgotten badge, from the kiosk page: who may tap by PIN (the badges with a PIN for their
+ * owner; none while display.kiosk.pin is off), and a PIN typed for one of them. The daemon checks
+ * the PIN and journals the tap; the PIN is never logged or echoed.
+ */
+const pinPeople = z.object({ type: z.literal("pin-people") });
+const pinTap = z.object({
+  type: z.literal("pin-tap"),
+  badgeId: z.string().regex(/^[0-9A-F]{10}$/, "must be 10 upper-case hex characters"),
+  pin: z.string().max(32),
+});
+
 export const controlRequestSchema = z.discriminatedUnion("type", [
   ping,
   entriesChanged,
@@ -75,6 +87,8 @@ export const controlRequestSchema = z.discriminatedUnion("type", [
   enrolState,
   enrolCancel,
   doorKey,
+  pinPeople,
+  pinTap,
 ]);
 
 export type ControlRequest = z.infer<typeof controlRequestSchema>;
@@ -100,10 +114,36 @@ export interface EnrolmentView {
   capturedAt?: string;
 }
 
+/** Someone who may tap by PIN, for the kiosk's name picker. */
+export interface PinPerson {
+  badgeId: string;
+  name: string;
+  /** ISO 8601 UTC while wrong PINs keep the badge locked; null otherwise. */
+  lockedUntil: string | null;
+}
+
+/** What a PIN typed at the door came to. */
+export type PinTapResult =
+  /** The tap was journalled (as a badge tap of that badge, with the source "pin"). */
+  | { outcome: "tapped"; tapId: number; tap: "clock-in" | "clock-out" | "ignored" | "refused" }
+  /** `left`: wrong PINs still allowed before the badge locks. */
+  | { outcome: "wrong"; left: number }
+  | { outcome: "locked"; until: string }
+  /** Too many PINs in the last minute over all badges. */
+  | { outcome: "busy" }
+  /** The badge has no PIN for its owner (cleared or changed meanwhile). */
+  | { outcome: "no-pin" }
+  /** display.kiosk.pin is off. */
+  | { outcome: "off" }
+  /** The PIN was right but the tap could not be stored (the log says why). */
+  | { outcome: "failed" };
+
 export type ControlReply =
   | { ok: true; type: "pong"; pid: number; startedAt: string; name: string }
   | { ok: true; type: "done"; detail: string }
   | { ok: true; type: "enrolment"; enrolment: EnrolmentView | null }
+  | { ok: true; type: "pin-people"; enabled: boolean; people: PinPerson[] }
+  | { ok: true; type: "pin-tap"; result: PinTapResult }
   | { ok: false; error: { code: ControlErrorCode; message: string } };
 
 export type ParsedRequest =

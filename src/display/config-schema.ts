@@ -65,6 +65,41 @@ const oledSchema = z
   })
   .describe("The SSD1306 OLED, 128x64 pixels.");
 
+const pinSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Forgotten badge: a "Forgot badge?" button on the kiosk page, where an employee picks their name and types the PIN an admin set for their badge (timeclock badges pin); the tap is journalled with the source "pin" and counts like a badge tap. Needs display.type "kiosk". Off, the page lists no names. Default: false (off).',
+      ),
+    wrongBeforeLock: z
+      .int()
+      .min(3)
+      .max(10)
+      .default(5)
+      .describe(
+        "Wrong PINs in a row that lock a badge's PIN for lockMinutes (kept in the database, so a restart does not lift it; a new PIN or timeclock badges pin --unlock does). 3 to 10. Default: 5.",
+      ),
+    lockMinutes: z
+      .int()
+      .min(1)
+      .max(1440)
+      .default(15)
+      .describe(
+        "How long a badge's PIN stays locked after wrongBeforeLock wrong PINs. 1 to 1440. Default: 15.",
+      ),
+    attemptsPerMinute: z
+      .int()
+      .min(1)
+      .max(60)
+      .default(10)
+      .describe(
+        'PINs the terminal checks in any minute, over all badges, so that nobody can try a few PINs on each name in turn; more get "too many attempts, wait a minute". 1 to 60. Default: 10.',
+      ),
+  })
+  .describe("Taps by PIN for a forgotten badge, on the kiosk page's touch screen.");
+
 const kioskSchema = z
   .strictObject({
     port: z
@@ -81,6 +116,7 @@ const kioskSchema = z
       .describe(
         'Show "in", "out" and "break" buttons on a touch screen; a touch sets the meaning of the next tap like the function keys (feedback.keys, feedback.keyWindowSeconds). Default: true.',
       ),
+    pin: pinSchema.prefault({}),
   })
   .describe("The kiosk page on an HDMI or DSI screen (systemd/timeclock-kiosk.service).");
 

@@ -145,7 +145,7 @@ async function kioskTest(deps: DisplayTestDeps): Promise<void> {
     clock: deps.clock,
     logger: deps.logger,
     daemon: READ_ONLY_LINK,
-    options: { buttons, terminalName: config.terminal.name },
+    options: { buttons, pin: false, terminalName: config.terminal.name },
     port,
   });
   try {

@@ -56,6 +56,7 @@ export async function startDoorDisplay(deps: DoorDisplayDeps): Promise<DoorDispl
       daemon: deps.daemon,
       options: {
         buttons: display.kiosk.buttons,
+        pin: display.kiosk.pin.enabled,
         terminalName: config.terminal.name,
       },
       port: display.kiosk.port,

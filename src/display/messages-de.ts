@@ -81,4 +81,30 @@ export const doorDe: DoorMessages = {
     captured: (id) => `Ausweis ${id} gelesen: das Büro schließt ab`,
     capturedShort: "Ausweis gelesen",
   },
+  pin: {
+    open: "Ausweis vergessen?",
+    choose: "Wer sind Sie?",
+    search: "Namen suchen",
+    none: "Noch niemand kann mit PIN buchen: das Büro legt für jeden Ausweis eine PIN fest.",
+    noMatch: "Kein Name passt.",
+    previous: "Vorige Namen",
+    next: "Weitere Namen",
+    enter: (name) => `PIN für ${name}`,
+    digit: (digit) => `Ziffer ${digit}`,
+    erase: "Letzte Ziffer löschen",
+    confirm: "OK",
+    cancel: "Abbrechen",
+    back: "Anderer Name",
+    lockedNote: (time) => `gesperrt bis ${time}`,
+    wrong: (left) =>
+      left === 1
+        ? "Falsche PIN. Noch eine falsche PIN sperrt sie."
+        : `Falsche PIN. Noch ${left} Versuche, dann wird sie gesperrt.`,
+    locked: (time) =>
+      `Zu viele falsche PINs: gesperrt bis ${time}. Bitte den Ausweis nehmen oder im Büro melden.`,
+    busy: "Zu viele Versuche an diesem Bildschirm: bitte eine Minute warten.",
+    noPin: "Für diesen Namen gibt es keine PIN mehr: bitte im Büro melden.",
+    failed: "Das Terminal antwortet nicht: bitte im Büro melden.",
+    refused: "Nicht gezählt: bitte im Büro melden.",
+  },
 };

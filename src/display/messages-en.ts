@@ -82,6 +82,32 @@ export const doorEn = {
     captured: (id: string) => `Badge ${id} read: the office finishes it`,
     capturedShort: "Badge read",
   },
+  pin: {
+    open: "Forgot badge?",
+    choose: "Who are you?",
+    search: "Search a name",
+    none: "Nobody can tap by PIN yet: the office sets a PIN for each badge.",
+    noMatch: "No name matches.",
+    previous: "Previous names",
+    next: "More names",
+    enter: (name: string) => `PIN for ${name}`,
+    digit: (digit: string) => `digit ${digit}`,
+    erase: "Erase the last digit",
+    confirm: "OK",
+    cancel: "Cancel",
+    back: "Other name",
+    lockedNote: (time: string) => `locked until ${time}`,
+    wrong: (left: number) =>
+      left === 1
+        ? "Wrong PIN. One more wrong PIN locks it."
+        : `Wrong PIN. ${left} tries left before it locks.`,
+    locked: (time: string) =>
+      `Too many wrong PINs: locked until ${time}. Use your badge or see the office.`,
+    busy: "Too many attempts on this screen: wait a minute.",
+    noPin: "There is no PIN for this name any more: please see the office.",
+    failed: "The terminal did not answer: please see the office.",
+    refused: "Not counted: please see the office.",
+  },
 } as const;
 
 type Widen<T> = T extends string

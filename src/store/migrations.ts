@@ -248,6 +248,29 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    description:
+      "PINs for a forgotten badge, as slow hashes, with each badge's wrong guesses and lockout",
+    sql: `
+      -- A forgotten badge: the PIN an admin set for a badge, as scrypt with a random salt (params is
+      -- JSON of the cost). email: whom the badge was mapped to when the PIN was set; once the badge
+      -- belongs to someone else the PIN no longer counts. failures: wrong PINs in a row since the
+      -- last right one; locked_until: no PIN is taken for the badge before then. Kept here, not in
+      -- memory, so that a restart does not lift a lockout.
+      CREATE TABLE badge_pins (
+        badge_id     TEXT PRIMARY KEY,
+        email        TEXT NOT NULL,
+        hash         TEXT NOT NULL,
+        salt         TEXT NOT NULL,
+        params       TEXT NOT NULL,
+        set_at       TEXT NOT NULL,
+        set_by       TEXT NOT NULL,
+        failures     INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

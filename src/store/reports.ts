@@ -43,10 +43,12 @@ export interface TapView {
   reasonCode: TapReasonCode | null;
   clockSynced: boolean;
   entryId: string | null;
+  /** Tapped by PIN on the kiosk's touch screen (source "pin"), not at the reader. */
+  byPin: boolean;
 }
 
 const TAP_COLUMNS =
-  "id, wall_at, badge_id, known_bits, email, outcome, reason, reason_code, clock_synced, entry_id";
+  "id, wall_at, badge_id, known_bits, email, outcome, reason, reason_code, clock_synced, entry_id, source";
 
 interface TapRow {
   id: number;
@@ -59,6 +61,7 @@ interface TapRow {
   reason_code: TapReasonCode | null;
   clock_synced: number;
   entry_id: string | null;
+  source: string;
 }
 
 function toTapView(row: TapRow): TapView {
@@ -73,6 +76,7 @@ function toTapView(row: TapRow): TapView {
     reasonCode: row.reason_code,
     clockSynced: row.clock_synced === 1,
     entryId: row.entry_id,
+    byPin: row.source === "pin",
   };
 }
 
@@ -125,4 +129,15 @@ export function tapsMatching(db: Db, filter: TapFilter): TapView[] {
     limit: filter.limit,
   }) as TapRow[];
   return rows.map(toTapView);
+}
+
+/** Entries starting in [from, to) whose clock-in or clock-out was tapped by PIN, by id. */
+export function entriesTappedByPin(db: Db, from: Date, to: Date): Set<string> {
+  const rows = statement(
+    db,
+    `SELECT e.id FROM entries e
+       WHERE e.start_at >= ? AND e.start_at < ?
+         AND EXISTS (SELECT 1 FROM taps t WHERE t.id IN (e.start_tap_id, e.end_tap_id) AND t.source = 'pin')`,
+  ).all(toDbTime(from), toDbTime(to)) as { id: string }[];
+  return new Set(rows.map((row) => row.id));
 }

@@ -3,6 +3,7 @@ import type { ControlHandler } from "../control/server.js";
 import type { Logger } from "../core/logger.js";
 import type { DoorHooks } from "./door-hooks.js";
 import type { Enrolment } from "./enrolment.js";
+import type { PinDesk } from "./pin-desk.js";
 import type { TerminalDocument } from "./status-documents.js";
 
 export interface ControlTargets {
@@ -16,6 +17,11 @@ export interface ControlTargets {
   enrolment: Enrolment;
   /** Touch buttons of the screen at the door. */
   door: Pick<DoorHooks, "press">;
+  /**
+   * Taps by PIN for a forgotten badge (display.kiosk.pin), loaded at the first PIN request so
+   * that the daemon starts without the admin layer's code.
+   */
+  pins: () => Promise<Pick<PinDesk, "enabled" | "people" | "tap">>;
   /** Told of each arming and cancellation, for the screen at the door. */
   onEnrolment: (view: EnrolmentView) => void;
 }
@@ -26,7 +32,7 @@ export interface ControlTargets {
  */
 export function controlHandler(targets: ControlTargets): ControlHandler {
   const log = targets.logger.child({ part: "control" });
-  return (request) => {
+  return async (request) => {
     switch (request.type) {
       case "ping":
         return { ok: true, type: "pong", ...targets.identity };
@@ -66,6 +72,18 @@ export function controlHandler(targets: ControlTargets): ControlHandler {
       case "door-key":
         targets.door.press(request.key, "screen");
         return { ok: true, type: "done", detail: `the next tap means "${request.key}"` };
+      case "pin-people": {
+        const pins = await targets.pins();
+        return { ok: true, type: "pin-people", enabled: pins.enabled, people: pins.people() };
+      }
+      case "pin-tap": {
+        const pins = await targets.pins();
+        return {
+          ok: true,
+          type: "pin-tap",
+          result: await pins.tap(request.badgeId, request.pin),
+        };
+      }
     }
   };
 }

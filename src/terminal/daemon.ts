@@ -30,6 +30,7 @@ import { controlHandler } from "./control-handler.js";
 import { DoorHooks } from "./door-hooks.js";
 import { Enrolment } from "./enrolment.js";
 import { TerminalEvents } from "./events.js";
+import type { PinDesk } from "./pin-desk.js";
 import { ReaderHealth } from "./reader-health.js";
 import { ServerClockCheck } from "./server-clock.js";
 import { StatusPublisher, type TerminalDocument } from "./status-documents.js";
@@ -207,6 +208,7 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
     );
     events.emit({ type: "enrolment", enrolment: captured });
   });
+  let pinDesk: Promise<PinDesk> | undefined;
   const control: ControlServer | null = await startControlServer(
     controlSocketPath(config.terminal.dataDir),
     controlHandler({
@@ -216,6 +218,12 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
       refreshBacklog: () => core.refreshBacklog(),
       enrolment,
       door,
+      pins: () => {
+        pinDesk ??= import("./pin-desk.js").then(
+          ({ PinDesk }) => new PinDesk({ db, clock, logger, display: config.display, door }),
+        );
+        return pinDesk;
+      },
       onEnrolment: (view) => events.emit({ type: "enrolment", enrolment: view }),
     }),
     logger.child({ part: "control" }),

@@ -33,9 +33,12 @@ export class DoorHooks {
     this.#logger = deps.logger.child({ part: "keys" });
   }
 
-  /** A badge read at the reader; on a lone terminal it is journalled before this returns. */
-  async read(read: BadgeRead): Promise<RecordedTap | null> {
-    const tap = await this.#core.take(read);
+  /**
+   * A badge read at the reader, or a tap by PIN (`source` "pin"); on a lone terminal it is
+   * journalled before this returns.
+   */
+  async read(read: BadgeRead, source?: string): Promise<RecordedTap | null> {
+    const tap = await this.#core.take(read, source);
     if (tap) {
       this.#events.emit({
         type: "tap",

@@ -100,8 +100,11 @@ export class Terminal {
     };
   }
 
-  /** A read becomes a journalled tap, then feedback; on a lone terminal, synchronously. */
-  handleRead(read: BadgeRead): RecordedTap | null {
+  /**
+   * A read becomes a journalled tap, then feedback; on a lone terminal, synchronously. `source`
+   * is journalled with it: the reader's, unless the tap came another way (a PIN).
+   */
+  handleRead(read: BadgeRead, source = this.#deps.source): RecordedTap | null {
     const { config } = this.#deps;
     const time = this.#timeNow();
     const intent = this.#takeIntent(time.monoMs);
@@ -109,7 +112,7 @@ export class Terminal {
     try {
       this.#deps.beforeTap?.();
       tap = this.#journal.record(
-        { ...read, source: this.#deps.source },
+        { ...read, source },
         time,
         this.#settings,
         { timeTypeId: config.entry.timeTypeId, projectId: config.entry.projectId },
@@ -125,15 +128,15 @@ export class Terminal {
    * The same in site mode: the time and the function key are read on arrival, the tap waits for
    * the one before it, then goes to the site recorder.
    */
-  take(read: BadgeRead): Promise<RecordedTap | null> {
+  take(read: BadgeRead, source = this.#deps.source): Promise<RecordedTap | null> {
     const recorder = this.#deps.recorder;
-    if (!recorder) return Promise.resolve(this.handleRead(read));
+    if (!recorder) return Promise.resolve(this.handleRead(read, source));
     const time = this.#timeNow();
     const intent = this.#takeIntent(time.monoMs);
     const run = this.#chain.then(async () => {
       try {
         this.#deps.beforeTap?.();
-        const tap = await recorder.record({ ...read, source: this.#deps.source }, time, intent);
+        const tap = await recorder.record({ ...read, source }, time, intent);
         return this.#told(read, time, tap);
       } catch (error) {
         return this.#notStored(read, error);

@@ -39,9 +39,9 @@ function site() {
   const deps: AdminDeps = { db, clock, config, daemon: READ_ONLY_LINK, actor: "cli:test" };
   const tap = tapper(db, clock);
   // Wall and monotonic clocks move together, as in a day without clock steps; times go forward.
-  const at = (iso: string, badge: string) => {
+  const at = (iso: string, badge: string, source = "test") => {
     clock.advance(new Date(iso).getTime() - clock.now().getTime());
-    return tap(badge);
+    return tap(badge, 40, true, source);
   };
   return { db, clock, deps, at };
 }
@@ -68,6 +68,7 @@ describe("hours per person and period", () => {
         entries: 1,
         unbooked: 0,
         openShift: false,
+        byPin: 0,
       },
       {
         email: "anna@example.com",
@@ -76,6 +77,7 @@ describe("hours per person and period", () => {
         entries: 1,
         unbooked: 1,
         openShift: false,
+        byPin: 0,
       },
       {
         email: "ben@example.com",
@@ -84,6 +86,7 @@ describe("hours per person and period", () => {
         entries: 0,
         unbooked: 0,
         openShift: true,
+        byPin: 0,
       },
     ]);
     expect(
@@ -133,14 +136,34 @@ describe("hours per person and period", () => {
     );
     const lines = csv.trimEnd().split("\r\n");
     expect(lines).toEqual([
-      "person,day,hours,minutes,entries,not booked yet,open shift",
-      "'=cmd@example.com,2026-03-10,1.00,60,1,1,no",
-      "anna@example.com,2026-03-09,4.25,255,1,1,no",
-      "anna@example.com,2026-03-10,2.00,120,1,1,no",
-      "'=cmd@example.com,total 2026-03-09 to 2026-03-10,1.00,60,1,1,no",
-      "anna@example.com,total 2026-03-09 to 2026-03-10,6.25,375,2,2,no",
-      "all,total 2026-03-09 to 2026-03-10,7.25,435,3,3,no",
+      "person,day,hours,minutes,entries,not booked yet,open shift,by PIN",
+      "'=cmd@example.com,2026-03-10,1.00,60,1,1,no,0",
+      "anna@example.com,2026-03-09,4.25,255,1,1,no,0",
+      "anna@example.com,2026-03-10,2.00,120,1,1,no,0",
+      "'=cmd@example.com,total 2026-03-09 to 2026-03-10,1.00,60,1,1,no,0",
+      "anna@example.com,total 2026-03-09 to 2026-03-10,6.25,375,2,2,no,0",
+      "all,total 2026-03-09 to 2026-03-10,7.25,435,3,3,no,0",
     ]);
+  });
+
+  it("counts the shifts tapped in or out by PIN (a forgotten badge) and marks them in the CSV", () => {
+    const { deps, at } = site();
+    at("2026-03-09T07:00:00Z", ANNA, "pin");
+    at("2026-03-09T15:00:00Z", ANNA);
+    at("2026-03-10T07:00:00Z", ANNA);
+    at("2026-03-10T15:00:00Z", ANNA, "pin");
+    at("2026-03-11T07:00:00Z", BEN);
+    at("2026-03-11T15:00:00Z", BEN);
+    const report = hoursReport(deps, { from: "2026-03-09", to: "2026-03-11", period: "day" });
+    expect(report.rows.map((row) => [row.email, row.period, row.byPin])).toEqual([
+      ["anna@example.com", "2026-03-09", 1],
+      ["anna@example.com", "2026-03-10", 1],
+      ["ben@example.com", "2026-03-11", 0],
+    ]);
+    expect(report.total.byPin).toBe(2);
+    expect(hoursReportCsv(report).split("\r\n").at(-2)).toBe(
+      "all,total 2026-03-09 to 2026-03-11,24.00,1440,3,3,no,2",
+    );
   });
 
   it.each([

@@ -21,9 +21,14 @@ export function tapper(
 ) {
   let n = 0;
   const journal = new TapJournal(db, clock, () => `entry-${++n}`);
-  return (badgeId: string, knownBits: 24 | 32 | 40 = 40, synced = true): RecordedTap =>
+  return (
+    badgeId: string,
+    knownBits: 24 | 32 | 40 = 40,
+    synced = true,
+    source = "test",
+  ): RecordedTap =>
     journal.record(
-      { badgeId, knownBits, raw: badgeId, source: "test" },
+      { badgeId, knownBits, raw: badgeId, source },
       { at: clock.now(), monoMs: clock.monotonicMs(), bootId, synced },
       { ...settings, ...overrides },
       { timeTypeId: "work", projectId: null },

@@ -62,6 +62,7 @@ describe("timeclock export", () => {
         "reason",
         "clock_synced",
         "entry_id",
+        "source",
       ],
       [
         "1",
@@ -73,6 +74,7 @@ describe("timeclock export", () => {
         "",
         "yes",
         "",
+        "badge",
       ],
       [
         "2",
@@ -84,6 +86,7 @@ describe("timeclock export", () => {
         "",
         "yes",
         entryId,
+        "badge",
       ],
       [
         "3",
@@ -95,6 +98,7 @@ describe("timeclock export", () => {
         "unknown badge: not mapped to any user (timeclock badges add)",
         "yes",
         "",
+        "badge",
       ],
     ]);
   });

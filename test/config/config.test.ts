@@ -49,6 +49,12 @@ describe("config", () => {
       locale: "en",
     });
     expect(config.display).toMatchObject({ type: "none", holdSeconds: 6 });
+    expect(config.display.kiosk.pin).toEqual({
+      enabled: false,
+      wrongBeforeLock: 5,
+      lockMinutes: 15,
+      attemptsPerMinute: 10,
+    });
     expect(config.server.apiVersion).toBe("v2.1");
     expect(config.server.timeoutMs).toBe(10_000);
     expect(config.reader).toMatchObject({ type: "serial", path: "/dev/serial0", baudRate: 9600 });
@@ -100,6 +106,30 @@ describe("config", () => {
       'entry.rounding.end.direction = "closest"',
     ],
     [{ ...minimal, pairing: { minShiftSeconds: 3601 } }, "pairing.minShiftSeconds = 3601"],
+    [
+      { ...minimal, display: { type: "lcd", kiosk: { pin: { enabled: true } } } },
+      'display.kiosk.pin.enabled = true: is true, but display.type is "lcd": a PIN is typed on the kiosk page\'s touch screen; set display.type to "kiosk", or enabled to false',
+    ],
+    [
+      { ...minimal, display: { type: "kiosk", kiosk: { pin: { enabled: "yes" } } } },
+      'display.kiosk.pin.enabled = "yes"',
+    ],
+    [
+      { ...minimal, display: { type: "kiosk", kiosk: { pin: { wrongBeforeLock: 1 } } } },
+      "display.kiosk.pin.wrongBeforeLock = 1",
+    ],
+    [
+      { ...minimal, display: { type: "kiosk", kiosk: { pin: { lockMinutes: 0 } } } },
+      "display.kiosk.pin.lockMinutes = 0",
+    ],
+    [
+      { ...minimal, display: { type: "kiosk", kiosk: { pin: { attemptsPerMinute: 61 } } } },
+      "display.kiosk.pin.attemptsPerMinute = 61",
+    ],
+    [
+      { ...minimal, display: { type: "kiosk", kiosk: { pin: { enable: true } } } },
+      'display.kiosk.pin.enable: unknown key. Did you mean "enabled"?',
+    ],
   ])("reports %j as a problem naming the key and value", (raw, expected) => {
     expect(problemsOf(raw).join("\n")).toContain(expected);
   });

@@ -1,6 +1,8 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { listAudit, listBadges, READ_ONLY_LINK } from "../../src/admin/index.js";
+import { listAudit, listBadges, READ_ONLY_LINK, tryPin } from "../../src/admin/index.js";
+import { BadgeRepository } from "../../src/store/badges.js";
+import { tapper } from "../admin/seed.js";
 import { consoleUnderTest } from "./harness.js";
 
 /** Pages the browser tests do not walk through, in-process on a real SQLite file. */
@@ -51,6 +53,69 @@ describe("the console's pages", () => {
     const refused = await site.request("GET", "/badges");
     expect(refused.body).toContain("The file was refused; nothing was written.");
     expect(refused.body).toContain("line 2");
+  });
+
+  it("sets, unlocks and removes a badge's PIN on its page, naming a weak PIN or a typo", async () => {
+    const site = await consoleUnderTest();
+    await site.login();
+    new BadgeRepository(site.db, site.clock).putAll([
+      { badgeId: "0F00A1B2C3", knownBits: 40, email: "anna@example.com", name: "<b>Anna</b>" },
+    ]);
+    const deps = { db: site.db, clock: site.clock };
+    const policy = { wrongBeforeLock: 3, lockMinutes: 15 };
+    const page = await site.request("GET", "/badges/0F00A1B2C3");
+    expect(page.body).toContain("No PIN is set.");
+    expect(page.body).toContain('inputmode="numeric"');
+    const set = (pin: string, pinAgain: string, csrf = site.csrf(page.body)) =>
+      site.request("POST", "/badges/0F00A1B2C3/pin", { pin, pinAgain, _csrf: csrf });
+
+    expect((await set("480815", "480815", "forged")).status).toBe(403);
+    const typo = await set("480815", "480816");
+    expect(typo.status).toBe(400);
+    expect(typo.body).toContain("The two PINs differ; nothing was changed.");
+    const weak = await set("1234", "1234");
+    expect(weak.status).toBe(400);
+    expect(weak.body).toContain("counts up or down");
+    expect(weak.body).not.toContain('value="1234"');
+    expect((await set("480815", "480815")).status).toBe(303);
+    expect(await tryPin(deps, "0F00A1B2C3", "480815", policy)).toMatchObject({ outcome: "right" });
+
+    for (const guess of ["1", "2", "3"]) await tryPin(deps, "0F00A1B2C3", guess, policy);
+    const locked = await site.request("GET", "/badges");
+    expect(locked.body).toMatch(/Locked after wrong PINs until/);
+    const badgePage = await site.request("GET", "/badges/0F00A1B2C3");
+    expect(badgePage.body).not.toContain("<b>Anna</b>");
+    const unlock = await site.request("POST", "/badges/0F00A1B2C3/pin/unlock", {
+      _csrf: site.csrf(badgePage.body),
+    });
+    expect(unlock.status).toBe(303);
+    expect(await tryPin(deps, "0F00A1B2C3", "480815", policy)).toMatchObject({ outcome: "right" });
+    const clear = await site.request("POST", "/badges/0F00A1B2C3/pin/clear", {
+      _csrf: site.csrf(badgePage.body),
+    });
+    expect(clear.status).toBe(303);
+    expect(await tryPin(deps, "0F00A1B2C3", "480815", policy)).toEqual({ outcome: "no-pin" });
+    const admin = {
+      db: site.db,
+      clock: site.clock,
+      config: site.config,
+      daemon: READ_ONLY_LINK,
+      actor: "t",
+    };
+    const audit = listAudit(admin, { limit: 10 }).filter((event) =>
+      event.action.startsWith("badge.pin."),
+    );
+    expect(audit.map((event) => event.action)).toEqual([
+      "badge.pin.set",
+      "badge.pin.unlock",
+      "badge.pin.clear",
+    ]);
+    expect(audit[0]?.actor).toMatch(/^console:/);
+    expect(JSON.stringify(audit)).not.toContain("480815");
+
+    tapper(site.db, site.clock)("0F00A1B2C3", 40, true, "pin");
+    const taps = await site.request("GET", "/taps");
+    expect(taps.body).toContain('<strong class="mark mark-pin">PIN</strong>');
   });
 
   it("downloads a consistent copy of the database, records it, and keeps no copy behind", async () => {

@@ -26,7 +26,7 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-async function kiosk(options: { buttons?: boolean } = {}) {
+async function kiosk(options: { buttons?: boolean; pin?: boolean } = {}) {
   const dir = tempDir("timeclock-kiosk-");
   const clock = new FakeClock("2026-03-02T07:02:00Z");
   const config = parseConfig(
@@ -64,7 +64,7 @@ async function kiosk(options: { buttons?: boolean } = {}) {
     clock,
     logger: silentLogger(),
     daemon,
-    options: { buttons: options.buttons ?? true, terminalName: "door" },
+    options: { buttons: options.buttons ?? true, pin: options.pin ?? false, terminalName: "door" },
     port,
   });
   await app.listen({ host: "127.0.0.1", port });

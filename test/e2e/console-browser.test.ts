@@ -201,10 +201,10 @@ describe("the web console in a browser", () => {
     const csv = readFileSync((await download.path()) ?? "", "utf8")
       .trimEnd()
       .split("\r\n");
-    expect(csv[0]).toBe("person,day,hours,minutes,entries,not booked yet,open shift");
-    expect(csv).toContain(`${SEED_USERS.anna},${day},8.50,510,1,0,no`);
-    expect(csv).toContain(`${SEED_USERS.ben},${day},3.25,195,1,0,no`);
-    expect(csv.at(-1)).toBe(`all,total ${day} to ${day},11.75,705,2,0,no`);
+    expect(csv[0]).toBe("person,day,hours,minutes,entries,not booked yet,open shift,by PIN");
+    expect(csv).toContain(`${SEED_USERS.anna},${day},8.50,510,1,0,no,0`);
+    expect(csv).toContain(`${SEED_USERS.ben},${day},3.25,195,1,0,no,0`);
+    expect(csv.at(-1)).toBe(`all,total ${day} to ${day},11.75,705,2,0,no,0`);
     await context.close();
   });
 

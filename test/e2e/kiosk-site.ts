@@ -65,6 +65,8 @@ export class KioskSite {
     badges: NewBadge[];
     history?: PastShift[];
     display?: Record<string, unknown>;
+    /** Keys of display.kiosk besides its port, e.g. pin. */
+    kiosk?: Record<string, unknown>;
     minGapSeconds: number;
   }): Promise<void> {
     this.sim = await startSimulator();
@@ -94,7 +96,7 @@ export class KioskSite {
         display: {
           type: "kiosk",
           holdSeconds: 60,
-          kiosk: { port: this.port },
+          kiosk: { port: this.port, ...setup.kiosk },
           ...setup.display,
         },
       }),

@@ -23,6 +23,7 @@ import { renderJson, renderTable } from "../output.js";
 import { writeExportFile } from "../output-file.js";
 import { fetchServerCatalog } from "../server-catalog.js";
 import { registerEnrolCommand } from "./badges-enrol.js";
+import { registerPinCommand } from "./badges-pin.js";
 
 interface DigitsOption {
   digits?: DigitForm;
@@ -157,6 +158,11 @@ export function registerBadgeCommands(program: Command, context: CliContext): vo
                   name: badge.name,
                   timeType: badge.timeTypeId,
                   project: badge.projectId,
+                  pin: badge.pin
+                    ? badge.pin.lockedUntil
+                      ? `locked until ${localTime(new Date(badge.pin.lockedUntil), zone)}`
+                      : "set"
+                    : null,
                   updated: localTime(new Date(badge.updatedAt), zone),
                 })),
               ),
@@ -265,4 +271,5 @@ export function registerBadgeCommands(program: Command, context: CliContext): vo
     });
 
   registerEnrolCommand(badges, context);
+  registerPinCommand(badges, context);
 }

@@ -7,7 +7,7 @@ import { describeCommand } from "../command-registry.js";
 import type { CliContext } from "../context.js";
 
 /** The first line of a piped standard input, without its line end. */
-async function firstLine(input: NodeJS.ReadableStream): Promise<string> {
+export async function firstLine(input: NodeJS.ReadableStream): Promise<string> {
   let text = "";
   for await (const chunk of input) {
     text += String(chunk);

@@ -26,6 +26,7 @@ import {
 import { type FieldErrors, formError, selectField, textField } from "../forms.js";
 import { html, type SafeHtml } from "../html.js";
 import { csrfField, page } from "../layout.js";
+import { pinSection, pinState, registerBadgePinPages } from "./badge-pin.js";
 import { namedField, userOptions } from "./choices.js";
 
 type BadgeForm = Record<string, string>;
@@ -132,10 +133,10 @@ ${
   all.length === 0
     ? html`<p>${t.badges.empty}</p>`
     : html`<div class="table-wrap" role="region" aria-label="${t.badges.title}" tabindex="0"><table>
-<thead><tr><th scope="col">${t.badges.badge}</th><th scope="col">${t.badges.email}</th><th scope="col">${t.badges.name}</th><th scope="col">${t.badges.timeType}</th><th scope="col">${t.badges.project}</th><th scope="col">${t.badges.updated}</th><th scope="col">${t.badges.actions}</th></tr></thead>
+<thead><tr><th scope="col">${t.badges.badge}</th><th scope="col">${t.badges.email}</th><th scope="col">${t.badges.name}</th><th scope="col">${t.badges.timeType}</th><th scope="col">${t.badges.project}</th><th scope="col">${t.badges.pinColumn}</th><th scope="col">${t.badges.updated}</th><th scope="col">${t.badges.actions}</th></tr></thead>
 <tbody>${shown.map(
         (badge) =>
-          html`<tr><td><code>${badge.text}</code></td><td class="wrap">${badge.email}</td><td class="wrap">${badge.name ?? ""}</td><td>${badge.timeTypeId ?? ""}</td><td>${badge.projectId ?? ""}</td><td>${f.dateTime(badge.updatedAt)}</td><td><a href="/badges/${badge.badgeId}">${t.edit}<span class="visually-hidden"> ${badge.text}</span></a></td></tr>`,
+          html`<tr><td><code>${badge.text}</code></td><td class="wrap">${badge.email}</td><td class="wrap">${badge.name ?? ""}</td><td>${badge.timeTypeId ?? ""}</td><td>${badge.projectId ?? ""}</td><td>${badge.pin ? pinState(ctx, badge) : ""}</td><td>${f.dateTime(badge.updatedAt)}</td><td><a href="/badges/${badge.badgeId}">${t.edit}<span class="visually-hidden"> ${badge.text}</span></a></td></tr>`,
       )}</tbody></table></div>`
 }
 <h2 id="unknown">${t.badges.unknownTitle}</h2>
@@ -221,7 +222,12 @@ ${digitsField(ctx, {}, {})}
     reply: FastifyReply,
     badge: BadgeView,
     form: BadgeForm,
-    failure: { errors?: FieldErrors; message?: SafeHtml; status?: number } = {},
+    failure: {
+      errors?: FieldErrors;
+      message?: SafeHtml;
+      status?: number;
+      pinErrors?: FieldErrors;
+    } = {},
   ) => {
     const ctx = pageContext(deps, request, reply);
     const { t } = ctx;
@@ -232,6 +238,7 @@ ${formError(failure.message)}
 ${await mappingFields(deps, ctx, form, errors)}
 <button type="submit">${t.save}</button>
 </form>
+${pinSection(ctx, badge, failure.pinErrors)}
 <h2>${t.badges.removeTitle}</h2>
 <form method="post" action="/badges/${badge.badgeId}/remove" class="card">
 ${csrfField(ctx.frame.csrfToken)}
@@ -245,16 +252,22 @@ ${csrfField(ctx.frame.csrfToken)}
     );
   };
 
+  const storedForm = (badge: BadgeView): BadgeForm => ({
+    email: badge.email,
+    name: badge.name ?? "",
+    timeTypeId: badge.timeTypeId ?? "",
+    projectId: badge.projectId ?? "",
+  });
+
   app.get("/badges/:id", (request, reply) => {
     const badge = mapped(request);
     if (!badge) return reply.callNotFound();
-    return editPage(request, reply, badge, {
-      email: badge.email,
-      name: badge.name ?? "",
-      timeTypeId: badge.timeTypeId ?? "",
-      projectId: badge.projectId ?? "",
-    });
+    return editPage(request, reply, badge, storedForm(badge));
   });
+
+  registerBadgePinPages(app, deps, (request, reply, badge, pinErrors) =>
+    editPage(request, reply, badge, storedForm(badge), { pinErrors, status: 400 }),
+  );
 
   app.post("/badges/:id", async (request, reply) => {
     const badge = mapped(request);

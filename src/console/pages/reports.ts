@@ -40,7 +40,7 @@ function queryOf(request: FastifyRequest, zone: string, now: Date): ReportQuery 
 }
 
 function marks(t: PageContext["t"], cell: HoursCell): SafeHtml {
-  return html`${cell.unbooked > 0 ? html`<span class="mark mark-unbooked">${t.reports.unbookedMark(cell.unbooked)}</span>` : ""}${cell.openShift ? html`<span class="mark mark-open">${t.reports.openMark}</span>` : ""}`;
+  return html`${cell.unbooked > 0 ? html`<span class="mark mark-unbooked">${t.reports.unbookedMark(cell.unbooked)}</span>` : ""}${cell.openShift ? html`<span class="mark mark-open">${t.reports.openMark}</span>` : ""}${cell.byPin > 0 ? html`<span class="mark mark-pin">${t.reports.pinMark(cell.byPin)}</span>` : ""}`;
 }
 
 function reportTable(ctx: PageContext, report: HoursReport): SafeHtml {

@@ -40,10 +40,10 @@ ${
   rows.length === 0
     ? html`<p>${t.taps.empty}</p>`
     : html`${rows.length === TAPS_LIMIT ? html`<p>${t.taps.limited(TAPS_LIMIT)}</p>` : ""}<div class="table-wrap" role="region" aria-label="${t.taps.title}" tabindex="0"><table>
-<thead><tr><th scope="col">${t.taps.at}</th><th scope="col">${t.taps.badge}</th><th scope="col">${t.taps.person}</th><th scope="col">${t.taps.outcome}</th><th scope="col">${t.taps.reason}</th></tr></thead>
+<thead><tr><th scope="col">${t.taps.at}</th><th scope="col">${t.taps.badge}</th><th scope="col">${t.taps.person}</th><th scope="col">${t.taps.outcome}</th><th scope="col">${t.taps.reason}</th><th scope="col">${t.taps.source}</th></tr></thead>
 <tbody>${rows.map(
         (tap) =>
-          html`<tr><td>${f.dateTime(tap.at)}</td><td><code>${tap.badgeText}</code></td><td class="wrap">${tap.email ?? ""}</td><td>${t.taps.outcomes[tap.outcome]}</td><td lang="en">${tap.reason ?? ""}</td></tr>`,
+          html`<tr><td>${f.dateTime(tap.at)}</td><td><code>${tap.badgeText}</code></td><td class="wrap">${tap.email ?? ""}</td><td>${t.taps.outcomes[tap.outcome]}</td><td lang="en">${tap.reason ?? ""}</td><td>${tap.byPin ? html`<strong class="mark mark-pin">${t.taps.byPin}</strong>` : t.taps.byBadge}</td></tr>`,
       )}</tbody></table></div>`
 }`;
     return sendPage(

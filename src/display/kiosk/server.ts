@@ -11,6 +11,7 @@ import type { Logger } from "../../core/logger.js";
 import { KEY_NAMES } from "../../gpio/config-schema.js";
 import type { Door } from "../door.js";
 import type { DoorWords } from "../words.js";
+import { registerPinRoutes } from "./pin-routes.js";
 import { type KioskOptions, kioskPage, screenFragment } from "./view.js";
 
 /**
@@ -18,7 +19,7 @@ import { type KioskOptions, kioskPage, screenFragment } from "./view.js";
  * for the Chromium of timeclock-kiosk.service on the Pi's own screen. Names and hours never
  * leave the machine: the server listens on loopback, answers only requests whose Host names that
  * address (a web page elsewhere cannot rebind a name to it), and takes a change (a touch
- * button) only as JSON with its own header, which no other site's page can send without a CORS
+ * button, a PIN) only as JSON with its own header, which no other site's page can send without a CORS
  * preflight this server never grants.
  */
 
@@ -160,5 +161,14 @@ export async function buildKioskApp(deps: KioskDeps): Promise<FastifyInstance> {
     return reply.send({ ok: true });
   });
 
+  if (deps.options.pin) {
+    registerPinRoutes(app, {
+      words: deps.words,
+      logger: deps.logger,
+      daemon: deps.daemon,
+      isChange,
+      refuse,
+    });
+  }
   return app;
 }

@@ -5,12 +5,14 @@ import type { DoorWords } from "../words.js";
 
 /**
  * The kiosk page: the door's screen as HTML for a 7" touchscreen (800x480) up to a large HDMI
- * screen, readable from two metres, with the touch buttons. Markup is built
+ * screen, readable from two metres, with the touch buttons and the forgotten-badge dialog. Markup is built
  * with the console's escaping template only; the page carries no inline script or style.
  */
 
 export interface KioskOptions {
   buttons: boolean;
+  /** The forgotten-badge button and dialog (display.kiosk.pin.enabled). */
+  pin: boolean;
   terminalName: string;
 }
 
@@ -119,10 +121,37 @@ ${screen.stored === "clock" ? note("stored", t.heldClock) : ""}`,
 const KEYS: readonly KeyName[] = ["in", "out", "break"];
 
 function buttonBar(words: DoorWords, options: KioskOptions): SafeHtml {
-  if (!options.buttons) return html``;
+  if (!options.buttons && !options.pin) return html``;
   return html`<nav class="buttons" aria-label="${words.t.keys.label}">
-${KEYS.map((key) => html`<button type="button" class="key-button key-${key}" data-key="${key}">${words.key(key)}</button>`)}
+${options.buttons ? KEYS.map((key) => html`<button type="button" class="key-button key-${key}" data-key="${key}">${words.key(key)}</button>`) : ""}
+${options.pin ? html`<button type="button" class="pin-button" data-pin-open>${words.t.pin.open}</button>` : ""}
 </nav>`;
+}
+
+/**
+ * The forgotten-badge dialog: the names (paged, searchable), then the keypad. The script fills in
+ * the names and sends the PIN; the texts it needs travel as data attributes.
+ */
+function pinDialog(words: DoorWords): SafeHtml {
+  const t = words.t.pin;
+  const digits = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
+  return html`<dialog class="pin" data-pin-dialog aria-labelledby="pin-title" data-failed="${t.failed}">
+<h2 id="pin-title" data-pin-title data-choose="${t.choose}">${t.choose}</h2>
+<div class="picker" data-pin-picker>
+<p class="search"><label for="pin-search" class="visually-hidden">${t.search}</label><input id="pin-search" type="search" data-pin-search placeholder="${t.search}" autocomplete="off"></p>
+<p class="pin-none" data-pin-none hidden>${t.none}</p>
+<p class="pin-none" data-pin-nomatch hidden>${t.noMatch}</p>
+<ul class="people" data-pin-people></ul>
+<p class="pager" data-pin-pager hidden><button type="button" data-pin-prev>${t.previous}</button><span data-pin-page></span><button type="button" data-pin-next>${t.next}</button></p>
+</div>
+<div class="pad" data-pin-pad hidden>
+<p class="pin-dots" data-pin-dots aria-live="polite"></p>
+<div class="digits">${digits.map((digit) => html`<button type="button" data-digit="${digit}" aria-label="${t.digit(digit)}">${digit}</button>`)}<button type="button" data-erase aria-label="${t.erase}">⌫</button><button type="button" data-digit="0" aria-label="${t.digit("0")}">0</button><button type="button" class="confirm" data-confirm>${t.confirm}</button></div>
+<p><button type="button" class="secondary" data-pin-back>${t.back}</button></p>
+</div>
+<p class="pin-message" data-pin-message role="alert"></p>
+<p><button type="button" class="cancel" data-pin-cancel>${t.cancel}</button></p>
+</dialog>`;
 }
 
 /** The whole page, with the screen due now. */
@@ -144,6 +173,7 @@ export function kioskPage(
 <body>
 <main class="door" data-door aria-live="polite">${screenFragment(screen, words, now)}</main>
 ${buttonBar(words, options)}
+${options.pin ? pinDialog(words) : ""}
 </body>
 </html>`;
 }

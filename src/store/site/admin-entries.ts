@@ -140,6 +140,7 @@ interface TapRow {
   reason_code: TapView["reasonCode"];
   clock_synced: boolean;
   entry_id: string | null;
+  source: string;
 }
 
 /** Every door's taps whose wall-clock time lies in [from, to), in time order. */
@@ -150,7 +151,7 @@ export async function siteTapsBetween(
 ): Promise<SiteAdminTap[]> {
   const rows = await db.query<TapRow>(
     `SELECT terminal_id, tap_id, wall_at, badge_id, known_bits, email, outcome, reason, reason_code,
-            clock_synced, entry_id
+            clock_synced, entry_id, source
        FROM taps WHERE wall_at >= $1 AND wall_at < $2 ORDER BY wall_at, terminal_id, tap_id`,
     [from, to],
   );
@@ -166,6 +167,7 @@ export async function siteTapsBetween(
     reasonCode: row.reason_code,
     clockSynced: row.clock_synced,
     entryId: row.entry_id,
+    byPin: row.source === "pin",
   }));
 }
 
