@@ -58,6 +58,8 @@ export interface SiteDoorsOptions {
   retryMaxMs?: number;
   /** Each door reaches the database through a TCP gate of its own. */
   gated?: boolean;
+  /** Options for each door's Node, such as the unit's TIMECLOCK_NODE_FLAGS. */
+  nodeOptions?: readonly string[];
 }
 
 /** Maps the users' badges in the site database, as `timeclock badges import` would. */
@@ -125,7 +127,7 @@ export async function startSiteDoors(options: SiteDoorsOptions): Promise<SiteDoo
       env,
       gate,
       async start() {
-        const daemon = new DaemonProcess(configPath, env);
+        const daemon = new DaemonProcess(configPath, env, options.nodeOptions);
         door.daemon = daemon;
         await daemon.waitFor((r) => r.msg === "terminal ready", `${id} ready`, 30_000);
         return daemon;

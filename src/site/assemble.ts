@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { LoadedConfig } from "../config/load.js";
+import type { SiteConfig } from "../config/site-schema.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { Db } from "../store/database.js";
@@ -22,6 +23,7 @@ export interface SiteParts {
 
 export function siteParts(
   loaded: LoadedConfig,
+  site: SiteConfig,
   deps: {
     db: Db;
     clock: Clock;
@@ -30,10 +32,8 @@ export function siteParts(
     /** Entries became due in the site: wake the sync. */
     onEntries: () => void;
   },
-): SiteParts | null {
+): SiteParts {
   const { config } = loaded;
-  const site = config.site;
-  if (!site) return null;
   const journal = new SiteJournal(deps.db, deps.clock);
   const settings = pairingSettings(config);
   let last: SiteStatus | null = null;

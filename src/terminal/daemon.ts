@@ -10,6 +10,7 @@ import { createClientFromConfig } from "../goodtime/from-config.js";
 import { createFunctionKeys } from "../gpio/keys.js";
 import { createReader } from "../readers/create-reader.js";
 import type { Reader } from "../readers/reader.js";
+import { provideNodeNavigator } from "../site/node-navigator.js";
 import { scheduleBackups } from "../store/backup-schedule.js";
 import {
   assertAnswers,
@@ -162,8 +163,9 @@ export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promi
   let sync: SyncWorker | null = null;
   // Site mode's code (and PostgreSQL's client) is loaded only for a site door: a lone terminal
   // starts without it.
+  if (config.site) provideNodeNavigator();
   const site = config.site
-    ? (await import("../site/assemble.js")).siteParts(loaded, {
+    ? (await import("../site/assemble.js")).siteParts(loaded, config.site, {
         db,
         clock,
         logger,

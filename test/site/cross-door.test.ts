@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { benchUsers, seedFor } from "../../bench/fixtures.js";
 import { type ScratchPostgres, startScratchPostgres } from "../../bench/postgres.js";
 import { startSiteDoors } from "../../bench/site-doors.js";
+import { unitNodeFlags } from "../../bench/unit-flags.js";
 import { startSimulator } from "../../src/simulator/index.js";
 import { until } from "../e2e/daemon-site.js";
 import { tempDir } from "../helpers/temp.js";
@@ -14,11 +15,20 @@ afterAll(async () => {
   await postgres?.close();
 });
 
-it("pairs a clock-in at one door with a clock-out at another into one booked shift", async () => {
+// The doors run under the installed unit's Node flags: V8's lite mode has no WebAssembly, and the
+// PostgreSQL client's load-time probe used to end a site door there before "ready".
+it("pairs a clock-in at one door with a clock-out at another into one booked shift, each door under the unit's Node flags", async () => {
   const users = benchUsers(2, "cross", 0x0e);
   const sim = await startSimulator({ seed: seedFor(users) });
   const root = tempDir("timeclock-site-");
-  const site = await startSiteDoors({ root, postgres, sim, users, doors: 3 });
+  const site = await startSiteDoors({
+    root,
+    postgres,
+    sim,
+    users,
+    doors: 3,
+    nodeOptions: unitNodeFlags(),
+  });
   try {
     const [a, b] = site.doors;
     if (!a || !b) throw new Error("two doors");
