@@ -8,7 +8,7 @@ import { type Door, startSiteDoors } from "../../bench/site-doors.js";
 import { startSimulator } from "../../src/simulator/index.js";
 import { until } from "../e2e/daemon-site.js";
 import { tempDir } from "../helpers/temp.js";
-import { remoteEntries, tapAt } from "./door-helpers.js";
+import { remoteEntries, tapAt, untilBookedAtSite } from "./door-helpers.js";
 
 /**
  * docs/site.md backs the site database up with `pg_dump --format=custom` and restores it with
@@ -63,10 +63,9 @@ it("a site database dumped with pg_dump and restored into a fresh cluster keeps 
     await tapAt(door, carl.badgeId, "clock-out");
     await tapAt(door, ben.badgeId, "clock-in");
     await tapAt(door, ben.badgeId, "clock-out");
-    await until(() => sim.state.entries().length === 3, "the shifts after the restore", 60_000);
-
     const db = await target.superuser(site.database);
     try {
+      await untilBookedAtSite(sim, db, 3, "the shifts after the restore");
       const snapshot = await readSite(db);
       const accepted = acceptedSiteTaps(door.id, [...before.records, ...after.records]);
       expect(accepted).toHaveLength(6);

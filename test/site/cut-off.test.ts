@@ -7,7 +7,7 @@ import { startSimulator } from "../../src/simulator/index.js";
 import { until } from "../e2e/daemon-site.js";
 import { runCliProcess } from "../helpers/cli-process.js";
 import { tempDir } from "../helpers/temp.js";
-import { knows, remoteEntries, tapAt } from "./door-helpers.js";
+import { knows, remoteEntries, tapAt, untilBookedAtSite } from "./door-helpers.js";
 
 let postgres: ScratchPostgres;
 beforeAll(async () => {
@@ -54,11 +54,7 @@ it("three doors, one cut off from the site: it pairs with what it knew; healed, 
       "the merge at B",
       60_000,
     );
-    await until(
-      () => sim.state.entries().length === 3,
-      "Ben's shift booked after the merge",
-      60_000,
-    );
+    await untilBookedAtSite(sim, db, 3, "Ben's shift booked after the merge");
     const snapshot = await readSite(db);
     const reviews = snapshot.reviews.filter((review) => review.email === anna.email);
     expect(reviews.length).toBeGreaterThan(0);

@@ -1,4 +1,6 @@
+import type pg from "pg";
 import { expect } from "vitest";
+import { readSite } from "../../bench/site-checks.js";
 import type { Door } from "../../bench/site-doors.js";
 import { systemClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
@@ -39,4 +41,26 @@ export function remoteEntries(sim: Simulator) {
     start: e.start,
     end: e.end,
   }));
+}
+
+/**
+ * Waits until the server holds `count` entries and the site has the outcome of each booking: a
+ * door commits "booked" only after the server's answer, so the server's count alone comes early.
+ */
+export async function untilBookedAtSite(
+  sim: Simulator,
+  db: pg.Client,
+  count: number,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  await until(
+    async () =>
+      sim.state.entries().length >= count &&
+      (await readSite(db)).entries.every(
+        (entry) => entry.state !== "pending" && entry.state !== "sending",
+      ),
+    what,
+    timeoutMs,
+  );
 }

@@ -8,7 +8,7 @@ import { type Door, startSiteDoors } from "../../bench/site-doors.js";
 import { startSimulator } from "../../src/simulator/index.js";
 import { until } from "../e2e/daemon-site.js";
 import { tempDir } from "../helpers/temp.js";
-import { knows, remoteEntries, tapAt } from "./door-helpers.js";
+import { knows, remoteEntries, tapAt, untilBookedAtSite } from "./door-helpers.js";
 
 let postgres: ScratchPostgres;
 beforeAll(async () => {
@@ -52,8 +52,11 @@ async function siteState(db: pg.Client, doors: readonly Door[]): Promise<string>
   const logs = doors.map(
     (door) =>
       `${door.id}: ${(door.daemon?.records ?? [])
-        .slice(-8)
-        .map((r) => r.msg)
+        .slice(-16)
+        .map(
+          (r) =>
+            `${r.msg}${r.email ? ` ${String(r.email)}` : ""}${r.outcome ? ` ${String(r.outcome)}` : ""}`,
+        )
         .join(" | ")}`,
   );
   const taps = await db.query(
@@ -186,13 +189,14 @@ it("taps while PostgreSQL is down and restarted are paired at the doors, merged 
     await tapAt(b, carl.badgeId, "clock-out");
     const db = await postgres.superuser(site.database);
     try {
-      await until(() => sim.state.entries().length >= 3, "three shifts booked", 90_000).catch(
+      await untilBookedAtSite(sim, db, 3, "three shifts booked", 90_000).catch(
         async (error: unknown) => {
           throw new Error(`${String(error)}; ${await siteState(db, doors)}`);
         },
       );
       const snapshot = await readSite(db);
-      expect(snapshot.reviews).toEqual([]);
+      const state = await siteState(db, doors);
+      expect(snapshot.reviews, state).toEqual([]);
       expect(snapshot.taps.filter((tap) => tap.provisional)).toHaveLength(4);
       const accepted = daemons.accepted();
       expect(accepted).toHaveLength(6);
