@@ -94,7 +94,10 @@ export async function runDrain(options: DrainOptions): Promise<DrainResult> {
       }
       if (daemon.child.exitCode !== null) {
         throw new Error(
-          `drain at concurrency ${options.concurrency}: the daemon exited (${daemon.child.exitCode}) after ${booked} bookings: ${daemon.stderr.join("")}`,
+          `drain at concurrency ${options.concurrency}: the daemon exited (${daemon.child.exitCode}) after ${booked} bookings: ${daemon.stderr.join("")}${daemon.records
+            .slice(-3)
+            .map((r) => JSON.stringify(r))
+            .join("\n")}`,
         );
       }
       for (; seen < daemon.records.length; seen++) {

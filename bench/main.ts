@@ -25,6 +25,7 @@ import {
   drainRows,
   importRows,
   issueTargets,
+  type Measured,
   moduleRows,
   round,
   startupRows,
@@ -171,6 +172,76 @@ function printSite(site: SiteBenchResult, latencyMs: number): void {
   process.stdout.write(renderTable(rows.drains));
 }
 
+type Users = ReturnType<typeof benchUsers>;
+
+async function measureTaps(
+  root: string,
+  users: Users,
+  plan: Plan,
+  log: (line: string) => void,
+): Promise<TapLatencyResult[]> {
+  const taps: TapLatencyResult[] = [];
+  for (const historyTaps of [0, plan.historyTaps]) {
+    log(`tap latency with ${historyTaps} taps in the journal, ${plan.runs} series`);
+    taps.push(
+      ...(await measureTapLatency({
+        root,
+        users,
+        taps: plan.taps,
+        warmupTaps: plan.warmupTaps,
+        historyTaps,
+        random: seededRandom(1),
+        runs: plan.runs,
+      })),
+    );
+  }
+  return taps;
+}
+
+function measureWal(root: string, users: Users, plan: Plan, log: (line: string) => void) {
+  log("pages written per tap");
+  return [0, plan.historyTaps].map((historyTaps) =>
+    measureWalPages(root, users, plan.taps, { taps: historyTaps, random: seededRandom(1) }),
+  );
+}
+
+async function measureDrains(
+  root: string,
+  users: Users,
+  plan: Plan,
+  nodeOptions: readonly string[],
+  log: (line: string) => void,
+): Promise<DrainResult[]> {
+  const drains: DrainResult[] = [];
+  for (let run = 1; run <= plan.runs; run++) {
+    for (const concurrency of plan.concurrencies) {
+      log(`draining ${plan.drainEntries} entries at concurrency ${concurrency}, run ${run}`);
+      drains.push(
+        await runDrain({
+          root,
+          users,
+          entries: plan.drainEntries,
+          concurrency,
+          latencyMs: plan.latencyMs,
+          nodeOptions,
+        }),
+      );
+    }
+  }
+  return drains;
+}
+
+/** A focused run (--drain-only, --taps-only): its table and the issue's targets it measured. */
+function printFocused(title: string, table: string, measured: Measured): void {
+  const targets = issueTargets(measured).filter((t) => Number.isFinite(t.value));
+  process.stdout.write(`\n${title}\n${table}`);
+  process.stdout.write(
+    `\ntargets measured, machine load ${loadavg()
+      .map((l) => round(l, 2))
+      .join(" ")}\n${renderTable(targetRows(targets))}`,
+  );
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name("bench")
@@ -184,9 +255,29 @@ async function main(): Promise<void> {
       join(RESULTS_DIR, "work"),
     )
     .option("--site-only", "only site mode's benchmarks (writes bench/results/site-latest.json)")
+    .option(
+      "--drain-only",
+      "only the backlog drains at each concurrency (plan.runs each), with the drain targets; nothing written",
+    )
+    .option(
+      "--taps-only",
+      "only tap latency on the empty and the large journal and the WAL pages per tap, with their targets; nothing written",
+    )
+    .option("--runs <n>", "how many times each issue-15 figure is measured (default 3, quick 1)")
     .parse();
-  const options = program.opts<{ quick: boolean; dir: string; siteOnly?: boolean }>();
-  const plan = options.quick ? QUICK : FULL;
+  const options = program.opts<{
+    runs?: string;
+    quick: boolean;
+    dir: string;
+    siteOnly?: boolean;
+    drainOnly?: boolean;
+    tapsOnly?: boolean;
+  }>();
+  const runs = options.runs === undefined ? undefined : Number.parseInt(options.runs, 10);
+  if (runs !== undefined && !(runs >= 1)) {
+    throw new Error(`--runs must be a whole number of at least 1, got "${options.runs}"`);
+  }
+  const plan = { ...(options.quick ? QUICK : FULL), ...(runs ? { runs } : {}) };
   mkdirSync(options.dir, { recursive: true });
   const root = mkdtempSync(join(options.dir, "run-"));
   const users = benchUsers(plan.users);
@@ -208,6 +299,27 @@ async function main(): Promise<void> {
       process.stdout.write(`\nwrote ${file}\n`);
       return;
     }
+    if (options.drainOnly) {
+      const drains = await measureDrains(root, users, plan, nodeOptions, log);
+      printFocused("backlog drain", renderTable(drainRows(drains)), {
+        startup: [],
+        taps: [],
+        idleRssBytes: [],
+        drains,
+        historyTaps: plan.historyTaps,
+      });
+      return;
+    }
+    if (options.tapsOnly) {
+      const taps = await measureTaps(root, users, plan, log);
+      const wal = measureWal(root, users, plan, log);
+      printFocused(
+        "tap to feedback",
+        `${renderTable(tapRows(taps))}\nWAL pages written per tap, by table or index (checkpoints off)\n${renderTable(walRows(wal))}`,
+        { startup: [], taps, idleRssBytes: [], drains: [], historyTaps: plan.historyTaps },
+      );
+      return;
+    }
     const startup: StartupResult[] = [];
     for (let run = 1; run <= plan.runs; run++) {
       log(`start-up, series ${run} of ${plan.runs}`);
@@ -224,46 +336,14 @@ async function main(): Promise<void> {
     }
     log("memory by module");
     const modules = measureModuleCost(nodeOptions);
-    const taps: TapLatencyResult[] = [];
-    for (const historyTaps of [0, plan.historyTaps]) {
-      log(`tap latency with ${historyTaps} taps in the journal, ${plan.runs} series`);
-      taps.push(
-        ...(await measureTapLatency({
-          root,
-          users,
-          taps: plan.taps,
-          warmupTaps: plan.warmupTaps,
-          historyTaps,
-          random: seededRandom(1),
-          runs: plan.runs,
-        })),
-      );
-    }
-    log("pages written per tap");
-    const wal = [0, plan.historyTaps].map((historyTaps) =>
-      measureWalPages(root, users, plan.taps, { taps: historyTaps, random: seededRandom(1) }),
-    );
+    const taps = await measureTaps(root, users, plan, log);
+    const wal = measureWal(root, users, plan, log);
     const idleRssBytes: number[] = [];
     for (let run = 1; run <= plan.runs; run++) {
       log(`idle memory of the daemon, ${run} of ${plan.runs}`);
       idleRssBytes.push((await idleMemory(root, users, 2000, nodeOptions)).rssBytes);
     }
-    const drains: DrainResult[] = [];
-    for (let run = 1; run <= plan.runs; run++) {
-      for (const concurrency of plan.concurrencies) {
-        log(`draining ${plan.drainEntries} entries at concurrency ${concurrency}, run ${run}`);
-        drains.push(
-          await runDrain({
-            root,
-            users,
-            entries: plan.drainEntries,
-            concurrency,
-            latencyMs: plan.latencyMs,
-            nodeOptions,
-          }),
-        );
-      }
-    }
+    const drains = await measureDrains(root, users, plan, nodeOptions, log);
     const imports: BadgeImportResult[] = [];
     for (const rows of plan.importRows) {
       log(`badges import of ${rows} lines`);

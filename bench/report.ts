@@ -34,6 +34,17 @@ function target(
   goal: { text: string; met: (value: number) => boolean },
   digits = 2,
 ): Target {
+  if (values.length === 0) {
+    // A focused run (bench --drain-only, --taps-only) measures some figures only.
+    return {
+      figure,
+      value: Number.NaN,
+      runs: "(not measured)",
+      unit,
+      target: goal.text,
+      met: false,
+    };
+  }
   const { min, max } = spread(values);
   const value = median(values);
   return {
