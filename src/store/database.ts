@@ -198,6 +198,23 @@ export function writeTransaction<T>(db: Db, work: () => T): T {
   return db.transaction(work).immediate();
 }
 
+/**
+ * Runs `work` (statements outside any transaction, each its own commit) without an fsync of its
+ * own: in WAL mode, synchronous=NORMAL appends the commit to the WAL, and it reaches the disk with
+ * the next fsync'd commit (a tap, the next entry marked sending) or checkpoint. A killed process
+ * loses nothing; a power cut may lose these commits, so only records whose loss the design
+ * recovers from may go through here. The connection is back at synchronous=FULL afterwards.
+ */
+export function withoutOwnFsync<T>(db: Db, work: () => T): T {
+  // Not a cached statement: SQLite applies this pragma when it compiles it, not when it runs.
+  db.exec("PRAGMA synchronous = NORMAL");
+  try {
+    return work();
+  } finally {
+    db.exec("PRAGMA synchronous = FULL");
+  }
+}
+
 /** Throws unless the database answers a trivial query: the watchdog's proof of life. */
 export function assertAnswers(db: Db): void {
   statement(db, "SELECT 1").get();

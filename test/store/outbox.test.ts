@@ -93,6 +93,31 @@ describe("outbox", () => {
     expect(outbox.counts()).toMatchObject({ booked: 1, pending: 0 });
   });
 
+  it("commits each outcome on its own and leaves the connection fsync'ing every commit after it", () => {
+    const { add, outbox, clock, db } = setup();
+    add("a", "anna", 8);
+    add("b", "ben", 8);
+    add("c", "carl", 8);
+    const synchronous = () => db.pragma("synchronous", { simple: true });
+    expect(synchronous()).toBe(2);
+    outbox.markSending("a", SENT, clock.now());
+    outbox.markBooked("a", "srv-a", clock.now());
+    expect(synchronous()).toBe(2);
+    outbox.markRetry("b", { message: "503", code: "GT_UNAVAILABLE" }, clock.now(), clock.now());
+    expect(synchronous()).toBe(2);
+    outbox.markRefused("c", { message: "overlap", code: "GT_REFUSED" }, clock.now());
+    expect(synchronous()).toBe(2);
+    expect(["a", "b", "c"].map((id) => outbox.get(id)?.state)).toEqual([
+      "booked",
+      "pending",
+      "refused",
+    ]);
+    // Inside a caller's transaction the outcome cannot change the connection's sync level.
+    expect(() => db.transaction(() => outbox.markBooked("b", "srv-b", clock.now()))()).toThrow();
+    expect(outbox.get("b")?.state).toBe("pending");
+    expect(synchronous()).toBe(2);
+  });
+
   it("keeps the ambiguous mark and what was sent through an admin's retry", () => {
     const { db, add, outbox, clock } = setup();
     add("a1", "anna", 8);
