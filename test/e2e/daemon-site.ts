@@ -27,8 +27,8 @@ export interface DaemonSite {
   configPath: string;
   dataDir: string;
   password: string;
-  /** Starts `timeclock run`; it is killed after the test if still running. */
-  start(): DaemonProcess;
+  /** Starts `timeclock run` (under these Node options); it is killed after the test if still running. */
+  start(nodeOptions?: readonly string[]): DaemonProcess;
   /** Types badges on the daemon's standard input, one per line. */
   tap(daemon: DaemonProcess, ...users: BenchUser[]): void;
   /** Runs an admin command in-process against this site's config. */
@@ -70,8 +70,8 @@ export async function daemonSite(
     configPath,
     dataDir,
     password,
-    start() {
-      const daemon = new DaemonProcess(configPath, env);
+    start(nodeOptions = []) {
+      const daemon = new DaemonProcess(configPath, env, nodeOptions);
       cleanups.push(() => daemon.stop("SIGKILL"));
       return daemon;
     },
