@@ -33,12 +33,14 @@ export function screenBlocks(screen: Screen, words: DoorWords, now: Date): Block
   switch (screen.kind) {
     case "idle": {
       const { booking, faults } = screen.idle;
-      const blocks: Block[] = [
+      // "Tap your badge" beside a reader that does not work would send people to a dead reader.
+      const prompt = faults.includes("reader") ? [] : [line(t.idle.short)];
+      return [
         { kind: "clock", text: words.time(now), side: drawableText(words.dateShort(now)) },
         ...faults.map((fault) => line(words.fault(fault, true))),
+        ...(booking.state === "booked" ? [] : [line(words.booking(booking, true))]),
+        ...prompt,
       ];
-      if (booking.state === "booked") return [...blocks, line(t.idle.short)];
-      return [...blocks, line(words.booking(booking, true)), line(t.idle.short)];
     }
     case "clock-in":
       return [

@@ -76,7 +76,7 @@ describe("the HD44780 LCD on its PCF8574 backpack", () => {
     ).toEqual([["08:02  Mon 2 Mar", "Tap your badge  "]]);
   });
 
-  it("puts a fault first on a 20x4's idle screen, then the shifts waiting", async () => {
+  it("puts a fault first on a 20x4's idle screen, then the shifts waiting, and no tap prompt while the reader is down", async () => {
     const { device, pages } = lcd("20x4");
     await device.init();
     const idle: Screen = {
@@ -88,8 +88,30 @@ describe("the HD44780 LCD on its PCF8574 backpack", () => {
         "08:02      Mon 2 Mar",
         "READER FAULT        ",
         "3 to book           ",
-        "Tap your badge      ",
+        "                    ",
       ],
+    ]);
+  });
+
+  it("shows each idle line of a 16x2 in turn under the clock: both faults, then what waits", async () => {
+    const { device, pages } = lcd("16x2");
+    await device.init();
+    const idle: Screen = {
+      kind: "idle",
+      idle: { booking: { state: "waiting", count: 3 }, faults: ["reader", "clock"] },
+    };
+    expect(await pages(idle)).toEqual([
+      ["08:02  Mon 2 Mar", "READER FAULT    "],
+      ["08:02  Mon 2 Mar", "Clock not set   "],
+      ["08:02  Mon 2 Mar", "3 to book       "],
+    ]);
+    const working: Screen = {
+      kind: "idle",
+      idle: { booking: { state: "waiting", count: 3 }, faults: [] },
+    };
+    expect(await pages(working)).toEqual([
+      ["08:02  Mon 2 Mar", "3 to book       "],
+      ["08:02  Mon 2 Mar", "Tap your badge  "],
     ]);
   });
 

@@ -226,8 +226,12 @@ describe("the kiosk page in a browser", () => {
   it("names a reader that stopped working on the idle screen", async () => {
     // socat ends: the reader's pseudo-terminal is gone, as when a USB reader is pulled.
     await site.pty.close();
-    await touch.locator('[data-screen="idle"] .fault').waitFor({ timeout: 20_000 });
+    await touch.locator('[data-screen="idle"] .prompt-fault').waitFor({ timeout: 20_000 });
     await shows("idle", "15-idle-reader-fault-de");
-    expect(await text(".fault")).toBe("Das Lesegerät funktioniert nicht: bitte dem Büro sagen");
+    // The fault takes the prompt's place: nothing asks for a badge at a reader that is down.
+    expect(await touch.locator('[data-screen="idle"] .prompt').allTextContents()).toEqual([
+      "Das Lesegerät funktioniert nicht: bitte dem Büro sagen",
+    ]);
+    expect(await touch.locator('[data-screen="idle"] .state .fault').count()).toBe(0);
   });
 });

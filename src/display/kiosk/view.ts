@@ -37,12 +37,18 @@ export function screenFragment(screen: Screen, words: DoorWords, now: Date): Saf
     case "idle": {
       const { booking, faults } = screen.idle;
       const bookingTone = booking.state === "booked" ? "ok" : booking.state;
+      // With the reader down, its fault takes the prompt's place: no "hold your badge" above it.
+      const readerDown = faults.includes("reader");
+      const others = faults.filter((fault) => fault !== "reader");
+      const prompt = readerDown
+        ? html`<p class="prompt prompt-fault" role="alert">${words.fault("reader", false)}</p>`
+        : html`<p class="prompt">${t.idle.prompt}</p>`;
       return section(
         "idle",
         html`<p class="clock"><time data-clock>${words.time(now)}</time></p>
 <p class="date" data-date>${words.dateLong(now)}</p>
-<p class="prompt">${t.idle.prompt}</p>
-<ul class="state">${faults.map((fault) => html`<li class="fault">${words.fault(fault, false)}</li>`)}<li class="booking booking-${bookingTone}">${words.booking(booking, false)}</li></ul>`,
+${prompt}
+<ul class="state">${others.map((fault) => html`<li class="fault">${words.fault(fault, false)}</li>`)}<li class="booking booking-${bookingTone}">${words.booking(booking, false)}</li></ul>`,
       );
     }
     case "clock-in":

@@ -20,18 +20,21 @@ function lineOf(block: Block, columns: number): string {
 
 /**
  * A screen's blocks as pages of a character display, each exactly `rows` lines of `columns`
- * characters. What does not fit one page goes on the next, which the display shows in turn; the
- * idle screen keeps to one page, its most important lines.
+ * characters. What does not fit one page goes on the next, which the display shows in turn; on
+ * the idle screen every page keeps the clock on top, so that a 16x2 shows each fault in turn
+ * under the time instead of only the first.
  */
 export function lcdPages(blocks: readonly Block[], size: GridSize): string[][] {
   const lines = blocks.map((block) => lineOf(block, size.columns));
   const blank = " ".repeat(size.columns);
   const idle = blocks[0]?.kind === "clock";
+  const top = idle ? lines.slice(0, 1) : [];
+  const rest = idle ? lines.slice(1) : lines;
+  const perPage = Math.max(1, size.rows - top.length);
   const pages: string[][] = [];
-  for (let first = 0; first < lines.length; first += size.rows) {
-    pages.push(lines.slice(first, first + size.rows));
-    if (idle) break;
+  for (let first = 0; first < rest.length; first += perPage) {
+    pages.push([...top, ...rest.slice(first, first + perPage)]);
   }
-  if (pages.length === 0) pages.push([]);
+  if (pages.length === 0) pages.push(top);
   return pages.map((page) => [...page, ...Array(size.rows - page.length).fill(blank)]);
 }
