@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../src/core/clock.js";
+import { timeOrderedUuid } from "../src/core/ids.js";
 import { SEED_ADMIN, SEED_TIME_TYPES, type SimulatorSeed } from "../src/simulator/index.js";
 import { BadgeRepository } from "../src/store/badges.js";
 import type { Db } from "../src/store/database.js";
@@ -192,7 +193,7 @@ export function insertHistory(
       insertTap(id, user.badgeId, at, "clock-in", user.email, null, null);
       open.set(user.email, { tapId: id, at });
     } else {
-      const entryId = randomUUID();
+      const entryId = timeOrderedUuid(at);
       insertTap(id, user.badgeId, at, "clock-out", user.email, null, entryId);
       insertEntry(
         {
@@ -247,7 +248,7 @@ export function insertPendingEntries(
       const day = Math.floor(i / users.length);
       const start = new Date(firstDay + day * DAY_MS + 6 * 60 * MINUTE_MS);
       const end = new Date(start.getTime() + 8 * 60 * MINUTE_MS);
-      const entryId = randomUUID();
+      const entryId = timeOrderedUuid(end);
       insertTap(++tapId, user.badgeId, start, "clock-in", user.email, null, null);
       insertTap(++tapId, user.badgeId, end, "clock-out", user.email, null, entryId);
       insertEntry(

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { timeOrderedUuid } from "../core/ids.js";
 import { type RoundingPolicy, roundingPolicy } from "../pairing/booked-span.js";
 import { renderComment } from "../pairing/pairing.js";
 import type { AdminDeps, DaemonNote } from "./deps.js";
@@ -117,7 +117,7 @@ export async function bookReview(
   }
   const { config } = deps;
   const entry = {
-    id: randomUUID(),
+    id: timeOrderedUuid(now),
     email: item.email,
     start,
     end: input.end,

@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { LoadedConfig } from "../config/load.js";
 import type { SiteConfig } from "../config/site-schema.js";
 import type { Clock } from "../core/clock.js";
+import { timeOrderedUuid } from "../core/ids.js";
 import type { Logger } from "../core/logger.js";
 import type { Db } from "../store/database.js";
 import { siteBookingQueue } from "../store/site/outbox.js";
@@ -61,7 +61,7 @@ export function siteParts(
       defaults: { timeTypeId: config.entry.timeTypeId, projectId: config.entry.projectId },
       tapTimeoutMs: site.tapTimeoutMs,
       clock: deps.clock,
-      newId: randomUUID,
+      newId: () => timeOrderedUuid(deps.clock.now()),
     }),
     queue: siteBookingQueue(link.pool, {
       terminalId: site.terminalId,

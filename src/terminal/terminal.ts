@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { Config } from "../config/schema.js";
 import type { Clock } from "../core/clock.js";
+import { timeOrderedUuid } from "../core/ids.js";
 import type { Logger } from "../core/logger.js";
 import type { BacklogState, Feedback, FeedbackSignal } from "../feedback/feedback.js";
 import { roundingPolicy } from "../pairing/booked-span.js";
@@ -78,7 +78,11 @@ export class Terminal {
 
   constructor(deps: TerminalDeps) {
     this.#deps = deps;
-    this.#journal = new TapJournal(deps.db, deps.clock, deps.newId ?? randomUUID);
+    this.#journal = new TapJournal(
+      deps.db,
+      deps.clock,
+      deps.newId ?? (() => timeOrderedUuid(deps.clock.now())),
+    );
     this.#outbox = new Outbox(deps.db);
     this.#log = deps.logger.child({ part: "terminal" });
     this.#settings = pairingSettings(deps.config);
