@@ -3,6 +3,7 @@ import type { ControlReply, ControlRequest } from "../control/protocol.js";
 import type { Clock } from "../core/clock.js";
 import type { Badge, NewBadge } from "../store/badges.js";
 import type { Db } from "../store/database.js";
+import type { AdminEventQuery, DoorAdminEvent } from "../store/site/admin-events.js";
 import type { EntryStore } from "./entry-store.js";
 import type { SiteStatusSource } from "./site-status.js";
 
@@ -51,6 +52,8 @@ export interface AdminDeps {
   siteEntries?: EntryStore;
   /** Site mode: how the whole site stands, read from the site database. */
   siteStatus?: SiteStatusSource;
+  /** Site mode: the site database's admin record, every door's changes to what the site shares. */
+  siteAudit?: (query: AdminEventQuery) => Promise<DoorAdminEvent[]>;
 }
 
 /** A mapping change as stored: new or updated, and what it was before. */

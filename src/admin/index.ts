@@ -4,7 +4,7 @@
  * It knows nothing of commander or HTTP; a front end parses, calls one of these, and presents
  * the result or the AdminError.
  */
-export { listAudit } from "./audit.js";
+export { type AuditEvent, listAudit } from "./audit.js";
 export { backupCopy } from "./backup.js";
 export { exportBadges, type ImportBadgesResult, importBadges } from "./badge-import.js";
 export { DIGIT_FORMS, type DigitForm } from "./badge-input.js";

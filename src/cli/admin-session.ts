@@ -124,7 +124,7 @@ export async function withStore<T>(
         daemon: access === "read" ? READ_ONLY_LINK : socketDaemonLink(dataDir),
         actor,
         ...(site ? { siteBadges: site.as(actor) } : {}),
-        ...(entries ? { siteEntries: entries.store } : {}),
+        ...(entries ? { siteEntries: entries.store, siteAudit: entries.audit } : {}),
       },
       loaded,
       logger,

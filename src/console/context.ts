@@ -44,6 +44,8 @@ export interface ConsoleDeps {
   siteEntries?: EntryStore;
   /** Site mode: the whole site's status, shown on the status page. */
   siteStatus?: SiteStatusSource;
+  /** Site mode: the site's admin record, shown on the audit page beside this door's own. */
+  siteAudit?: AdminDeps["siteAudit"];
 }
 
 declare module "fastify" {
@@ -97,6 +99,7 @@ export function pageContext(
         : {}),
       ...(deps.siteEntries ? { siteEntries: deps.siteEntries } : {}),
       ...(deps.siteStatus ? { siteStatus: deps.siteStatus } : {}),
+      ...(deps.siteAudit ? { siteAudit: deps.siteAudit } : {}),
     },
     frame: {
       t,

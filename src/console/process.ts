@@ -171,7 +171,7 @@ async function startAdminConsole(
       fingerprint: tls?.fingerprint ?? null,
       scratchDir: tmpdir(),
       ...(siteBadges ? { siteBadgeWriter: siteBadges } : {}),
-      ...(siteEntries ? { siteEntries: siteEntries.store } : {}),
+      ...(siteEntries ? { siteEntries: siteEntries.store, siteAudit: siteEntries.audit } : {}),
       ...(config.site
         ? {
             siteStatus: siteStatusSource(

@@ -16,6 +16,11 @@ import {
   siteTapsBetween,
 } from "../store/site/admin-entries.js";
 import {
+  type AdminEventQuery,
+  type DoorAdminEvent,
+  siteAdminEvents,
+} from "../store/site/admin-events.js";
+import {
   describeSite,
   inTransaction,
   openSitePool,
@@ -33,6 +38,8 @@ import { migrateSite } from "../store/site/migrations.js";
 
 export interface SiteEntries {
   store: EntryStore;
+  /** The site's admin record (what `timeclock audit` shows beside this door's own). */
+  audit(query: AdminEventQuery): Promise<DoorAdminEvent[]>;
   close(): Promise<void>;
 }
 
@@ -105,6 +112,7 @@ export function siteEntryStore(options: {
   };
   return {
     store,
+    audit: (query) => reach((site) => siteAdminEvents(site, query)),
     close: async () => {
       await pool?.end();
     },

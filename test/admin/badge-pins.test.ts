@@ -56,7 +56,7 @@ describe("PINs for a forgotten badge, on a real SQLite file", () => {
     expect(JSON.parse(stored?.params ?? "{}")).toMatchObject({ algorithm: "scrypt" });
     deps.db.pragma("wal_checkpoint(TRUNCATE)");
     expect(readFileSync(databasePath(deps.dir)).includes("480815")).toBe(false);
-    const audit = listAudit(deps, { limit: 10 });
+    const audit = await listAudit(deps, { limit: 10 });
     expect(audit.map((event) => [event.action, event.subject, event.actor])).toEqual([
       ["badge.pin.set", ANNA, "cli:office"],
     ]);
@@ -136,7 +136,7 @@ describe("PINs for a forgotten badge, on a real SQLite file", () => {
     expect(await tryPin(deps, ANNA, "902714", POLICY)).toMatchObject({ outcome: "right" });
     expect(clearBadgePin(deps, { badge: ANNA })).toMatchObject({ wasLocked: false });
     expect(await tryPin(deps, ANNA, "902714", POLICY)).toEqual({ outcome: "no-pin" });
-    expect(listAudit(deps, { limit: 10 }).map((event) => event.action)).toEqual([
+    expect((await listAudit(deps, { limit: 10 })).map((event) => event.action)).toEqual([
       "badge.pin.set",
       "badge.pin.unlock",
       "badge.pin.change",

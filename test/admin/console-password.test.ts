@@ -58,9 +58,9 @@ describe("the console password", () => {
       ok: false,
       reason: "wrong",
     });
-    expect(listAudit(admin, { limit: 10 }).map((event) => [event.action, event.actor])).toEqual([
-      ["console.password.set", "cli:anna"],
-    ]);
+    expect(
+      (await listAudit(admin, { limit: 10 })).map((event) => [event.action, event.actor]),
+    ).toEqual([["console.password.set", "cli:anna"]]);
   });
 
   it("gets a new salt, and so a new version, each time it is set", async () => {
@@ -70,7 +70,7 @@ describe("the console password", () => {
     const again = await setConsolePassword(admin, "correct horse battery staple");
     expect(again.replaced).toBe(true);
     expect(consolePasswordVersion(admin)).not.toBe(before);
-    expect(listAudit(admin, { limit: 10 }).map((event) => event.action)).toEqual([
+    expect((await listAudit(admin, { limit: 10 })).map((event) => event.action)).toEqual([
       "console.password.set",
       "console.password.change",
     ]);

@@ -102,7 +102,7 @@ describe("the console's pages", () => {
       daemon: READ_ONLY_LINK,
       actor: "t",
     };
-    const audit = listAudit(admin, { limit: 10 }).filter((event) =>
+    const audit = (await listAudit(admin, { limit: 10 })).filter((event) =>
       event.action.startsWith("badge.pin."),
     );
     expect(audit.map((event) => event.action)).toEqual([
@@ -143,7 +143,7 @@ describe("the console's pages", () => {
     await expect
       .poll(() => readdirSync(site.dir).filter((name) => name.startsWith("timeclock-backup-")))
       .toEqual([]);
-    expect(listAudit(admin, { limit: 5 }).at(-1)).toMatchObject({
+    expect((await listAudit(admin, { limit: 5 })).at(-1)).toMatchObject({
       action: "backup.copy",
       actor: expect.stringMatching(/^console:127\.0\.0\.1#/),
     });

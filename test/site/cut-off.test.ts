@@ -102,6 +102,19 @@ it("three doors, one cut off from the site: it pairs with what it knew; healed, 
     const after = await runCliProcess(["review", "--json", "--config", c.configPath], c.env);
     expect(JSON.parse(after.stdout)).toEqual([]);
     expect(sim.state.entries()).toHaveLength(3);
+
+    // The admin record is the site's: door A's audit shows what was decided at door C.
+    const audit = await runCliProcess(["audit", "--json", "--config", a.configPath], a.env);
+    expect(audit.code, audit.stderr).toBe(0);
+    const events = JSON.parse(audit.stdout) as { action: string; subject: string; door: string }[];
+    expect(
+      events
+        .filter((event) => event.action === "review.discard")
+        .map((event) => [event.subject, event.door])
+        .sort(),
+    ).toEqual(open.map((review) => [String(review.id), c.id]).sort());
+    const text = await runCliProcess(["audit", "--config", a.configPath], a.env);
+    expect(text.stdout).toContain(`review.discard  ${open[0]?.id}  (at ${c.id})`);
   } finally {
     await db.end();
     await site.close();

@@ -47,8 +47,8 @@ export function registerAuditCommand(program: Command, context: CliContext): voi
     .option("--limit <n>", "the newest this many actions (1 or more)", positiveInteger, 200)
     .option("--json", "print JSON (instants in UTC, details as recorded)")
     .action(async (options: AuditOptions, command: Command) => {
-      await withStore(command, context, "read", ({ deps, zone }) => {
-        const events = listAudit(deps, {
+      await withStore(command, context, "read", async ({ deps, zone }) => {
+        const events = await listAudit(deps, {
           limit: options.limit,
           ...(options.since ? { since: parseDateOption("--since", options.since, zone) } : {}),
           ...(options.subject ? { subject: options.subject } : {}),
@@ -62,7 +62,8 @@ export function registerAuditCommand(program: Command, context: CliContext): voi
           return;
         }
         for (const event of events) {
-          const head = `${localTime(new Date(event.at), zone)}  ${event.action}  ${event.subject}`;
+          const at = event.door ? `  (at ${event.door})` : "";
+          const head = `${localTime(new Date(event.at), zone)}  ${event.action}  ${event.subject}${at}`;
           const detail = detailText(event.detail);
           context.stdout.write(`${head}\n`);
           if (detail) {

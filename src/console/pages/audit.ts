@@ -8,10 +8,10 @@ import { page } from "../layout.js";
 const AUDIT_LIMIT = 300;
 
 export function registerAuditPage(app: FastifyInstance, deps: ConsoleDeps): void {
-  app.get("/audit", (request, reply) => {
+  app.get("/audit", async (request, reply) => {
     const ctx = pageContext(deps, request, reply);
     const { t, f } = ctx;
-    const events = listAudit(ctx.admin, { limit: AUDIT_LIMIT }).reverse();
+    const events = (await listAudit(ctx.admin, { limit: AUDIT_LIMIT })).reverse();
     const body =
       events.length === 0
         ? html`<p>${t.audit.empty}</p>`
@@ -19,7 +19,7 @@ export function registerAuditPage(app: FastifyInstance, deps: ConsoleDeps): void
 <thead><tr><th scope="col">${t.audit.at}</th><th scope="col">${t.audit.who}</th><th scope="col">${t.audit.action}</th><th scope="col">${t.audit.subject}</th><th scope="col">${t.audit.detail}</th></tr></thead>
 <tbody>${events.map(
             (event) =>
-              html`<tr><td>${f.dateTime(event.at)}</td><td>${event.actor ?? "?"}</td><td><code>${event.action}</code></td><td><code>${event.subject}</code></td><td>${event.detail === null ? "" : html`<code class="detail">${JSON.stringify(event.detail)}</code>`}</td></tr>`,
+              html`<tr><td>${f.dateTime(event.at)}</td><td>${event.actor ?? "?"}${event.door ? html`<br><small>${event.door}</small>` : ""}</td><td><code>${event.action}</code></td><td><code>${event.subject}</code></td><td>${event.detail === null ? "" : html`<code class="detail">${JSON.stringify(event.detail)}</code>`}</td></tr>`,
           )}</tbody></table></div>`;
     return sendPage(reply, page(ctx.frame, { title: t.audit.title, active: "audit", body }));
   });
