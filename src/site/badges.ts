@@ -1,13 +1,12 @@
 import type { SiteBadges } from "../admin/deps.js";
-import { AdminError } from "../admin/errors.js";
 import type { SiteConfig } from "../config/site-schema.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { Db } from "../store/database.js";
 import { siteBadgeChanges, siteRemoveBadge, siteStoreBadges } from "../store/site/badges.js";
-import { describeSite, openSitePool, type SitePool } from "../store/site/connection.js";
-import { migrateSite } from "../store/site/migrations.js";
+import type { SitePool } from "../store/site/connection.js";
 import { SiteJournal } from "../store/site-journal.js";
+import { siteAdminPool } from "./admin-pool.js";
 
 /**
  * Badges once per site: in site mode the admin's changes (CLI or console, at any door) go to the
@@ -47,29 +46,13 @@ export function siteBadgeWriter(options: {
   applicationName: string;
 }): SiteBadgeWriter {
   const { config, clock } = options;
-  // Opened at the first change, so that admin commands that change no badge never need it.
-  let pool: SitePool | null = null;
+  // Badge changes are never made at one door alone: they wait for the site database.
+  const connection = siteAdminPool({
+    ...options,
+    why: "badges are mapped once for the whole site, in that database, so nothing was changed",
+  });
+  const reach = connection.reach;
   const journal = new SiteJournal(options.db, clock);
-  let ready = false;
-  const reach = async <T>(work: (pool: SitePool) => Promise<T>): Promise<T> => {
-    try {
-      pool ??= openSitePool(
-        { config, password: options.password },
-        { applicationName: options.applicationName, logger: options.logger, max: 1 },
-      );
-      if (!ready) {
-        await migrateSite(pool, options.logger);
-        ready = true;
-      }
-      return await work(pool);
-    } catch (error) {
-      // Badge changes are never made at one door alone: they wait for the site database.
-      throw new AdminError(
-        "ADM_NO_SITE",
-        `the site database ${describeSite(config)} does not answer (${(error as Error).message}); badges are mapped once for the whole site, in that database, so nothing was changed: try again when it answers (timeclock site status)`,
-      );
-    }
-  };
   const refresh = async () => {
     await reach((site) => copySiteBadges(site, journal));
   };
@@ -95,8 +78,6 @@ export function siteBadgeWriter(options: {
         },
       };
     },
-    close: async () => {
-      await pool?.end();
-    },
+    close: connection.close,
   };
 }

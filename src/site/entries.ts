@@ -1,5 +1,4 @@
 import type { EntryStore } from "../admin/entry-store.js";
-import { AdminError, isAdminError } from "../admin/errors.js";
 import type { SiteConfig } from "../config/site-schema.js";
 import type { Logger } from "../core/logger.js";
 import {
@@ -20,13 +19,8 @@ import {
   type DoorAdminEvent,
   siteAdminEvents,
 } from "../store/site/admin-events.js";
-import {
-  describeSite,
-  inTransaction,
-  openSitePool,
-  type SitePool,
-} from "../store/site/connection.js";
-import { migrateSite } from "../store/site/migrations.js";
+import { describeSite, inTransaction } from "../store/site/connection.js";
+import { siteAdminPool } from "./admin-pool.js";
 
 /**
  * The admin's entry store in site mode: the site database, where every door's entries, reviews
@@ -50,28 +44,11 @@ export function siteEntryStore(options: {
   applicationName: string;
 }): SiteEntries {
   const { config } = options;
-  // Opened at the first use, so that commands that never read entries never connect.
-  let pool: SitePool | null = null;
-  let ready = false;
-  const reach = async <T>(work: (pool: SitePool) => Promise<T>): Promise<T> => {
-    try {
-      pool ??= openSitePool(
-        { config, password: options.password },
-        { applicationName: options.applicationName, logger: options.logger, max: 1 },
-      );
-      if (!ready) {
-        await migrateSite(pool, options.logger);
-        ready = true;
-      }
-      return await work(pool);
-    } catch (error) {
-      if (isAdminError(error)) throw error;
-      throw new AdminError(
-        "ADM_NO_SITE",
-        `the site database ${describeSite(config)} does not answer (${(error as Error).message}); in site mode entries, reviews and taps are kept there for every door, not in this door's journal, so nothing was read or changed: try again when it answers (timeclock site status)`,
-      );
-    }
-  };
+  const connection = siteAdminPool({
+    ...options,
+    why: "in site mode entries, reviews and taps are kept there for every door, not in this door's journal, so nothing was read or changed",
+  });
+  const reach = connection.reach;
   const as = (who: { actor: string; now: Date }): SiteActor => ({
     ...who,
     terminalId: config.terminalId,
@@ -113,8 +90,6 @@ export function siteEntryStore(options: {
   return {
     store,
     audit: (query) => reach((site) => siteAdminEvents(site, query)),
-    close: async () => {
-      await pool?.end();
-    },
+    close: connection.close,
   };
 }

@@ -1,13 +1,14 @@
 import type pg from "pg";
 import { formatBadge } from "../../badges/badge-id.js";
-import { parseRounding, serialiseRounding } from "../../pairing/booked-span.js";
+import { serialiseRounding } from "../../pairing/booked-span.js";
 import type { BadgeLookup } from "../badges.js";
 import type { EntryOverride } from "../entry-overrides.js";
-import type { EntryState, OutboxEntry, SentAs } from "../outbox.js";
+import type { EntryState, OutboxEntry } from "../outbox.js";
 import type { TapView } from "../reports.js";
 import type { Review } from "../reviews.js";
 import { siteBadgeLookup } from "./badges.js";
 import type { SiteClient } from "./connection.js";
+import { toSiteEntry } from "./outbox.js";
 import { ENTRIES_CHANNEL } from "./taps.js";
 
 /**
@@ -36,58 +37,23 @@ function splitKey(key: string | null): { door: string | null; tapId: number | nu
     : { door: key.slice(0, at), tapId: Number(key.slice(at + 1)) };
 }
 
-interface EntryRow {
-  id: string;
-  email: string;
-  start_at: Date;
-  end_at: Date;
-  rounding: string | null;
-  time_type_id: string;
-  project_id: string | null;
-  comment: string | null;
+/** The columns toSiteEntry does not read, which an admin also sees. */
+type EntryRow = Parameters<typeof toSiteEntry>[0] & {
   start_tap: string;
   end_tap: string | null;
-  state: EntryState;
-  attempts: number;
-  next_attempt_at: Date | null;
-  last_error: string | null;
-  last_error_code: string | null;
-  ambiguous: boolean;
-  sent_as: (Omit<SentAs, "start" | "end"> & { start: string; end: string }) | null;
-  server_id: string | null;
-  created_at: Date;
-  booked_at: Date | null;
   claimed_by: string | null;
   lease_until: Date | null;
   claim_live: boolean;
   override: EntryOverride | null;
-}
+};
 
 function toEntry(row: EntryRow): SiteAdminEntry {
-  const start = splitKey(row.start_tap);
+  const { startTap, endTap, createdBy: _, claimedBy: __, ...entry } = toSiteEntry(row);
+  const start = splitKey(startTap);
   return {
-    id: row.id,
-    email: row.email,
-    start: row.start_at,
-    end: row.end_at,
-    rounding: parseRounding(row.rounding),
-    timeTypeId: row.time_type_id,
-    projectId: row.project_id,
-    comment: row.comment,
+    ...entry,
     startTapId: start.tapId ?? 0,
-    endTapId: splitKey(row.end_tap).tapId,
-    state: row.state,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastError: row.last_error,
-    lastErrorCode: row.last_error_code,
-    ambiguous: row.ambiguous,
-    sentAs: row.sent_as
-      ? { ...row.sent_as, start: new Date(row.sent_as.start), end: new Date(row.sent_as.end) }
-      : null,
-    serverId: row.server_id,
-    createdAt: row.created_at,
-    bookedAt: row.booked_at,
+    endTapId: splitKey(endTap).tapId,
     door: start.door,
     override: row.override,
     claim:
