@@ -185,7 +185,11 @@ describe("the door and the hours report agree", () => {
     at("2026-03-10T21:00:00Z");
     const night = factsOf(at("2026-03-11T05:00:00Z"));
     expect(night).toMatchObject({ shiftMinutes: 480, todayMinutes: 0, weekMinutes: 990 });
-    const report = hoursReport(deps, { from: "2026-03-09", to: "2026-03-15", period: "week" });
+    const report = await hoursReport(deps, {
+      from: "2026-03-09",
+      to: "2026-03-15",
+      period: "week",
+    });
     expect(report.totals[0]?.minutes).toBe(night.weekMinutes);
     db.close();
   });

@@ -1,0 +1,50 @@
+import type pg from "pg";
+import type { OpenShiftView } from "../reports.js";
+import { parseState } from "../site-state.js";
+import type { SiteClient } from "./connection.js";
+
+/**
+ * Read-only queries of the site's hours for reports and the screen at the door: every door's
+ * entries, the taps they were paired from, each user's open shift.
+ */
+
+type Queryable = Pick<pg.Pool | SiteClient, "query">;
+
+/** Entries starting in [from, to) whose clock-in or clock-out was tapped by PIN, at any door. */
+export async function siteEntriesTappedByPin(
+  db: Queryable,
+  from: Date,
+  to: Date,
+): Promise<Set<string>> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT e.id FROM entries e
+       WHERE e.start_at >= $1 AND e.start_at < $2
+         AND EXISTS (SELECT 1 FROM taps t
+                       WHERE t.email = e.email AND t.source = 'pin'
+                         AND t.terminal_id || '/' || t.tap_id IN (e.start_tap, e.end_tap))`,
+    [from, to],
+  );
+  return new Set(rows.rows.map((row) => row.id));
+}
+
+/** Every user's open shift as the site holds it, earliest first. */
+export async function siteOpenShifts(db: Queryable): Promise<OpenShiftView[]> {
+  const rows = await db.query<{ email: string; state: unknown }>(
+    "SELECT email, state FROM user_state WHERE jsonb_typeof(state->'openShift') = 'object'",
+  );
+  return rows.rows
+    .flatMap((row) => {
+      const shift = parseState(row.state).openShift;
+      return shift
+        ? [
+            {
+              email: row.email,
+              badgeName: shift.badgeName,
+              start: shift.start.at,
+              startSynced: shift.start.synced,
+            },
+          ]
+        : [];
+    })
+    .sort((a, b) => a.start.getTime() - b.start.getTime());
+}
