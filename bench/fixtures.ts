@@ -52,6 +52,8 @@ export interface DaemonConfigOptions {
   name?: string;
   /** The `site` section, for site mode. */
   site?: { database: string; terminalId: string; tapTimeoutMs?: number; leaseSeconds?: number };
+  /** The `display` section; none when not given. */
+  display?: Record<string, unknown>;
 }
 
 /** The raw config `timeclock run` reads, before validation and defaults. */
@@ -84,6 +86,7 @@ export function daemonConfig(options: DaemonConfigOptions): Record<string, unkno
       retryMaxMs: options.retryMaxMs ?? 1000,
     },
     ...(options.site ? { site: options.site } : {}),
+    ...(options.display ? { display: options.display } : {}),
   };
 }
 

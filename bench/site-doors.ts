@@ -6,6 +6,7 @@ import { SEED_ADMIN, type Simulator } from "../src/simulator/index.js";
 import { siteStoreBadges } from "../src/store/site/badges.js";
 import { openSitePool } from "../src/store/site/connection.js";
 import { migrateSite } from "../src/store/site/migrations.js";
+import { freePort } from "./console-load.js";
 import { DaemonProcess } from "./daemon-process.js";
 import { type BenchUser, writeDaemonConfig } from "./fixtures.js";
 import { type ScratchPostgres, SITE_ROLE_PASSWORD } from "./postgres.js";
@@ -34,6 +35,8 @@ export interface Door {
   env: NodeJS.ProcessEnv;
   /** The door's own way to the database, which a test can cut; null when not gated. */
   gate: TcpGate | null;
+  /** The loopback port of the door's kiosk page (its screen), when the doors have one. */
+  kioskPort: number | null;
 }
 
 export interface SiteDoors {
@@ -60,6 +63,8 @@ export interface SiteDoorsOptions {
   gated?: boolean;
   /** Options for each door's Node, such as the unit's TIMECLOCK_NODE_FLAGS. */
   nodeOptions?: readonly string[];
+  /** Each door shows its screen as the kiosk page on a loopback port of its own. */
+  kiosk?: boolean;
 }
 
 /** Maps the users' badges in the site database, as `timeclock badges import` would. */
@@ -99,6 +104,7 @@ export async function startSiteDoors(options: SiteDoorsOptions): Promise<SiteDoo
     const dataDir = join(dir, "data");
     const gate = options.gated ? await startTcpGate(options.postgres.port) : null;
     const doorUrl = gate ? url.replace(`:${options.postgres.port}/`, `:${gate.port}/`) : url;
+    const kioskPort = options.kiosk ? await freePort() : null;
     const configPath = writeDaemonConfig(dir, {
       dataDir,
       serverUrl: options.sim.url,
@@ -113,6 +119,7 @@ export async function startSiteDoors(options: SiteDoorsOptions): Promise<SiteDoo
         ...(options.tapTimeoutMs ? { tapTimeoutMs: options.tapTimeoutMs } : {}),
         ...(options.leaseSeconds ? { leaseSeconds: options.leaseSeconds } : {}),
       },
+      ...(kioskPort ? { display: { type: "kiosk", kiosk: { port: kioskPort } } } : {}),
     });
     const env = {
       TIMECLOCK_API_PASSWORD: SEED_ADMIN.apiPassword,
@@ -126,10 +133,14 @@ export async function startSiteDoors(options: SiteDoorsOptions): Promise<SiteDoo
       daemon: null,
       env,
       gate,
+      kioskPort,
       async start() {
         const daemon = new DaemonProcess(configPath, env, options.nodeOptions);
         door.daemon = daemon;
         await daemon.waitFor((r) => r.msg === "terminal ready", `${id} ready`, 30_000);
+        if (kioskPort) {
+          await daemon.waitFor((r) => r.msg === "kiosk page listening", `${id} screen`, 30_000);
+        }
         return daemon;
       },
       tap: (badgeId) => writeSync(host, rdm6300Frame(badgeId)),

@@ -5,7 +5,7 @@ import { BadgeRepository } from "../store/badges.js";
 import { type Db, writeTransaction } from "../store/database.js";
 import { EntryOverrides } from "../store/entry-overrides.js";
 import { type EntryState, Outbox, type OutboxEntry } from "../store/outbox.js";
-import { tapBadge, tapsBetween } from "../store/reports.js";
+import { entriesTappedByPin, openShifts, tapBadge, tapsBetween } from "../store/reports.js";
 import { ReviewList } from "../store/reviews.js";
 import type { AdminDeps } from "./deps.js";
 import type { AdminEntry, EntryStore, LockedEntry } from "./entry-store.js";
@@ -56,6 +56,12 @@ export function localEntryStore(db: Db, clock: Clock): EntryStore {
     },
     async tapsBetween(from, to) {
       return tapsBetween(db, from, to).map((tap) => ({ ...tap, door: null }));
+    },
+    async tappedByPin(from, to) {
+      return entriesTappedByPin(db, from, to);
+    },
+    async openShifts() {
+      return openShifts(db);
     },
     async change(target, decide, who) {
       return writeTransaction(db, () => {

@@ -1,14 +1,15 @@
 import type { BadgeLookup } from "../store/badges.js";
 import type { EntryOverride } from "../store/entry-overrides.js";
 import type { EntryState, OutboxEntry } from "../store/outbox.js";
-import type { TapView } from "../store/reports.js";
+import type { OpenShiftView, TapView } from "../store/reports.js";
 import type { Review } from "../store/reviews.js";
 import type { EntryFields } from "./entry-fields.js";
 
 /**
  * The port the queue, review and export use cases work through: the entries, reviews and taps of
  * this terminal's journal (entry-store-local.ts) or, in site mode, of the site database
- * (site/entries.ts), where every door's entries and reviews live. Reads and changes are async,
+ * (site/entries.ts), where every door's entries and reviews live. The hours reports read through
+ * it too, so that in site mode they count the shifts of every door. Reads and changes are async,
  * since the site database is across the network; the decisions stay in the use cases, as
  * synchronous callbacks the store runs while it holds the rows, so both stores decide alike.
  */
@@ -69,6 +70,10 @@ export interface EntryStore {
   startingBetween(from: Date, to: Date): Promise<AdminEntry[]>;
   /** Taps whose wall-clock time lies in [from, to). */
   tapsBetween(from: Date, to: Date): Promise<AdminTap[]>;
+  /** Ids of the entries starting in [from, to) whose clock-in or clock-out was tapped by PIN. */
+  tappedByPin(from: Date, to: Date): Promise<Set<string>>;
+  /** Every shift still open, earliest first. */
+  openShifts(): Promise<OpenShiftView[]>;
   /**
    * Locks one entry (or every refused one), lets `decide` choose, and applies and records what
    * it returns, all in one transaction; what `decide` throws leaves everything as it was. A

@@ -1,13 +1,14 @@
 import { DateTime } from "luxon";
-import { type EntryState, Outbox, type OutboxEntry } from "../store/outbox.js";
-import { entriesTappedByPin, openShifts } from "../store/reports.js";
+import type { EntryState, OutboxEntry } from "../store/outbox.js";
 import { bookedView } from "./booked-view.js";
 import { renderCsv } from "./csv.js";
 import type { AdminDeps } from "./deps.js";
+import { entriesOf } from "./entry-store-local.js";
 import { AdminError } from "./errors.js";
 
 /**
- * Hours per person per day, week or month, from the entries the journal's taps were paired into.
+ * Hours per person per day, week or month, from the entries the taps were paired into: this
+ * terminal's journal, or in site mode the site database with the shifts of every door.
  * A shift counts in full on the local day (week, month) it began; discarded entries do not count;
  * entries not yet booked in GoodTime count and are marked, so payroll sees what may still change;
  * a shift still open counts nothing yet and is marked on the day it began.
@@ -75,10 +76,10 @@ function add(cell: HoursCell, entry: OutboxEntry): void {
 }
 
 /** The report for the local days `from` to `to`, both included. */
-export function hoursReport(
+export async function hoursReport(
   deps: AdminDeps,
   query: { from: string; to: string; period: ReportPeriod },
-): HoursReport {
+): Promise<HoursReport> {
   const zone = deps.config.terminal.timeZone;
   const first = localDay(query.from, zone, "from");
   const last = localDay(query.to, zone, "to");
@@ -100,15 +101,16 @@ export function hoursReport(
     }
     return cell;
   };
-  const entries = new Outbox(deps.db).listStartingBetween(first.toJSDate(), end.toJSDate());
-  const byPin = entriesTappedByPin(deps.db, first.toJSDate(), end.toJSDate());
+  const store = entriesOf(deps);
+  const entries = await store.startingBetween(first.toJSDate(), end.toJSDate());
+  const byPin = await store.tappedByPin(first.toJSDate(), end.toJSDate());
   for (const entry of entries) {
     if (entry.state === "discarded") continue;
     const cell = cellFor(entry.email, entry.start);
     add(cell, entry);
     if (byPin.has(entry.id)) cell.byPin += 1;
   }
-  for (const shift of openShifts(deps.db)) {
+  for (const shift of await store.openShifts()) {
     if (shift.start >= first.toJSDate() && shift.start < end.toJSDate()) {
       cellFor(shift.email, shift.start).openShift = true;
     }

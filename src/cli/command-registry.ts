@@ -139,6 +139,16 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   {
     commands: [
       {
+        name: "reports",
+        description:
+          "hours per person per day, week or month (--period) from --from to --to, local days inclusive (default: this month so far), counted as GoodTime books them: each shift on the local day it began, discarded entries left out, entries not booked yet, open shifts and shifts tapped by PIN marked; --csv for payroll (the console's Reports page gives the same). In site mode the shifts of every door, from the site database",
+      },
+    ],
+    load: async () => (await import("./commands/reports.js")).registerReportsCommand,
+  },
+  {
+    commands: [
+      {
         name: "backup",
         description:
           "write a consistent copy of the database to FILE (or into the directory FILE), at any time, also while the terminal runs and taps arrive",

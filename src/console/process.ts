@@ -7,8 +7,10 @@ import { ExitCode } from "../core/exit-codes.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../core/logger.js";
 import type { DoorDisplayDeps } from "../display/host.js";
 import { startDoorDisplay } from "../display/host.js";
+import { journalHours } from "../display/hours-source.js";
 import { siteBadgeWriter } from "../site/badges.js";
 import { siteEntryStore } from "../site/entries.js";
+import { siteHoursSource } from "../site/hours.js";
 import { siteStatusSource } from "../site/overview.js";
 import { type Db, openDatabase } from "../store/database.js";
 import type { TerminalDocument } from "../terminal/status-documents.js";
@@ -78,6 +80,17 @@ export async function runConsoleProcess(options: ConsoleProcessOptions = {}): Pr
   const admin = config.console.enabled
     ? await startAdminConsole(loaded, { db, logger, live, daemon })
     : null;
+  // Site mode: the screen counts a person's shifts of every door, from the site database.
+  const siteHours =
+    config.site && config.display.type !== "none"
+      ? siteHoursSource({
+          config: config.site,
+          password: loaded.site?.password,
+          logger: logger.child({ part: "site" }),
+          applicationName: `timeclock ${config.site.terminalId} screen`,
+          fallback: journalHours(db, true),
+        })
+      : undefined;
   let door: Awaited<ReturnType<typeof startDoorDisplay>> = null;
   try {
     door = await startDoorDisplay({
@@ -86,6 +99,7 @@ export async function runConsoleProcess(options: ConsoleProcessOptions = {}): Pr
       clock: systemClock,
       logger,
       daemon,
+      ...(siteHours ? { hours: siteHours.source } : {}),
       ...(options.openBus ? { openBus: options.openBus } : {}),
     });
   } catch (error) {
@@ -105,6 +119,7 @@ export async function runConsoleProcess(options: ConsoleProcessOptions = {}): Pr
     logger.info({ why }, "console stopping");
     await admin?.close();
     await door?.close();
+    await siteHours?.close();
     db.close();
     process.exit(ExitCode.ok);
   };

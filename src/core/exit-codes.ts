@@ -97,7 +97,7 @@ export const EXIT_CODES = {
   siteUnreachable: {
     code: 87,
     meaning:
-      "site mode: the site database does not answer; badge mappings, entries, reviews and taps are kept there once for every door, so nothing was changed or shown (`badges` changes, `queue`, `review`, `export`): try again when it answers (`timeclock site status`)",
+      "site mode: the site database does not answer; badge mappings, entries, reviews and taps are kept there once for every door, so nothing was changed or shown (`badges` changes, `queue`, `review`, `export`, `reports`): try again when it answers (`timeclock site status`)",
   },
   databaseMissing: {
     code: 90,

@@ -3,26 +3,30 @@ import type { Config } from "../config/schema.js";
 import type { Clock } from "../core/clock.js";
 import { roundingPolicy } from "../pairing/booked-span.js";
 import type { Db } from "../store/database.js";
-import { entriesOfPerson, entryOfPerson, openShiftStart, unbookedCount } from "../store/door.js";
+import { unbookedCount } from "../store/door.js";
 import type { TapEvent } from "../terminal/events.js";
 import { terminalStatus } from "../terminal/status-documents.js";
 import { entryMinutes, hoursWindow, personHours } from "./hours.js";
+import { type HoursSource, journalHours } from "./hours-source.js";
 import { idleFacts, isOffline, type PublishedState } from "./idle.js";
 import type { IdleFacts, TapFacts } from "./screen.js";
 
 /**
  * What the screen needs from the database, read by the display process on its own connection
- * after the terminal reported a committed tap or a status change.
+ * after the terminal reported a committed tap or a status change. A person's hours come from
+ * `hours`: the door's journal, or in site mode the site database (site/hours.ts).
  */
 export class DoorReads {
   readonly #db: Db;
   readonly #config: Config;
   readonly #clock: Clock;
+  readonly #hours: HoursSource;
 
-  constructor(db: Db, config: Config, clock: Clock) {
+  constructor(db: Db, config: Config, clock: Clock, hours?: HoursSource) {
     this.#db = db;
     this.#config = config;
     this.#clock = clock;
+    this.#hours = hours ?? journalHours(db, Boolean(config.site));
   }
 
   /** The daemon's documents of this run (older ones are from a run before) and the backlog. */
@@ -45,7 +49,7 @@ export class DoorReads {
     return idleFacts(this.published());
   }
 
-  tapFacts(tap: TapEvent): TapFacts {
+  async tapFacts(tap: TapEvent): Promise<TapFacts> {
     const badge = badgeText({ badgeId: tap.badgeId, knownBits: tap.knownBits });
     const base: TapFacts = {
       name: tap.badgeName ?? tap.email,
@@ -62,8 +66,12 @@ export class DoorReads {
     const now = this.#clock.now();
     // A shift counts on the day it began, so the week is read from its first day.
     const window = hoursWindow(now, timeZone);
-    const entries = entriesOfPerson(this.#db, tap.email, window.weekStart, window.weekEnd);
-    const openStart = openShiftStart(this.#db, tap.email);
+    const { entries, openStart, entry } = await this.#hours.shifts({
+      email: tap.email,
+      from: window.weekStart,
+      to: window.weekEnd,
+      entryId: tap.entryId,
+    });
     const hours = personHours(
       entries,
       openStart,
@@ -71,7 +79,6 @@ export class DoorReads {
       now,
       timeZone,
     );
-    const entry = tap.entryId === null ? undefined : entryOfPerson(this.#db, tap.entryId);
     return {
       ...base,
       ...hours,

@@ -29,8 +29,9 @@ export interface DoorDeps {
 /**
  * The door's screen in the display process: the terminal's events go in, the screen due now
  * comes out to every display that listens (the kiosk page's streams, an LCD or OLED). A tap's
- * facts (name, hours) are read from the database here, after the terminal committed the tap and
- * moved on; nothing here can reach back into the tap's path.
+ * facts (name, hours) are read here, after the terminal committed the tap and moved on (in site
+ * mode from the site database, within a short timeout); nothing here can reach back into the
+ * tap's path.
  */
 export class Door {
   readonly #deps: DoorDeps;
@@ -40,6 +41,7 @@ export class Door {
   #deadline: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  #taps: Promise<void> = Promise.resolve();
 
   constructor(deps: DoorDeps) {
     this.#deps = deps;
@@ -73,11 +75,20 @@ export class Door {
     try {
       switch (event.type) {
         case "tap": {
-          const facts = this.#deps.reads.tapFacts(event.tap);
-          const screen = tapScreen(event.tap, facts, config.pairing.minGapSeconds);
-          this.#apply({ type: "tap", screen, nowMono: clock.monotonicMs(), holdMs });
-          // The tap may have queued an entry: the idle screen's count follows.
-          this.#scheduleIdle();
+          const { tap } = event;
+          // Taps are shown in the order they came, each once its hours are read.
+          this.#taps = this.#taps.then(async () => {
+            try {
+              const facts = await this.#deps.reads.tapFacts(tap);
+              if (this.#closed) return;
+              const screen = tapScreen(tap, facts, config.pairing.minGapSeconds);
+              this.#apply({ type: "tap", screen, nowMono: clock.monotonicMs(), holdMs });
+              // The tap may have queued an entry: the idle screen's count follows.
+              this.#scheduleIdle();
+            } catch (error) {
+              this.#deps.logger.warn({ err: error }, "the door's screen could not show a tap");
+            }
+          });
           return;
         }
         case "key":

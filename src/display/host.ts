@@ -7,6 +7,7 @@ import type { Db } from "../store/database.js";
 import type { TerminalEvent } from "../terminal/events.js";
 import { Door } from "./door.js";
 import { DoorReads } from "./door-reads.js";
+import type { HoursSource } from "./hours-source.js";
 import { type I2cLink, openI2cBus } from "./i2c.js";
 import { buildKioskApp, KIOSK_HOST } from "./kiosk/server.js";
 import { lcdDevice, oledDevice, Panel } from "./panel.js";
@@ -25,6 +26,8 @@ export interface DoorDisplayDeps {
   clock: Clock;
   logger: Logger;
   daemon: DaemonLink;
+  /** Where a person's hours are read; the door's journal unless site mode brings the site's. */
+  hours?: HoursSource;
   /** The I2C bus; /dev/i2c-N through i2c-bus unless a test or benchmark brings its own. */
   openBus?: (bus: number) => Promise<I2cLink>;
 }
@@ -41,7 +44,12 @@ export async function startDoorDisplay(deps: DoorDisplayDeps): Promise<DoorDispl
   if (display.type === "none") return null;
   const logger = deps.logger.child({ part: "display" });
   const words = new DoorWords(config.terminal.locale, config.terminal.timeZone);
-  const door = new Door({ reads: new DoorReads(deps.db, config, clock), config, clock, logger });
+  const door = new Door({
+    reads: new DoorReads(deps.db, config, clock, deps.hours),
+    config,
+    clock,
+    logger,
+  });
   door.start();
   let app: FastifyInstance | null = null;
   let link: I2cLink | null = null;

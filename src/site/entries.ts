@@ -20,12 +20,13 @@ import {
   siteAdminEvents,
 } from "../store/site/admin-events.js";
 import { describeSite, inTransaction } from "../store/site/connection.js";
+import { siteEntriesTappedByPin, siteOpenShifts } from "../store/site/reports.js";
 import { siteAdminPool } from "./admin-pool.js";
 
 /**
  * The admin's entry store in site mode: the site database, where every door's entries, reviews
- * and taps are. The queue, review and export commands and the console's queue page read and
- * change them there from any door. When the database does not answer they fail, naming it
+ * and taps are. The queue, review, export and reports commands and the console's queue and
+ * reports pages read and change them there from any door. When the database does not answer they fail, naming it
  * (ADM_NO_SITE, exit 87): this door's journal holds no site entries, so showing it instead would
  * show an empty queue that is not true.
  */
@@ -59,6 +60,8 @@ export function siteEntryStore(options: {
       reach((site) => siteEntriesIn(site, states === "all" ? null : states, limit)),
     startingBetween: (from, to) => reach((site) => siteEntriesStartingBetween(site, from, to)),
     tapsBetween: (from, to) => reach((site) => siteTapsBetween(site, from, to)),
+    tappedByPin: (from, to) => reach((site) => siteEntriesTappedByPin(site, from, to)),
+    openShifts: () => reach((site) => siteOpenShifts(site)),
     change: (target, decide, who) =>
       reach((site) =>
         inTransaction(site, async (client) => {

@@ -1,11 +1,14 @@
 import { parseRounding, type RoundingPolicy } from "../pairing/booked-span.js";
 import { type Db, fromDbTime, statement, toDbTime } from "./database.js";
 import type { EntryState } from "./outbox.js";
+import { parseState } from "./site-state.js";
 
 /**
  * Read-only queries for the screen at the door: one person's shifts of a week, their open shift,
  * how much waits to be booked. The display process asks them after a tap was committed, on its
- * own connection, so they never hold up the terminal writing the same file.
+ * own connection, so they never hold up the terminal writing the same file. In site mode the
+ * entries live in the site database; what a door's journal holds of them is read by the
+ * `door…` queries below.
  */
 
 export interface PersonEntry {
@@ -72,4 +75,58 @@ export function unbookedCount(db: Db): number {
     "SELECT count(*) AS n FROM entries WHERE state IN ('held', 'pending', 'sending')",
   ).get() as { n: number };
   return row.n;
+}
+
+interface DoorShiftRow {
+  id: string;
+  start_at: string;
+  end_at: string;
+  rounding: string | null;
+  held: number;
+}
+
+const DOOR_SHIFT_SELECT = `SELECT t.entry_id AS id, s.entry_start AS start_at, s.entry_end AS end_at,
+    s.entry_rounding AS rounding, s.entry_held AS held
+  FROM site_taps s JOIN taps t ON t.id = s.tap_id`;
+
+/** The door does not know whether the site booked it; only "held" matters to the screen. */
+function doorShift(row: DoorShiftRow): PersonEntry {
+  return {
+    id: row.id,
+    start: fromDbTime(row.start_at),
+    end: fromDbTime(row.end_at),
+    rounding: parseRounding(row.rounding),
+    state: row.held === 1 ? "held" : "pending",
+  };
+}
+
+/**
+ * Site mode: the person's shifts that a clock-out at this door closed and that start in
+ * [from, to), as the door journalled them. Shifts closed at other doors are not here.
+ */
+export function doorShiftsOfPerson(db: Db, email: string, from: Date, to: Date): PersonEntry[] {
+  const rows = statement(
+    db,
+    `${DOOR_SHIFT_SELECT}
+       WHERE t.email = ? AND t.entry_id IS NOT NULL AND s.entry_start >= ? AND s.entry_start < ?
+       ORDER BY s.entry_start`,
+  ).all(email, toDbTime(from), toDbTime(to)) as DoorShiftRow[];
+  return rows.map(doorShift);
+}
+
+/** Site mode: the shift a clock-out at this door closed, by its entry id. */
+export function doorShiftOfPerson(db: Db, id: string): PersonEntry | undefined {
+  const row = statement(
+    db,
+    `${DOOR_SHIFT_SELECT} WHERE t.entry_id = ? AND s.entry_start IS NOT NULL`,
+  ).get(id) as DoorShiftRow | undefined;
+  return row ? doorShift(row) : undefined;
+}
+
+/** Site mode: when the person's open shift began, as this door last knew the site's state. */
+export function doorOpenShiftStart(db: Db, email: string): Date | null {
+  const row = statement(db, "SELECT state FROM site_users WHERE email = ?").get(email) as
+    | { state: string }
+    | undefined;
+  return row ? (parseState(row.state).openShift?.start.at ?? null) : null;
 }

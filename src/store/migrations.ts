@@ -271,6 +271,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 10,
+    description:
+      "site mode: the shift a tap at this door closed (start, end, rounding), for the screen while the site does not answer",
+    sql: `
+      -- In site mode the entries live in the site database; the door keeps the span of each shift
+      -- its own clock-outs closed (as the site or, cut off, the door decided), so that the screen
+      -- at the door can still count this door's shifts while the site does not answer. Taps
+      -- journalled before this have none.
+      ALTER TABLE site_taps ADD COLUMN entry_start TEXT;
+      ALTER TABLE site_taps ADD COLUMN entry_end TEXT;
+      ALTER TABLE site_taps ADD COLUMN entry_rounding TEXT;
+      ALTER TABLE site_taps ADD COLUMN entry_held INTEGER;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

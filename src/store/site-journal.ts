@@ -1,4 +1,5 @@
 import type { Clock } from "../core/clock.js";
+import { serialiseRounding } from "../pairing/booked-span.js";
 import {
   decideTap,
   type EntryDraft,
@@ -54,6 +55,19 @@ export interface TapToCopy {
   email: string | null;
   provisional: boolean;
   decision: DoorDecision | null;
+}
+
+/** The columns of site_taps that keep the span of the shift a clock-out closed, for the screen. */
+function entrySpan(
+  entry: EntryDraft<string> | null,
+): [string | null, string | null, string | null, number | null] {
+  if (!entry) return [null, null, null, null];
+  return [
+    toDbTime(entry.start),
+    toDbTime(entry.end),
+    serialiseRounding(entry.rounding),
+    entry.held ? 1 : 0,
+  ];
 }
 
 const FLOOR = "tap-id-floor";
@@ -120,8 +134,9 @@ export class SiteJournal {
         );
         statement(
           this.#db,
-          "INSERT INTO site_taps (tap_id, provisional, decision, copied_at) VALUES (?, 0, NULL, ?)",
-        ).run(tapId, toDbTime(time.at));
+          `INSERT INTO site_taps (tap_id, provisional, decision, copied_at, entry_start, entry_end,
+               entry_rounding, entry_held) VALUES (?, 0, NULL, ?, ?, ?, ?, ?)`,
+        ).run(tapId, toDbTime(time.at), ...entrySpan(verdict.entry));
         if (verdict.email && verdict.stateAfter)
           this.#saveUser(verdict.email, verdict.stateAfter, time.at);
         return {
@@ -198,8 +213,9 @@ export class SiteJournal {
         };
         statement(
           this.#db,
-          "INSERT INTO site_taps (tap_id, provisional, decision, copied_at) VALUES (?, 1, ?, NULL)",
-        ).run(tapId, JSON.stringify(record));
+          `INSERT INTO site_taps (tap_id, provisional, decision, copied_at, entry_start, entry_end,
+               entry_rounding, entry_held) VALUES (?, 1, ?, NULL, ?, ?, ?, ?)`,
+        ).run(tapId, JSON.stringify(record), ...entrySpan(entry));
         this.#saveUser(owner.email, decision.state, time.at);
         return {
           tapId,

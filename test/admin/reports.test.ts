@@ -59,7 +59,7 @@ describe("hours per person and period", () => {
     new Outbox(db).markBooked(first.entry?.id ?? "", "server-1", clock.now());
     await discardEntry(deps, { id: dropped.entry?.id ?? "", reason: "a test" });
 
-    const daily = hoursReport(deps, { from: "2026-03-09", to: "2026-03-11", period: "day" });
+    const daily = await hoursReport(deps, { from: "2026-03-09", to: "2026-03-11", period: "day" });
     expect(daily.rows).toEqual([
       {
         email: "anna@example.com",
@@ -97,28 +97,36 @@ describe("hours per person and period", () => {
     ]);
     expect(daily.total.minutes).toBe(990);
 
-    const weekly = hoursReport(deps, { from: "2026-03-09", to: "2026-03-11", period: "week" });
+    const weekly = await hoursReport(deps, {
+      from: "2026-03-09",
+      to: "2026-03-11",
+      period: "week",
+    });
     expect(weekly.rows.map((row) => [row.email, row.period, row.minutes])).toEqual([
       ["anna@example.com", "2026-W11", 990],
       ["ben@example.com", "2026-W11", 0],
     ]);
-    const monthly = hoursReport(deps, { from: "2026-03-01", to: "2026-03-31", period: "month" });
+    const monthly = await hoursReport(deps, {
+      from: "2026-03-01",
+      to: "2026-03-31",
+      period: "month",
+    });
     expect(monthly.rows.map((row) => row.period)).toEqual(["2026-03", "2026-03"]);
 
     // The day before: Anna's shift of the 9th is not in it, and the night shift belongs to the 10th.
-    const tenth = hoursReport(deps, { from: "2026-03-10", to: "2026-03-10", period: "day" });
+    const tenth = await hoursReport(deps, { from: "2026-03-10", to: "2026-03-10", period: "day" });
     expect(tenth.total.minutes).toBe(480);
   });
 
-  it("counts a night over the change to summer time as the hours worked", () => {
+  it("counts a night over the change to summer time as the hours worked", async () => {
     const { deps, at } = site();
     at("2026-03-28T23:00:00Z", ANNA); // 00:00 local on the 29th
     at("2026-03-29T04:00:00Z", ANNA); // 06:00 local: five hours, not six
-    const report = hoursReport(deps, { from: "2026-03-29", to: "2026-03-29", period: "day" });
+    const report = await hoursReport(deps, { from: "2026-03-29", to: "2026-03-29", period: "day" });
     expect(report.total.minutes).toBe(300);
   });
 
-  it("writes a CSV for payroll whose totals add up, with no cell a spreadsheet would run", () => {
+  it("writes a CSV for payroll whose totals add up, with no cell a spreadsheet would run", async () => {
     const { deps, at, db } = site();
     new BadgeRepository(db, deps.clock).put({
       badgeId: "0C00000003",
@@ -132,7 +140,7 @@ describe("hours per person and period", () => {
     at("2026-03-10T08:01:00Z", "0C00000003");
     at("2026-03-10T09:00:00Z", ANNA);
     const csv = hoursReportCsv(
-      hoursReport(deps, { from: "2026-03-09", to: "2026-03-10", period: "day" }),
+      await hoursReport(deps, { from: "2026-03-09", to: "2026-03-10", period: "day" }),
     );
     const lines = csv.trimEnd().split("\r\n");
     expect(lines).toEqual([
@@ -146,7 +154,7 @@ describe("hours per person and period", () => {
     ]);
   });
 
-  it("counts the shifts tapped in or out by PIN (a forgotten badge) and marks them in the CSV", () => {
+  it("counts the shifts tapped in or out by PIN (a forgotten badge) and marks them in the CSV", async () => {
     const { deps, at } = site();
     at("2026-03-09T07:00:00Z", ANNA, "pin");
     at("2026-03-09T15:00:00Z", ANNA);
@@ -154,7 +162,7 @@ describe("hours per person and period", () => {
     at("2026-03-10T15:00:00Z", ANNA, "pin");
     at("2026-03-11T07:00:00Z", BEN);
     at("2026-03-11T15:00:00Z", BEN);
-    const report = hoursReport(deps, { from: "2026-03-09", to: "2026-03-11", period: "day" });
+    const report = await hoursReport(deps, { from: "2026-03-09", to: "2026-03-11", period: "day" });
     expect(report.rows.map((row) => [row.email, row.period, row.byPin])).toEqual([
       ["anna@example.com", "2026-03-09", 1],
       ["anna@example.com", "2026-03-10", 1],
@@ -169,8 +177,8 @@ describe("hours per person and period", () => {
   it.each([
     [{ from: "2026-03-10", to: "2026-03-09" }, /before from/],
     [{ from: "10.03.2026", to: "2026-03-11" }, /not a date such as 2026-03-01/],
-  ])("refuses the range %j", (range, message) => {
+  ])("refuses the range %j", async (range, message) => {
     const { deps } = site();
-    expect(() => hoursReport(deps, { ...range, period: "day" })).toThrow(message);
+    await expect(hoursReport(deps, { ...range, period: "day" })).rejects.toThrow(message);
   });
 });

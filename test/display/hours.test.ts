@@ -172,20 +172,28 @@ describe("the door and the hours report agree", () => {
         entryId: recorded.entry?.id ?? null,
       });
     at("2026-03-09T07:00:00Z");
-    expect(factsOf(at("2026-03-09T15:30:20Z"))).toMatchObject({
+    expect(await factsOf(at("2026-03-09T15:30:20Z"))).toMatchObject({
       name: "Anna Schmidt",
       shiftMinutes: 510,
       todayMinutes: 510,
       weekMinutes: 510,
     });
     const dropped = at("2026-03-10T07:00:00Z");
-    expect(factsOf(dropped)).toMatchObject({ todayMinutes: 1, weekMinutes: 511, openAfter: true });
+    expect(await factsOf(dropped)).toMatchObject({
+      todayMinutes: 1,
+      weekMinutes: 511,
+      openAfter: true,
+    });
     const second = at("2026-03-10T08:00:00Z");
     await discardEntry(deps, { id: second.entry?.id ?? "", reason: "a test" });
     at("2026-03-10T21:00:00Z");
-    const night = factsOf(at("2026-03-11T05:00:00Z"));
+    const night = await factsOf(at("2026-03-11T05:00:00Z"));
     expect(night).toMatchObject({ shiftMinutes: 480, todayMinutes: 0, weekMinutes: 990 });
-    const report = hoursReport(deps, { from: "2026-03-09", to: "2026-03-15", period: "week" });
+    const report = await hoursReport(deps, {
+      from: "2026-03-09",
+      to: "2026-03-15",
+      period: "week",
+    });
     expect(report.totals[0]?.minutes).toBe(night.weekMinutes);
     db.close();
   });

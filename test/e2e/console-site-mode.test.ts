@@ -26,7 +26,7 @@ afterAll(async () => {
   await postgres?.close();
 });
 
-it("shows the site on the status page and fixes a refused site entry on the queue page", async () => {
+it("shows the site on the status page, fixes a refused site entry on the queue page and reports the site's hours", async () => {
   const users = benchUsers(2, "console", 0x14);
   const [anna, ghost] = users as [(typeof users)[0], (typeof users)[0]];
   const sim = await startSimulator({ seed: seedFor([anna]) });
@@ -92,11 +92,28 @@ it("shows the site on the status page and fixes a refused site entry on the queu
     );
     expect(sim.state.entries().map((entry) => entry.userEmail)).toEqual([anna.email]);
 
+    // The shift is a site entry (the door's journal holds none): the report counts it for Anna.
+    await page.goto(`${url}/reports`);
+    const report = page.locator("table.report");
+    await expect(report.locator("tbody").textContent()).resolves.toContain(anna.email);
+    await expect(report.locator("tbody").textContent()).resolves.not.toContain(ghost.email);
+    const csvLink = await page
+      .getByRole("link", { name: "Download CSV for payroll" })
+      .getAttribute("href");
+    const csv = await context.request.get(`${url}${csvLink}`);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toMatch(new RegExp(`^${anna.email},total .*,1,0,no,0\r$`, "m"));
+
     await postgres.stop();
     const down = await page.goto(`${url}/queue`);
     expect(down?.status()).toBe(503);
     await expect(page.locator("body").textContent()).resolves.toMatch(
       /The site database does not answer.*timeclock@127\.0\.0\.1:\d+\/site\d+ does not answer/s,
+    );
+    const reportDown = await page.goto(`${url}/reports`);
+    expect(reportDown?.status()).toBe(503);
+    await expect(page.locator("body").textContent()).resolves.toMatch(
+      /timeclock@127\.0\.0\.1:\d+\/site\d+ does not answer/,
     );
     await page.goto(`${url}/`);
     await expect(page.locator("#site-status").textContent()).resolves.toContain("does not answer");

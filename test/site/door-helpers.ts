@@ -1,3 +1,5 @@
+import type { IncomingMessage } from "node:http";
+import { request } from "node:http";
 import type pg from "pg";
 import { expect } from "vitest";
 import { readSite } from "../../bench/site-checks.js";
@@ -70,4 +72,44 @@ export async function untilBookedAtSite(
     what,
     timeoutMs,
   );
+}
+
+/** What a door's kiosk page was sent: each screen's fragment, in order. */
+export interface ScreenWatch {
+  screens: string[];
+  close(): void;
+}
+
+/** Follows a door's screen as the kiosk page does, through its event stream on loopback. */
+export async function watchScreen(door: Door): Promise<ScreenWatch> {
+  if (door.kioskPort === null) throw new Error(`${door.id} has no screen`);
+  const stream = await new Promise<IncomingMessage>((done, fail) => {
+    request({ host: "127.0.0.1", port: door.kioskPort, path: "/events" }, done)
+      .on("error", fail)
+      .end();
+  });
+  const screens: string[] = [];
+  let rest = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => {
+    rest += chunk;
+    const messages = rest.split("\n\n");
+    rest = messages.pop() ?? "";
+    for (const message of messages) {
+      const lines = message.split("\n");
+      if (!lines.includes("event: screen")) continue;
+      screens.push(
+        lines
+          .filter((line) => line.startsWith("data: "))
+          .map((line) => line.slice("data: ".length))
+          .join("\n"),
+      );
+    }
+  });
+  return { screens, close: () => stream.destroy() };
+}
+
+/** The hours a screen fragment shows under a label ("Shift", "Today", "This week"). */
+export function shownHours(screen: string, label: string): string | undefined {
+  return new RegExp(`<dt>${label}</dt><dd>([^<]*)</dd>`).exec(screen)?.[1];
 }

@@ -60,20 +60,20 @@ function reportTable(ctx: PageContext, report: HoursReport): SafeHtml {
 }
 
 export function registerReportPages(app: FastifyInstance, deps: ConsoleDeps): void {
-  app.get("/reports", (request, reply) => {
+  app.get("/reports", async (request, reply) => {
     const ctx = pageContext(deps, request, reply);
     const { t } = ctx;
     const query = queryOf(request, deps.config.terminal.timeZone, deps.clock.now());
     let result: SafeHtml;
     let status = 200;
     try {
-      const report = hoursReport(ctx.admin, query);
+      const report = await hoursReport(ctx.admin, query);
       const csv = `/reports.csv?${new URLSearchParams({ ...query }).toString()}`;
       result = html`<p>${t.reports.legend}</p>${reportTable(ctx, report)}<p><a class="button" href="${csv}" download>${t.reports.csv}</a></p>`;
     } catch (error) {
       if (!isAdminError(error)) throw error;
       result = formError(adminErrorText(t, error));
-      status = 400;
+      status = error.code === "ADM_NO_SITE" ? 503 : 400;
     }
     const body = html`<form method="get" action="/reports" class="card inline">
 ${textField({ name: "from", label: t.reports.from, type: "date", value: query.from, required: true })}
@@ -89,10 +89,10 @@ ${result}`;
     );
   });
 
-  app.get("/reports.csv", (request, reply) => {
+  app.get("/reports.csv", async (request, reply) => {
     const ctx = pageContext(deps, request, reply);
     const query = queryOf(request, deps.config.terminal.timeZone, deps.clock.now());
-    const report = hoursReport(ctx.admin, query);
+    const report = await hoursReport(ctx.admin, query);
     const name = `hours-${query.period}-${query.from}-${query.to}.csv`.replace(/[^\w.-]/g, "_");
     return reply
       .type("text/csv; charset=utf-8")
