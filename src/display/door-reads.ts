@@ -33,7 +33,7 @@ export class DoorReads {
   published(): PublishedState {
     const status = terminalStatus(this.#db);
     const startedAt = status.read("terminal")?.value.startedAt ?? "";
-    const current = <Key extends "sync" | "reader" | "clock">(key: Key) => {
+    const current = <Key extends "sync" | "reader" | "clock" | "site">(key: Key) => {
       const document = status.read(key);
       return document && document.updatedAt >= startedAt ? document.value : null;
     };
@@ -41,7 +41,8 @@ export class DoorReads {
       sync: current("sync"),
       reader: current("reader"),
       clock: current("clock"),
-      unbooked: unbookedCount(this.#db),
+      // A site door's journal holds no entries: the site's count, as its link last read it.
+      unbooked: this.#config.site ? (current("site")?.unbooked ?? 0) : unbookedCount(this.#db),
     };
   }
 

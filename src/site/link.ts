@@ -13,7 +13,7 @@ import {
 import { copyDoorTaps } from "../store/site/merge.js";
 import { migrateSite } from "../store/site/migrations.js";
 import { ENTRIES_CHANNEL, USERS_CHANNEL } from "../store/site/taps.js";
-import { siteUserStates, touchTerminal } from "../store/site/terminals.js";
+import { siteUnbookedCount, siteUserStates, touchTerminal } from "../store/site/terminals.js";
 import type { SiteJournal } from "../store/site-journal.js";
 import { copySiteBadges } from "./badges.js";
 
@@ -37,6 +37,8 @@ export interface SiteStatus {
   /** Taps journalled here that the site database does not have yet, and how many were paired alone. */
   waiting: number;
   provisional: number;
+  /** Entries of the whole site not booked yet, as last read (the screen's "waiting to be booked"). */
+  unbooked: number | null;
   lastMerge: { at: string; agreed: number; conflicts: number } | null;
   lastError: string | null;
 }
@@ -87,6 +89,7 @@ export class SiteLink {
       lastContactAt: null,
       waiting: 0,
       provisional: 0,
+      unbooked: null,
       lastMerge: null,
       lastError: null,
     };
@@ -145,6 +148,7 @@ export class SiteLink {
         provisional: waiting.provisional,
       });
       this.#status.lastContactAt = this.#deps.clock.now().toISOString();
+      this.#status.unbooked = await siteUnbookedCount(this.pool);
       if (!this.#online) {
         await this.#listen();
         this.#setOnline(true, null);

@@ -89,6 +89,7 @@ describe("assessStatus", () => {
       lastContactAt: NOW.toISOString(),
       waiting: 12345,
       provisional: 678,
+      unbooked: 9,
       lastMerge: { at: NOW.toISOString(), agreed: 40, conflicts: 2 },
       lastError: "y".repeat(120),
     };
@@ -232,6 +233,7 @@ describe("assessStatus", () => {
           online: false,
           lastContactAt: "2026-03-10T11:40:00Z",
           waiting: 3,
+          unbooked: null,
           provisional: 2,
           lastMerge: null,
           lastError: "connect ECONNREFUSED 10.0.0.5:5432",

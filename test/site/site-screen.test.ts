@@ -119,3 +119,43 @@ it("the clock-out screen at one door shows today's hours of the shifts closed at
     await sim.close();
   }
 }, 180_000);
+
+it("the idle screen at a door counts the site's shifts waiting to be booked, also those closed at another door", async () => {
+  const users = benchUsers(1, "idle", 0x17);
+  const [anna] = users as [(typeof users)[0]];
+  const sim = await startSimulator({ seed: seedFor(users) });
+  // GoodTime refuses every booking for now: the shift waits in the site database.
+  sim.faults.failNext(1000, 503, { path: /createtimeentry/, retryAfter: 3600 });
+  const site = await startSiteDoors({
+    root: tempDir("timeclock-site-idle-"),
+    postgres,
+    sim,
+    users,
+    doors: 2,
+    kiosk: true,
+  });
+  const [a, b] = site.doors as [Door, Door];
+  const watches: { close(): void }[] = [];
+  try {
+    await a.start();
+    await b.start();
+    const atA = await watchScreen(a);
+    watches.push(atA);
+    await tapAt(a, anna.badgeId, "clock-in");
+    await tapAt(b, anna.badgeId, "clock-out");
+    // Door A's journal holds no entry of this shift; its screen counts the site's.
+    await until(
+      () =>
+        atA.screens.some(
+          (screen) =>
+            screen.includes('data-screen="idle"') && / 1 stored|1 shift waiting/.test(screen),
+        ),
+      "door A's idle screen counting the shift closed at B",
+      30_000,
+    );
+  } finally {
+    for (const watch of watches) watch.close();
+    await site.close();
+    await sim.close();
+  }
+}, 120_000);

@@ -110,6 +110,14 @@ export async function siteBacklog(pool: SitePool): Promise<SiteBacklog> {
   };
 }
 
+/** Entries of the whole site not booked yet (held, pending or sending), for the door's screen. */
+export async function siteUnbookedCount(pool: SitePool): Promise<number> {
+  const row = await pool.query<{ n: string }>(
+    "SELECT count(*) AS n FROM entries WHERE state IN ('held', 'pending', 'sending')",
+  );
+  return Number(row.rows[0]?.n ?? 0);
+}
+
 /** Who this terminal is in the site database, for the doctor's least-rights and TLS findings. */
 export interface SiteSessionFacts {
   role: string;
