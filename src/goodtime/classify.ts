@@ -1,4 +1,4 @@
-import { STATUS_CODES } from "node:http";
+import { createRequire } from "node:module";
 import { GoodTimeError } from "./errors.js";
 
 /**
@@ -93,9 +93,21 @@ export function isWebPage(answer: Pick<HttpAnswer, "body" | "contentType">): boo
   );
 }
 
-const REASON_PHRASES = new Set(
-  Object.values(STATUS_CODES).map((phrase) => (phrase ?? "").toLowerCase()),
-);
+let reasonPhrases: Set<string> | undefined;
+
+/**
+ * node:http's reason phrases, read with the first answer classified: loading node:http at start
+ * costs the terminal's start-up (see Transport), and an answer means got has loaded it already.
+ */
+function reasonPhrasesOfHttp(): Set<string> {
+  if (!reasonPhrases) {
+    const http = createRequire(import.meta.url)("node:http") as typeof import("node:http");
+    reasonPhrases = new Set(
+      Object.values(http.STATUS_CODES).map((phrase) => (phrase ?? "").toLowerCase()),
+    );
+  }
+  return reasonPhrases;
+}
 
 /** "Not Found", "404 Not Found", "HTTP 404": what any server or proxy says, not the service's verdict. */
 function isBarePhrase(reason: string): boolean {
@@ -104,7 +116,7 @@ function isBarePhrase(reason: string): boolean {
     .replace(/^(http\/[\d.]+\s*)?(http\s*)?(error\s*)?\d{3}\b[\s:-]*/, "")
     .replace(/[.!]+$/, "")
     .trim();
-  return words === "" || REASON_PHRASES.has(words);
+  return words === "" || reasonPhrasesOfHttp().has(words);
 }
 
 /**

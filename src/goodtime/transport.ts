@@ -1,5 +1,5 @@
-import http from "node:http";
-import https from "node:https";
+import type { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpsAgent } from "node:https";
 import type { Got } from "got";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
@@ -65,23 +65,38 @@ function loadGot(): Promise<GotModule> {
   return gotModule;
 }
 
+interface Client {
+  client: Got;
+  got: GotModule;
+}
+
 export class Transport {
   readonly #options: TransportOptions;
-  readonly #agents = {
-    http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-    https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-  };
-  #got: Got | undefined;
+  /**
+   * Made with the client: node:http and node:https (with TLS and crypto) cost about 30 ms before
+   * ready under the unit's Node flags, which recompile every Node module they load; got loads
+   * them anyway.
+   */
+  #agents: { http: HttpAgent; https: HttpsAgent } | undefined;
+  #client: Promise<Client> | undefined;
 
   constructor(options: TransportOptions) {
     this.#options = options;
   }
 
-  async #client(): Promise<{ client: Got; got: GotModule }> {
-    const got = await loadGot();
+  async #makeClient(): Promise<Client> {
+    const [got, http, https] = await Promise.all([
+      loadGot(),
+      import("node:http"),
+      import("node:https"),
+    ]);
+    this.#agents = {
+      http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+      https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    };
     // The sync owns retries, so got never retries on its own; redirects would hide a moved service.
     // Otherwise got's defaults: no cache, HTTP/1.1 only, the system's DNS lookup.
-    this.#got ??= got.default.extend({
+    const client = got.default.extend({
       retry: { limit: 0 },
       timeout: { request: this.#options.timeoutMs },
       agent: this.#agents,
@@ -90,7 +105,7 @@ export class Transport {
       responseType: "text",
       headers: { "user-agent": USER_AGENT, accept: "application/json, text/plain;q=0.9" },
     });
-    return { client: this.#got, got };
+    return { client, got };
   }
 
   async exchange(call: Request, endpoint: string, token: string | undefined): Promise<HttpAnswer> {
@@ -99,7 +114,8 @@ export class Transport {
     if (token !== undefined) {
       headers[authHeader.toLowerCase()] = authScheme ? `${authScheme} ${token}` : token;
     }
-    const { client, got } = await this.#client();
+    this.#client ??= this.#makeClient();
+    const { client, got } = await this.#client;
     const { RequestError, TimeoutError } = got;
     const request = client(baseUrl + call.path, {
       method: call.method,
@@ -152,8 +168,8 @@ export class Transport {
 
   /** Closes kept-alive connections; the transport stays usable and reconnects when called. */
   close(): void {
-    this.#agents.http.destroy();
-    this.#agents.https.destroy();
+    this.#agents?.http.destroy();
+    this.#agents?.https.destroy();
   }
 
   #reportServerDate(header: string | undefined): void {
