@@ -170,6 +170,13 @@ const APPLY: Record<Fault, (sim: Simulator, count: number) => void> = {
   "latency-spike": (sim) => sim.faults.setLatency({ minMs: 100, maxMs: 900 }),
 };
 
+/** Waits (up to 10 s) until the daemon has answered `count` taps since it started. */
+async function tapsAnswered(daemon: DaemonProcess, count: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  const answered = () => daemon.records.filter((r) => r.msg.startsWith("tap ")).length;
+  while (answered() < count && Date.now() < deadline) await sleep(50);
+}
+
 async function runSoak(options: SoakOptions): Promise<boolean> {
   const random = seededRandom(options.seed);
   const root = mkdtempSync(join(tmpdir(), "timeclock-soak-"));
@@ -236,14 +243,19 @@ async function runSoak(options: SoakOptions): Promise<boolean> {
         const staying = fresh.slice(0, 2);
         const taps = [...fresh, ...leftovers, ...fresh.slice(2)];
         leftovers = staying;
+        const spared = run === sparedRun;
         const killAt = Date.now() + 100 + randomInt(random, 2400);
-        const endStorageFaults = storage.start(run, run === sparedRun);
+        const endStorageFaults = storage.start(run, spared);
+        let written = 0;
         for (const user of taps) {
-          if (Date.now() >= killAt) break;
+          // The spared cycle taps every user, so that it has clock-outs (entries) to book.
+          if (!spared && Date.now() >= killAt) break;
           writeSync(host, rdm6300Frame(user.badgeId));
+          written++;
           await sleep(10 + randomInt(random, 80));
         }
         await endStorageFaults();
+        if (spared) await tapsAnswered(current, written);
         await sleep(Math.max(0, killAt - Date.now()));
       }
       current.child.kill("SIGKILL");
