@@ -132,7 +132,7 @@ export async function runConsoleScenario(
         reader: { type: "serial", path: pty.devicePath },
         concurrency: 2,
       }),
-      console: { enabled: scenario.mode === "child", listen: "127.0.0.1", port },
+      console: { enabled: scenario.mode !== "off", listen: "127.0.0.1", port },
     };
     const configPath = join(dir, "config.json");
     writeFileSync(configPath, JSON.stringify(raw));

@@ -12,19 +12,26 @@ import { startDaemon } from "../src/terminal/daemon.js";
 /**
  * The alternative the console benchmark compares against: the same daemon with the console in a
  * worker thread of its own process instead of a child process. Only for measuring; `timeclock
- * run` never does this. The config must have console.enabled false (the worker is the console).
+ * run` never does this. The config has the console enabled, for the worker; the daemon is started
+ * with it disabled, so that it forks no console child of its own.
  */
 const { values } = parseArgs({ options: { config: { type: "string" } } });
 const configPath = values.config ?? "";
 const loaded = loadConfig(configPath, process.env);
 const logger = createLogger({ level: "info", redactBadges: false });
-const daemon = await startDaemon(loaded, {
-  clock: systemClock,
-  logger,
-  feedback: createLogFeedback(logger),
-  clockProbe: createClockProbe(),
-  notifier: createSystemdNotifier({ env: {}, logger }),
-});
+const daemon = await startDaemon(
+  {
+    ...loaded,
+    config: { ...loaded.config, console: { ...loaded.config.console, enabled: false } },
+  },
+  {
+    clock: systemClock,
+    logger,
+    feedback: createLogFeedback(logger),
+    clockProbe: createClockProbe(),
+    notifier: createSystemdNotifier({ env: {}, logger }),
+  },
+);
 // The console as `npm run build` made it (dist/), as the child-process variant runs it too.
 const worker = new Worker(new URL("../../dist/console/main.js", import.meta.url), {
   argv: ["--config", configPath],
