@@ -3,6 +3,7 @@ import type { Logger } from "../core/logger.js";
 import type { HoursSource, PersonShifts, PersonShiftsQuery } from "../display/hours-source.js";
 import { describeSite, openSitePool, type SitePool } from "../store/site/connection.js";
 import { sitePersonShifts } from "../store/site/reports.js";
+import { within } from "./deadline.js";
 
 /**
  * The screen's hours in site mode: a person's shifts from every door, read from the site
@@ -42,20 +43,8 @@ export function siteHoursSource(options: {
   };
   const source: HoursSource = {
     async shifts(query) {
-      let timer: NodeJS.Timeout | undefined;
-      const read = fromSite(query);
-      // A late answer or failure after the timeout is of no use; it must not go unhandled.
-      read.catch(() => undefined);
       try {
-        const shifts = await Promise.race([
-          read,
-          new Promise<never>((_, fail) => {
-            timer = setTimeout(
-              () => fail(new Error(`no answer within ${timeoutMs} ms`)),
-              timeoutMs,
-            );
-          }),
-        ]);
+        const shifts = await within(fromSite(query), timeoutMs, `no answer within ${timeoutMs} ms`);
         if (failing) {
           failing = false;
           logger.info("the screen counts hours from the site database again");
@@ -70,8 +59,6 @@ export function siteHoursSource(options: {
           );
         }
         return fallback.shifts(query);
-      } finally {
-        clearTimeout(timer);
       }
     },
   };

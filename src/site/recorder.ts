@@ -4,6 +4,7 @@ import type { EntryDefaults, RecordedTap, TapRead } from "../store/journal.js";
 import { pairSiteTap, tapKey } from "../store/site/taps.js";
 import type { SiteJournal, SiteVerdict } from "../store/site-journal.js";
 import type { SiteRecorder } from "../terminal/terminal.js";
+import { within } from "./deadline.js";
 import type { SiteLink } from "./link.js";
 
 /**
@@ -23,23 +24,6 @@ export interface RecorderDeps {
   tapTimeoutMs: number;
   clock: Clock;
   newId: () => string;
-}
-
-class Deadline extends Error {
-  override name = "Deadline";
-}
-
-/** `work`'s result, or a Deadline error after `ms`; a late failure of `work` is swallowed. */
-function within<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Deadline(`the site database did not answer within ${ms} ms`)),
-      ms,
-    );
-  });
-  work.catch(() => {});
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 export function siteRecorder(deps: RecorderDeps): SiteRecorder {
@@ -70,6 +54,7 @@ export function siteRecorder(deps: RecorderDeps): SiteRecorder {
               },
             ),
             deps.tapTimeoutMs,
+            `the site database did not answer within ${deps.tapTimeoutMs} ms`,
           );
         } catch (error) {
           link.noteTrouble(error);
