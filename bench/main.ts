@@ -205,6 +205,45 @@ function measureWal(root: string, users: Users, plan: Plan, log: (line: string) 
   );
 }
 
+async function measureStartups(
+  root: string,
+  users: Users,
+  plan: Plan,
+  nodeOptions: readonly string[],
+  log: (line: string) => void,
+): Promise<StartupResult[]> {
+  const startup: StartupResult[] = [];
+  for (let run = 1; run <= plan.runs; run++) {
+    log(`start-up, series ${run} of ${plan.runs}`);
+    startup.push(
+      await measureStartup({
+        root,
+        users,
+        runs: plan.starts,
+        historyTaps: 0,
+        random: seededRandom(run),
+        nodeOptions,
+      }),
+    );
+  }
+  return startup;
+}
+
+async function measureIdleMemory(
+  root: string,
+  users: Users,
+  plan: Plan,
+  nodeOptions: readonly string[],
+  log: (line: string) => void,
+): Promise<number[]> {
+  const idleRssBytes: number[] = [];
+  for (let run = 1; run <= plan.runs; run++) {
+    log(`idle memory of the daemon, ${run} of ${plan.runs}`);
+    idleRssBytes.push((await idleMemory(root, users, 2000, nodeOptions)).rssBytes);
+  }
+  return idleRssBytes;
+}
+
 async function measureDrains(
   root: string,
   users: Users,
@@ -263,6 +302,10 @@ async function main(): Promise<void> {
       "--taps-only",
       "only tap latency on the empty and the large journal and the WAL pages per tap, with their targets; nothing written",
     )
+    .option(
+      "--startup-only",
+      "only exec to ready (plan.runs series of plan.starts starts) and the idle daemon's memory, with their targets; nothing written",
+    )
     .option("--runs <n>", "how many times each issue-15 figure is measured (default 3, quick 1)")
     .parse();
   const options = program.opts<{
@@ -272,6 +315,7 @@ async function main(): Promise<void> {
     siteOnly?: boolean;
     drainOnly?: boolean;
     tapsOnly?: boolean;
+    startupOnly?: boolean;
   }>();
   const runs = options.runs === undefined ? undefined : Number.parseInt(options.runs, 10);
   if (runs !== undefined && !(runs >= 1)) {
@@ -320,29 +364,23 @@ async function main(): Promise<void> {
       );
       return;
     }
-    const startup: StartupResult[] = [];
-    for (let run = 1; run <= plan.runs; run++) {
-      log(`start-up, series ${run} of ${plan.runs}`);
-      startup.push(
-        await measureStartup({
-          root,
-          users,
-          runs: plan.starts,
-          historyTaps: 0,
-          random: seededRandom(run),
-          nodeOptions,
-        }),
-      );
+    const startup = await measureStartups(root, users, plan, nodeOptions, log);
+    if (options.startupOnly) {
+      const idleRssBytes = await measureIdleMemory(root, users, plan, nodeOptions, log);
+      printFocused("start-up", renderTable(startupRows(startup)), {
+        startup,
+        taps: [],
+        idleRssBytes,
+        drains: [],
+        historyTaps: plan.historyTaps,
+      });
+      return;
     }
     log("memory by module");
     const modules = measureModuleCost(nodeOptions);
     const taps = await measureTaps(root, users, plan, log);
     const wal = measureWal(root, users, plan, log);
-    const idleRssBytes: number[] = [];
-    for (let run = 1; run <= plan.runs; run++) {
-      log(`idle memory of the daemon, ${run} of ${plan.runs}`);
-      idleRssBytes.push((await idleMemory(root, users, 2000, nodeOptions)).rssBytes);
-    }
+    const idleRssBytes = await measureIdleMemory(root, users, plan, nodeOptions, log);
     const drains = await measureDrains(root, users, plan, nodeOptions, log);
     const imports: BadgeImportResult[] = [];
     for (const rows of plan.importRows) {
