@@ -6,6 +6,7 @@ import { silentLogger } from "../src/core/logger.js";
 import { SEED_ADMIN, startSimulator } from "../src/simulator/index.js";
 import { openDatabase } from "../src/store/database.js";
 import { DaemonProcess } from "./daemon-process.js";
+import { measureBareClient } from "./drain-floor.js";
 import {
   type BenchUser,
   insertPendingEntries,
@@ -24,6 +25,8 @@ export interface DrainOptions {
   concurrency: number;
   /** Fixed delay the simulator adds to every request. */
   latencyMs: number;
+  /** Requests of the bare HTTP client at the same concurrency before the drain (0: none). */
+  bareRequests: number;
   /** Options for the daemon's Node, e.g. ["--cpu-prof"] or a heap limit, for the breakdown. */
   nodeOptions?: readonly string[];
 }
@@ -40,6 +43,10 @@ export interface DrainResult {
   steadySeconds: number;
   perSecond: number;
   fractionOfBound: number;
+  /** A client doing nothing but HTTP against the same simulator, same concurrency, per second. */
+  barePerSecond: number | null;
+  /** perSecond over barePerSecond: the share of what the benchmark's server allows at all. */
+  fractionOfBare: number | null;
   /** The daemon's user + system CPU between its first and last booking, per booking. */
   cpuMsPerEntry: number;
   /** This process's CPU over the same stretch: the simulator and reading the daemon's log. */
@@ -65,6 +72,12 @@ export async function runDrain(options: DrainOptions): Promise<DrainResult> {
   let daemon: DaemonProcess | undefined;
   try {
     sim.faults.setLatency(options.latencyMs);
+    const bare =
+      options.bareRequests > 0
+        ? await measureBareClient(sim.url, options.users, options.concurrency, options.bareRequests)
+        : undefined;
+    const barePerSecond = bare ? bare.requests / bare.seconds : null;
+    const entriesBefore = sim.state.entries().length;
     const dataDir = join(dir, "data");
     const db = openDatabase(dataDir, { logger: silentLogger(), check: false });
     mapBadges(db, systemClock, options.users);
@@ -114,7 +127,7 @@ export async function runDrain(options: DrainOptions): Promise<DrainResult> {
     const lastCpuMs = cpuTimeMs(pid);
     const ownCpu = process.cpuUsage(first?.ownCpu);
     const memory = residentMemory(pid);
-    const onServer = sim.state.entries().length;
+    const onServer = sim.state.entries().length - entriesBefore;
     if (onServer !== options.entries) {
       throw new Error(
         `drain at concurrency ${options.concurrency}: the daemon logged ${options.entries} bookings but the simulator holds ${onServer} entries`,
@@ -134,6 +147,8 @@ export async function runDrain(options: DrainOptions): Promise<DrainResult> {
       steadySeconds,
       perSecond,
       fractionOfBound: perSecond / boundPerSecond,
+      barePerSecond,
+      fractionOfBare: barePerSecond ? perSecond / barePerSecond : null,
       cpuMsPerEntry: (lastCpuMs - start.cpuMs) / bookings,
       simulatorCpuMsPerEntry: (ownCpu.user + ownCpu.system) / 1000 / bookings,
       retries,

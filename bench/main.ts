@@ -262,6 +262,7 @@ async function measureDrains(
           entries: plan.drainEntries,
           concurrency,
           latencyMs: plan.latencyMs,
+          bareRequests: Math.min(1_000, plan.drainEntries),
           nodeOptions,
         }),
       );

@@ -143,6 +143,22 @@ export function issueTargets(m: Measured): Target[] {
         1,
       ),
       target(
+        `drain at concurrency ${concurrency}, bare HTTP client against the same server, of the bound`,
+        runs.flatMap((d) =>
+          d.barePerSecond === null ? [] : [(d.barePerSecond / d.boundPerSecond) * 100],
+        ),
+        "%",
+        { text: "(measured)", met: () => true },
+        1,
+      ),
+      target(
+        `drain at concurrency ${concurrency}, daemon over the bare HTTP client`,
+        runs.flatMap((d) => (d.fractionOfBare === null ? [] : [d.fractionOfBare * 100])),
+        "%",
+        { text: "(measured)", met: () => true },
+        1,
+      ),
+      target(
         `daemon CPU per booking at concurrency ${concurrency}`,
         runs.map((d) => d.cpuMsPerEntry),
         "ms",
@@ -256,6 +272,8 @@ export function drainRows(drains: readonly DrainResult[]): Row[] {
     "bound /s": round(d.boundPerSecond, 1),
     "booked /s": round(d.perSecond, 1),
     "of bound": `${round(d.fractionOfBound * 100, 1)}%`,
+    "bare client /s": d.barePerSecond === null ? "-" : round(d.barePerSecond, 1),
+    "of bare": d.fractionOfBare === null ? "-" : `${round(d.fractionOfBare * 100, 1)}%`,
     "total s": round(d.totalSeconds, 1),
     "cpu ms/entry": round(d.cpuMsPerEntry, 2),
     "sim cpu ms/entry": round(d.simulatorCpuMsPerEntry, 2),
