@@ -186,7 +186,9 @@ export class GoodTimeClient {
     const path = this.#timePath("createtimeentry");
     const body = await this.#call({ ...WRITE, method: "POST", path, json });
     const created = this.#decode(body, this.#endpoint("POST", path), "write", createdSchema);
-    this.#logger.info({ entryId: created.id, userEmail: entry.userEmail }, "time entry created");
+    // Debug, not info: every caller reports the booking in its own words (the sync's "entry
+    // booked" line names the local entry too), and a second line per booking costs a drain CPU.
+    this.#logger.debug({ entryId: created.id, userEmail: entry.userEmail }, "time entry created");
     return { id: created.id };
   }
 
