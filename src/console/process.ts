@@ -7,7 +7,7 @@ import { ExitCode } from "../core/exit-codes.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../core/logger.js";
 import type { DoorDisplayDeps } from "../display/host.js";
 import { startDoorDisplay } from "../display/host.js";
-import { journalHours } from "../display/hours-source.js";
+import { siteDoorJournalHours } from "../display/hours-source.js";
 import { siteBadgeWriter } from "../site/badges.js";
 import { siteEntryStore } from "../site/entries.js";
 import { siteHoursSource } from "../site/hours.js";
@@ -88,7 +88,7 @@ export async function runConsoleProcess(options: ConsoleProcessOptions = {}): Pr
           password: loaded.site?.password,
           logger: logger.child({ part: "site" }),
           applicationName: `timeclock ${config.site.terminalId} screen`,
-          fallback: journalHours(db, true),
+          fallback: siteDoorJournalHours(db),
         })
       : undefined;
   let door: Awaited<ReturnType<typeof startDoorDisplay>> = null;

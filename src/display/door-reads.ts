@@ -7,7 +7,7 @@ import { unbookedCount } from "../store/door.js";
 import type { TapEvent } from "../terminal/events.js";
 import { terminalStatus } from "../terminal/status-documents.js";
 import { entryMinutes, hoursWindow, personHours } from "./hours.js";
-import { type HoursSource, journalHours } from "./hours-source.js";
+import { type HoursSource, siteDoorJournalHours, terminalJournalHours } from "./hours-source.js";
 import { idleFacts, isOffline, type PublishedState } from "./idle.js";
 import type { IdleFacts, TapFacts } from "./screen.js";
 
@@ -26,7 +26,7 @@ export class DoorReads {
     this.#db = db;
     this.#config = config;
     this.#clock = clock;
-    this.#hours = hours ?? journalHours(db, Boolean(config.site));
+    this.#hours = hours ?? (config.site ? siteDoorJournalHours(db) : terminalJournalHours(db));
   }
 
   /** The daemon's documents of this run (older ones are from a run before) and the backlog. */

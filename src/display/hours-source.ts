@@ -36,25 +36,30 @@ export interface HoursSource {
   shifts(query: PersonShiftsQuery): Promise<PersonShifts>;
 }
 
-/**
- * The door's own journal. A lone terminal's holds every entry; a site door's holds the shifts its
- * own clock-outs closed and the open shift as it last knew it, not the shifts closed at other
- * doors, so it is the site door's fallback only.
- */
-export function journalHours(db: Db, siteMode: boolean): HoursSource {
+/** A lone terminal's journal, which holds every entry of its people. */
+export function terminalJournalHours(db: Db): HoursSource {
   return {
     async shifts({ email, from, to, entryId }) {
-      if (siteMode) {
-        return {
-          entries: doorShiftsOfPerson(db, email, from, to),
-          openStart: doorOpenShiftStart(db, email),
-          entry: entryId === null ? undefined : doorShiftOfPerson(db, entryId),
-        };
-      }
       return {
         entries: entriesOfPerson(db, email, from, to),
         openStart: openShiftStart(db, email),
         entry: entryId === null ? undefined : entryOfPerson(db, entryId),
+      };
+    },
+  };
+}
+
+/**
+ * A site door's journal: the shifts its own clock-outs closed and the open shift as it last knew
+ * it, not the shifts closed at other doors, so it is the site door's fallback only.
+ */
+export function siteDoorJournalHours(db: Db): HoursSource {
+  return {
+    async shifts({ email, from, to, entryId }) {
+      return {
+        entries: doorShiftsOfPerson(db, email, from, to),
+        openStart: doorOpenShiftStart(db, email),
+        entry: entryId === null ? undefined : doorShiftOfPerson(db, entryId),
       };
     },
   };

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { silentLogger } from "../../src/core/logger.js";
-import { journalHours } from "../../src/display/hours-source.js";
+import { siteDoorJournalHours, terminalJournalHours } from "../../src/display/hours-source.js";
 import type { EntryDraft, PairingSettings, TapTime } from "../../src/pairing/pairing.js";
 import { openDatabase } from "../../src/store/database.js";
 import { SiteJournal } from "../../src/store/site-journal.js";
@@ -96,7 +96,7 @@ it("reads the shifts closed at this door, decided by the site or by the door alo
     to: new Date("2026-03-16T00:00:00Z"),
   };
 
-  const hours = journalHours(db, true);
+  const hours = siteDoorJournalHours(db);
   const closed = await hours.shifts({ ...window, entryId: "door-entry" });
   expect(
     closed.entries.map((entry) => [entry.id, entry.start.toISOString(), entry.end.toISOString()]),
@@ -120,6 +120,6 @@ it("reads the shifts closed at this door, decided by the site or by the door alo
     new Date("2026-03-09T15:00:00Z"),
   );
   // A lone terminal's reading finds none of it: the entries table stays empty in site mode.
-  expect((await journalHours(db, false).shifts({ ...window, entryId: null })).entries).toEqual([]);
+  expect((await terminalJournalHours(db).shifts({ ...window, entryId: null })).entries).toEqual([]);
   db.close();
 });

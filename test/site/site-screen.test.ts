@@ -5,7 +5,7 @@ import { type Door, startSiteDoors } from "../../bench/site-doors.js";
 import { systemClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { entryMinutes, hoursWindow } from "../../src/display/hours.js";
-import { journalHours } from "../../src/display/hours-source.js";
+import { siteDoorJournalHours } from "../../src/display/hours-source.js";
 import { DoorWords } from "../../src/display/words.js";
 import { parseRounding } from "../../src/pairing/booked-span.js";
 import { startSimulator } from "../../src/simulator/index.js";
@@ -99,7 +99,7 @@ it("the clock-out screen at one door shows today's hours of the shifts closed at
     // from there alone, the screen would have shown less.
     const journal = openDatabase(a.dataDir, { logger: silentLogger(), check: false });
     try {
-      const own = await journalHours(journal, true).shifts({
+      const own = await siteDoorJournalHours(journal).shifts({
         email: anna.email,
         from: window.weekStart,
         to: window.weekEnd,
