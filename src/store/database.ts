@@ -157,8 +157,11 @@ export function openDatabase(dataDir: string, options: OpenOptions): Db {
   try {
     if (mode === "if-new") prepareDataDir(dataDir);
     const creating = refuseLostDatabase(dataDir, path, mode);
-    db = new Database(path, { fileMustExist: mode === "never" });
-    applyPragmas(db, options.busyTimeoutMs ?? ADMIN_BUSY_TIMEOUT_MS);
+    const busyTimeoutMs = options.busyTimeoutMs ?? ADMIN_BUSY_TIMEOUT_MS;
+    // The wait also governs the pragmas that run before applyPragmas sets busy_timeout
+    // (journal_mode needs the lock); better-sqlite3's own default is 5 s.
+    db = new Database(path, { fileMustExist: mode === "never", timeout: busyTimeoutMs });
+    applyPragmas(db, busyTimeoutMs);
     if (options.check ?? true) quickCheck(db, path);
     migrate(db, options.logger, options.migrations, options.targetVersion ?? SCHEMA_VERSION);
     try {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { LoadedConfig } from "../config/load.js";
 import { type ConsoleSupervisor, superviseConsole } from "../console/supervisor.js";
 import { controlSocketPath } from "../control/protocol.js";
@@ -122,6 +123,46 @@ function createSync(
 }
 
 /**
+ * Longest wait at start for another process's write lock on the journal (a large badge import, a
+ * sqlite3 shell in a transaction). Inside the unit's TimeoutStartSec (120 s) and before the
+ * watchdog counts, so the daemon starts once the other process lets go instead of failing and being
+ * restarted over and over meanwhile.
+ */
+export const START_LOCK_WAIT_MS = 60_000;
+
+/**
+ * SQLite's wait for the lock freezes the event loop, so the daemon waits in short turns with the
+ * loop running in between: its log gets written and the reader's frames are read into their queue.
+ */
+const START_LOCK_TURN_MS = 1_000;
+
+async function openJournal(dataDir: string, logger: Logger, clock: Clock): Promise<Db> {
+  const options = { logger: logger.child({ part: "store" }), check: true };
+  const giveUpAt = clock.monotonicMs() + START_LOCK_WAIT_MS;
+  let waiting = false;
+  for (;;) {
+    try {
+      return openDatabase(
+        dataDir,
+        waiting ? { ...options, busyTimeoutMs: START_LOCK_TURN_MS } : options,
+      );
+    } catch (error) {
+      if ((error as Partial<StoreError>).fault !== "busy" || clock.monotonicMs() >= giveUpAt) {
+        throw error;
+      }
+      if (!waiting) {
+        logger.warn(
+          { waitSeconds: START_LOCK_WAIT_MS / 1000 },
+          "another process holds the journal's write lock (an admin command, a sqlite3 shell); the terminal waits for it before it starts",
+        );
+        waiting = true;
+      }
+      await sleep(START_LOCK_TURN_MS / 4);
+    }
+  }
+}
+
+/**
  * Assembles and starts the terminal: database, status publishing, clock trust, sync, terminal
  * core, control channel, reader health, systemd readiness and watchdog. Parts stop in reverse
  * order, each on its own, so one failing part cannot keep the database from closing.
@@ -129,10 +170,7 @@ function createSync(
 export async function startDaemon(loaded: LoadedConfig, deps: DaemonDeps): Promise<Daemon> {
   const { config } = loaded;
   const { clock, logger, notifier, feedback } = deps;
-  const db = openDatabase(config.terminal.dataDir, {
-    logger: logger.child({ part: "store" }),
-    check: true,
-  });
+  const db = await openJournal(config.terminal.dataDir, logger, clock);
   useDaemonBusyTimeout(db);
   const checkpoints = new WalCheckpoints({
     db,

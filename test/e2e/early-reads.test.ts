@@ -8,7 +8,7 @@ import { mapBadges, setup, startDaemon } from "./site.js";
 const BADGES = ["0F00A1B2C3", "0F00A1B2C4", "0F00A1B2C5"];
 
 describe("timeclock run while it starts", () => {
-  it("journals the frames a serial reader sent before the terminal was ready", async () => {
+  it("journals the frames a serial reader sent before the terminal was ready, waiting out another process's lock", async () => {
     const users = BADGES.map((_, i) => `early${i}@gtsandbox.en`);
     const s = await setup({ users, minGapSeconds: 0 });
     const dataDir = join(s.dir, "data");
@@ -30,6 +30,12 @@ describe("timeclock run while it starts", () => {
         30_000,
       );
       for (const badge of BADGES) s.tap(badge);
+      // Held past an admin command's wait: the daemon says so and keeps waiting, it does not fail.
+      await daemon.waitFor(
+        (r) => r.msg.startsWith("another process holds the journal's write lock"),
+        "the daemon waiting for the lock",
+        30_000,
+      );
       expect(daemon.records.some((r) => r.msg === "terminal ready")).toBe(false);
       holder.close();
       held = false;
