@@ -6,8 +6,8 @@
 // tsc wrote or of the package, so it stays as lazy as before. Native modules stay external.
 // Writes dist/bundle/run.inputs.json too: the source files in the bundle, for the test that keeps
 // the run path free of what it must not load (test/cli/lazy-commands.test.ts).
-import { writeFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { existsSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 
 const DIST = resolve("dist");
@@ -25,7 +25,11 @@ const BUNDLED_DYNAMIC = new Set([
   resolve(DIST, "site/assemble.js"),
 ]);
 
-/** Packages with native code (loaded through node-gyp-build or bindings from their own folder). */
+/**
+ * Packages with native code (loaded through node-gyp-build or bindings from their own folder), and
+ * onoff, which requires epoll. A package with a binding.gyp that ends up in the bundle anyway
+ * fails the build below: its loader would look for the compiled addon next to the bundle.
+ */
 const NATIVE = ["better-sqlite3", "@serialport/bindings-cpp", "onoff", "epoll", "i2c-bus"];
 
 /** Every dynamic import outside BUNDLED_DYNAMIC stays one, to the file as it is in dist/ or node_modules. */
@@ -73,4 +77,14 @@ const result = await build({
 });
 
 const inputs = Object.keys(result.metafile.inputs).sort();
+const bundledNative = new Set(
+  inputs
+    .map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
+    .filter((root) => root !== undefined && existsSync(join(root, "binding.gyp"))),
+);
+if (bundledNative.size > 0) {
+  throw new Error(
+    `the run bundle would hold native packages (${[...bundledNative].join(", ")}); add them to NATIVE in scripts/bundle-run.mjs`,
+  );
+}
 writeFileSync(resolve(DIST, "bundle/run.inputs.json"), `${JSON.stringify(inputs, null, 1)}\n`);
