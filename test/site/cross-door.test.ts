@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { benchUsers, seedFor } from "../../bench/fixtures.js";
+import { benchUsers } from "../../bench/fixtures.js";
 import { type ScratchPostgres, startScratchPostgres } from "../../bench/postgres.js";
-import { startSiteDoors } from "../../bench/site-doors.js";
 import { unitNodeFlags } from "../../bench/unit-flags.js";
-import { startSimulator } from "../../src/simulator/index.js";
 import { until } from "../e2e/daemon-site.js";
-import { tempDir } from "../helpers/temp.js";
+import { withSiteDoors } from "./door-helpers.js";
 
 let postgres: ScratchPostgres;
 beforeAll(async () => {
@@ -19,30 +17,25 @@ afterAll(async () => {
 // PostgreSQL client's load-time probe used to end a site door there before "ready".
 it("pairs a clock-in at one door with a clock-out at another into one booked shift, each door under the unit's Node flags", async () => {
   const users = benchUsers(2, "cross", 0x0e);
-  const sim = await startSimulator({ seed: seedFor(users) });
-  const root = tempDir("timeclock-site-");
-  const site = await startSiteDoors({
-    root,
-    postgres,
-    sim,
-    users,
-    doors: 3,
-    nodeOptions: unitNodeFlags(),
-  });
-  try {
-    const [a, b] = site.doors;
-    if (!a || !b) throw new Error("two doors");
-    const daemonA = await a.start();
-    const daemonB = await b.start();
-    a.tap(users[0]?.badgeId ?? "");
-    await daemonA.waitFor((r) => r.outcome === "clock-in", "clock-in at A");
-    b.tap(users[0]?.badgeId ?? "");
-    const out = await daemonB.waitFor((r) => r.msg.startsWith("tap "), "the tap at B");
-    expect(out.outcome).toBe("clock-out");
-    await until(() => sim.state.entries().length === 1, "the shift booked");
-    expect(sim.state.entries()[0]?.userEmail).toBe(users[0]?.email);
-  } finally {
-    await site.close();
-    await sim.close();
-  }
+  await withSiteDoors(
+    {
+      postgres,
+      users,
+      doors: 3,
+      nodeOptions: unitNodeFlags(),
+    },
+    async ({ site, sim }) => {
+      const [a, b] = site.doors;
+      if (!a || !b) throw new Error("two doors");
+      const daemonA = await a.start();
+      const daemonB = await b.start();
+      a.tap(users[0]?.badgeId ?? "");
+      await daemonA.waitFor((r) => r.outcome === "clock-in", "clock-in at A");
+      b.tap(users[0]?.badgeId ?? "");
+      const out = await daemonB.waitFor((r) => r.msg.startsWith("tap "), "the tap at B");
+      expect(out.outcome).toBe("clock-out");
+      await until(() => sim.state.entries().length === 1, "the shift booked");
+      expect(sim.state.entries()[0]?.userEmail).toBe(users[0]?.email);
+    },
+  );
 }, 60_000);

@@ -2,14 +2,21 @@ import type { IncomingMessage } from "node:http";
 import { request } from "node:http";
 import type pg from "pg";
 import { expect } from "vitest";
+import { type BenchUser, seedFor } from "../../bench/fixtures.js";
 import { readSite } from "../../bench/site-checks.js";
-import type { Door } from "../../bench/site-doors.js";
+import {
+  type Door,
+  type SiteDoors,
+  type SiteDoorsOptions,
+  startSiteDoors,
+} from "../../bench/site-doors.js";
 import { systemClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
-import type { Simulator } from "../../src/simulator/index.js";
+import { type Simulator, startSimulator } from "../../src/simulator/index.js";
 import { openDatabase } from "../../src/store/database.js";
 import { SiteJournal } from "../../src/store/site-journal.js";
 import { until } from "../e2e/daemon-site.js";
+import { tempDir } from "../helpers/temp.js";
 
 /** Whether the door's own copy of the site says the user has a shift open. */
 export function knows(door: Door, email: string): boolean {
@@ -112,4 +119,27 @@ export async function watchScreen(door: Door): Promise<ScreenWatch> {
 /** The hours a screen fragment shows under a label ("Shift", "Today", "This week"). */
 export function shownHours(screen: string, label: string): string | undefined {
   return new RegExp(`<dt>${label}</dt><dd>([^<]*)</dd>`).exec(screen)?.[1];
+}
+
+/**
+ * Runs `work` with the simulator, seeded with `seedUsers` (by default the doors' users), and the
+ * doors of one site on a fresh database; the doors and then the simulator are closed after it,
+ * however it ended.
+ */
+export async function withSiteDoors<T>(
+  options: Omit<SiteDoorsOptions, "root" | "sim"> & { seedUsers?: readonly BenchUser[] },
+  work: (fixture: { site: SiteDoors; sim: Simulator }) => Promise<T>,
+): Promise<T> {
+  const { seedUsers, ...doors } = options;
+  const sim = await startSimulator({ seed: seedFor(seedUsers ?? doors.users) });
+  try {
+    const site = await startSiteDoors({ ...doors, root: tempDir("timeclock-site-"), sim });
+    try {
+      return await work({ site, sim });
+    } finally {
+      await site.close();
+    }
+  } finally {
+    await sim.close();
+  }
 }

@@ -1,14 +1,12 @@
 import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DaemonProcess } from "../../bench/daemon-process.js";
-import { benchUsers, seedFor } from "../../bench/fixtures.js";
+import { benchUsers } from "../../bench/fixtures.js";
 import { type ScratchPostgres, startScratchPostgres } from "../../bench/postgres.js";
 import { acceptedSiteTaps, readSite, siteProblems } from "../../bench/site-checks.js";
-import { type Door, startSiteDoors } from "../../bench/site-doors.js";
-import { startSimulator } from "../../src/simulator/index.js";
+import type { Door } from "../../bench/site-doors.js";
 import { until } from "../e2e/daemon-site.js";
-import { tempDir } from "../helpers/temp.js";
-import { knows, remoteEntries, tapAt, untilBookedAtSite } from "./door-helpers.js";
+import { knows, remoteEntries, tapAt, untilBookedAtSite, withSiteDoors } from "./door-helpers.js";
 
 let postgres: ScratchPostgres;
 beforeAll(async () => {
@@ -85,136 +83,136 @@ async function doorMidBooking(
 
 it("terminals killed with SIGKILL mid-booking leave their claims to the others after the lease; every entry is booked exactly once", async () => {
   const users = benchUsers(6, "kill", 0x10);
-  const sim = await startSimulator({ seed: seedFor(users) });
-  const site = await startSiteDoors({
-    root: tempDir("timeclock-site-"),
-    postgres,
-    sim,
-    users,
-    doors: 3,
-    leaseSeconds: 5,
-  });
-  const db = await postgres.superuser(site.database);
-  const doors = site.doors;
-  const daemons = runs(doors);
-  try {
-    for (const door of doors) await daemons.start(door);
-    for (const [i, user] of users.entries()) {
-      await tapAt(doors[i % 3] as Door, user.badgeId, "clock-in");
-    }
-    // Each request now takes long enough for a door to die in the middle of it.
-    sim.faults.setLatency(1500);
-    for (const [i, user] of users.entries()) {
-      await tapAt(doors[(i + 1) % 3] as Door, user.badgeId, "clock-out");
-    }
-    const killed: { door: Door; entryIds: string[] }[] = [];
-    for (let kill = 0; kill < 2; kill++) {
-      let victim: Awaited<ReturnType<typeof doorMidBooking>>;
-      await until(
-        async () => {
-          victim = await doorMidBooking(db, daemons.alive());
-          return victim !== undefined;
-        },
-        `a door mid-booking (kill ${kill + 1})`,
-      );
-      if (!victim) throw new Error("no door mid-booking");
-      await victim.door.daemon?.stop("SIGKILL");
-      killed.push(victim);
-    }
-    expect(daemons.alive()).toHaveLength(1);
-    // The one door left takes the dead doors' claims over once their leases ran out.
-    await until(
-      () => sim.state.entries().length >= users.length,
-      "every shift booked",
-      90_000,
-    ).catch(async (error: unknown) => {
-      throw new Error(`${String(error)}; ${await siteState(db, doors)}`);
-    });
-    sim.faults.setLatency(0);
-    for (const victim of killed) await daemons.start(victim.door);
-    await until(async () => {
-      const snapshot = await readSite(db);
-      return snapshot.entries.every((entry) => entry.state === "booked");
-    }, "every site entry booked");
-    const snapshot = await readSite(db);
-    expect(snapshot.entries).toHaveLength(users.length);
-    expect(new Set(sim.state.entries().map((entry) => entry.userEmail))).toEqual(
-      new Set(users.map((user) => user.email)),
-    );
-    // What each killed door was in the middle of was finished by a door still alive.
-    for (const victim of killed) {
-      for (const id of victim.entryIds) {
-        const by = daemons.bookedBy(id);
-        expect(by, `entry ${id}, claimed by ${victim.door.id} when it was killed`).toHaveLength(1);
-        expect(by[0]).not.toBe(victim.door.id);
+  await withSiteDoors(
+    {
+      postgres,
+      users,
+      doors: 3,
+      leaseSeconds: 5,
+    },
+    async ({ site, sim }) => {
+      const db = await postgres.superuser(site.database);
+      const doors = site.doors;
+      const daemons = runs(doors);
+      try {
+        for (const door of doors) await daemons.start(door);
+        for (const [i, user] of users.entries()) {
+          await tapAt(doors[i % 3] as Door, user.badgeId, "clock-in");
+        }
+        // Each request now takes long enough for a door to die in the middle of it.
+        sim.faults.setLatency(1500);
+        for (const [i, user] of users.entries()) {
+          await tapAt(doors[(i + 1) % 3] as Door, user.badgeId, "clock-out");
+        }
+        const killed: { door: Door; entryIds: string[] }[] = [];
+        for (let kill = 0; kill < 2; kill++) {
+          let victim: Awaited<ReturnType<typeof doorMidBooking>>;
+          await until(
+            async () => {
+              victim = await doorMidBooking(db, daemons.alive());
+              return victim !== undefined;
+            },
+            `a door mid-booking (kill ${kill + 1})`,
+          );
+          if (!victim) throw new Error("no door mid-booking");
+          await victim.door.daemon?.stop("SIGKILL");
+          killed.push(victim);
+        }
+        expect(daemons.alive()).toHaveLength(1);
+        // The one door left takes the dead doors' claims over once their leases ran out.
+        await until(
+          () => sim.state.entries().length >= users.length,
+          "every shift booked",
+          90_000,
+        ).catch(async (error: unknown) => {
+          throw new Error(`${String(error)}; ${await siteState(db, doors)}`);
+        });
+        sim.faults.setLatency(0);
+        for (const victim of killed) await daemons.start(victim.door);
+        await until(async () => {
+          const snapshot = await readSite(db);
+          return snapshot.entries.every((entry) => entry.state === "booked");
+        }, "every site entry booked");
+        const snapshot = await readSite(db);
+        expect(snapshot.entries).toHaveLength(users.length);
+        expect(new Set(sim.state.entries().map((entry) => entry.userEmail))).toEqual(
+          new Set(users.map((user) => user.email)),
+        );
+        // What each killed door was in the middle of was finished by a door still alive.
+        for (const victim of killed) {
+          for (const id of victim.entryIds) {
+            const by = daemons.bookedBy(id);
+            expect(by, `entry ${id}, claimed by ${victim.door.id} when it was killed`).toHaveLength(
+              1,
+            );
+            expect(by[0]).not.toBe(victim.door.id);
+          }
+        }
+        const accepted = daemons.accepted();
+        expect(accepted).toHaveLength(users.length * 2);
+        expect(siteProblems(snapshot, accepted, remoteEntries(sim), true)).toEqual([]);
+      } finally {
+        await db.end();
       }
-    }
-    const accepted = daemons.accepted();
-    expect(accepted).toHaveLength(users.length * 2);
-    expect(siteProblems(snapshot, accepted, remoteEntries(sim), true)).toEqual([]);
-  } finally {
-    await db.end();
-    await site.close();
-    await sim.close();
-  }
+    },
+  );
 }, 180_000);
 
 it("taps while PostgreSQL is down and restarted are paired at the doors, merged when it answers, and booked once", async () => {
   const users = benchUsers(3, "restart", 0x11);
   const [anna, ben, carl] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
-  const sim = await startSimulator({ seed: seedFor(users) });
-  const site = await startSiteDoors({
-    root: tempDir("timeclock-site-"),
-    postgres,
-    sim,
-    users,
-    doors: 3,
-    // The steps need each online tap paired at the site in time, also on a loaded machine; a door
-    // cut off (its gate resets the connections) or PostgreSQL stopped fails at once, not by timing out.
-    tapTimeoutMs: 3000,
-  });
-  const doors = site.doors as [Door, Door, Door];
-  const [a, b, c] = doors;
-  const daemons = runs(doors);
-  try {
-    for (const door of doors) await daemons.start(door);
-    await tapAt(a, anna.badgeId, "clock-in");
-    await until(() => knows(b, anna.email), "B to hear of Anna's clock-in");
-    // As after a power cut at the server: no clean shutdown, recovery at the next start.
-    await postgres.stop("immediate");
-    await tapAt(b, anna.badgeId, "clock-out");
-    await tapAt(c, ben.badgeId, "clock-in");
-    await tapAt(c, ben.badgeId, "clock-out");
-    await tapAt(a, carl.badgeId, "clock-in");
-    await postgres.start();
-    for (const door of doors) {
-      await door.daemon?.waitFor(
-        (r) => r.msg.startsWith("merged taps paired while cut off"),
-        `the merge at ${door.id}`,
-        30_000,
-      );
-    }
-    await tapAt(b, carl.badgeId, "clock-out");
-    const db = await postgres.superuser(site.database);
-    try {
-      await untilBookedAtSite(sim, db, 3, "three shifts booked", 90_000).catch(
-        async (error: unknown) => {
-          throw new Error(`${String(error)}; ${await siteState(db, doors)}`);
-        },
-      );
-      const snapshot = await readSite(db);
-      const state = await siteState(db, doors);
-      expect(snapshot.reviews, state).toEqual([]);
-      expect(snapshot.taps.filter((tap) => tap.provisional)).toHaveLength(4);
-      const accepted = daemons.accepted();
-      expect(accepted).toHaveLength(6);
-      expect(siteProblems(snapshot, accepted, remoteEntries(sim), true)).toEqual([]);
-    } finally {
-      await db.end();
-    }
-  } finally {
-    await postgres.start();
-    await site.close();
-    await sim.close();
-  }
+  await withSiteDoors(
+    {
+      postgres,
+      users,
+      doors: 3,
+      // The steps need each online tap paired at the site in time, also on a loaded machine; a door
+      // cut off (its gate resets the connections) or PostgreSQL stopped fails at once, not by timing out.
+      tapTimeoutMs: 3000,
+    },
+    async ({ site, sim }) => {
+      const doors = site.doors as [Door, Door, Door];
+      const [a, b, c] = doors;
+      const daemons = runs(doors);
+      try {
+        for (const door of doors) await daemons.start(door);
+        await tapAt(a, anna.badgeId, "clock-in");
+        await until(() => knows(b, anna.email), "B to hear of Anna's clock-in");
+        // As after a power cut at the server: no clean shutdown, recovery at the next start.
+        await postgres.stop("immediate");
+        await tapAt(b, anna.badgeId, "clock-out");
+        await tapAt(c, ben.badgeId, "clock-in");
+        await tapAt(c, ben.badgeId, "clock-out");
+        await tapAt(a, carl.badgeId, "clock-in");
+        await postgres.start();
+        for (const door of doors) {
+          await door.daemon?.waitFor(
+            (r) => r.msg.startsWith("merged taps paired while cut off"),
+            `the merge at ${door.id}`,
+            30_000,
+          );
+        }
+        await tapAt(b, carl.badgeId, "clock-out");
+        const db = await postgres.superuser(site.database);
+        try {
+          await untilBookedAtSite(sim, db, 3, "three shifts booked", 90_000).catch(
+            async (error: unknown) => {
+              throw new Error(`${String(error)}; ${await siteState(db, doors)}`);
+            },
+          );
+          const snapshot = await readSite(db);
+          const state = await siteState(db, doors);
+          expect(snapshot.reviews, state).toEqual([]);
+          expect(snapshot.taps.filter((tap) => tap.provisional)).toHaveLength(4);
+          const accepted = daemons.accepted();
+          expect(accepted).toHaveLength(6);
+          expect(siteProblems(snapshot, accepted, remoteEntries(sim), true)).toEqual([]);
+        } finally {
+          await db.end();
+        }
+      } finally {
+        await postgres.start();
+      }
+    },
+  );
 }, 120_000);

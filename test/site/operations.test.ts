@@ -1,14 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { benchUsers, daemonConfig, seedFor } from "../../bench/fixtures.js";
+import { benchUsers, daemonConfig } from "../../bench/fixtures.js";
 import { type ScratchPostgres, startScratchPostgres } from "../../bench/postgres.js";
-import { type Door, startSiteDoors } from "../../bench/site-doors.js";
-import { startSimulator } from "../../src/simulator/index.js";
+import type { Door } from "../../bench/site-doors.js";
 import { until } from "../e2e/daemon-site.js";
 import { runCaptured } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
-import { tapAt } from "./door-helpers.js";
+import { tapAt, withSiteDoors } from "./door-helpers.js";
 
 let postgres: ScratchPostgres;
 beforeAll(async () => {
@@ -31,75 +30,74 @@ async function siteDoctor(door: Door) {
 it("site status, status and doctor show the site from any door: doors, last contact, backlog, and a database that is down", async () => {
   const users = benchUsers(1, "ops", 0x12);
   const [anna] = users as [(typeof users)[0]];
-  const sim = await startSimulator({ seed: seedFor(users) });
-  const site = await startSiteDoors({
-    root: tempDir("timeclock-site-"),
-    postgres,
-    sim,
-    users,
-    doors: 2,
-  });
-  const [a, b] = site.doors as [Door, Door];
-  try {
-    await a.start();
-    await tapAt(a, anna.badgeId, "clock-in");
-    await tapAt(a, anna.badgeId, "clock-out");
-    await until(() => sim.state.entries().length === 1, "the shift booked");
-    await until(
-      async () => (await at(a, "site", "status")).stdout.includes("1 booked"),
-      "the booking in site status",
-    );
+  await withSiteDoors(
+    {
+      postgres,
+      users,
+      doors: 2,
+    },
+    async ({ site, sim }) => {
+      const [a, b] = site.doors as [Door, Door];
+      try {
+        await a.start();
+        await tapAt(a, anna.badgeId, "clock-in");
+        await tapAt(a, anna.badgeId, "clock-out");
+        await until(() => sim.state.entries().length === 1, "the shift booked");
+        await until(
+          async () => (await at(a, "site", "status")).stdout.includes("1 booked"),
+          "the booking in site status",
+        );
 
-    const fine = await at(a, "site", "status");
-    expect(fine.code, fine.stderr).toBe(0);
-    expect(fine.stdout).toContain("door-a (this)");
-    expect(fine.stdout).toMatch(/site backlog: 0 to book .* 1 booked, 0 review\(s\) open/);
-    const json = JSON.parse((await at(a, "site", "status", "--json")).stdout);
-    expect(json.level).toBe("ok");
-    expect(json.terminals.map((t: { id: string }) => t.id)).toEqual(["door-a"]);
+        const fine = await at(a, "site", "status");
+        expect(fine.code, fine.stderr).toBe(0);
+        expect(fine.stdout).toContain("door-a (this)");
+        expect(fine.stdout).toMatch(/site backlog: 0 to book .* 1 booked, 0 review\(s\) open/);
+        const json = JSON.parse((await at(a, "site", "status", "--json")).stdout);
+        expect(json.level).toBe("ok");
+        expect(json.terminals.map((t: { id: string }) => t.id)).toEqual(["door-a"]);
 
-    const local = await at(a, "status");
-    expect(local.stdout).toMatch(/site\s+door door-a, database answers; last contact/);
+        const local = await at(a, "status");
+        expect(local.stdout).toMatch(/site\s+door door-a, database answers; last contact/);
 
-    const doctor = await siteDoctor(a);
-    expect(doctor?.status).toBe("ok");
-    expect(doctor?.finding).toMatch(
-      /answers \(PostgreSQL \d+.*role timeclock, no TLS\), schema \d+, 1 door\(s\) known/,
-    );
+        const doctor = await siteDoctor(a);
+        expect(doctor?.status).toBe("ok");
+        expect(doctor?.finding).toMatch(
+          /answers \(PostgreSQL \d+.*role timeclock, no TLS\), schema \d+, 1 door\(s\) known/,
+        );
 
-    // Door B's config has never run: any door sees the whole site, and B hears it is missing.
-    const fromB = await at(b, "site", "status");
-    expect(fromB.code).toBe(1);
-    expect(fromB.stdout).toContain("this door (door-b) has never reached the site database");
-    expect(fromB.stdout).toContain("door-a");
+        // Door B's config has never run: any door sees the whole site, and B hears it is missing.
+        const fromB = await at(b, "site", "status");
+        expect(fromB.code).toBe(1);
+        expect(fromB.stdout).toContain("this door (door-b) has never reached the site database");
+        expect(fromB.stdout).toContain("door-a");
 
-    await a.daemon?.stop();
-    const db = await postgres.superuser(site.database);
-    try {
-      await db.query(
-        "UPDATE timeclock.terminals SET last_contact = now() - interval '10 minutes' WHERE id = 'door-a'",
-      );
-    } finally {
-      await db.end();
-    }
-    const silent = await at(a, "site", "status");
-    expect(silent.code).toBe(1);
-    expect(silent.stdout).toContain("door door-a has not been in contact for 10 min");
+        await a.daemon?.stop();
+        const db = await postgres.superuser(site.database);
+        try {
+          await db.query(
+            "UPDATE timeclock.terminals SET last_contact = now() - interval '10 minutes' WHERE id = 'door-a'",
+          );
+        } finally {
+          await db.end();
+        }
+        const silent = await at(a, "site", "status");
+        expect(silent.code).toBe(1);
+        expect(silent.stdout).toContain("door door-a has not been in contact for 10 min");
 
-    await postgres.stop();
-    const down = await at(a, "site", "status");
-    expect(down.code).toBe(2);
-    expect(down.stderr).toMatch(
-      /the site database timeclock@127\.0\.0\.1:\d+\/site\d+ does not answer/,
-    );
-    expect(down.stderr).not.toContain("Pässwörd");
-    const doctorDown = await siteDoctor(a);
-    expect(doctorDown?.status).toBe("fail");
-  } finally {
-    await postgres.start();
-    await site.close();
-    await sim.close();
-  }
+        await postgres.stop();
+        const down = await at(a, "site", "status");
+        expect(down.code).toBe(2);
+        expect(down.stderr).toMatch(
+          /the site database timeclock@127\.0\.0\.1:\d+\/site\d+ does not answer/,
+        );
+        expect(down.stderr).not.toContain("Pässwörd");
+        const doctorDown = await siteDoctor(a);
+        expect(doctorDown?.status).toBe("fail");
+      } finally {
+        await postgres.start();
+      }
+    },
+  );
 }, 120_000);
 
 it("site status refuses a lone terminal's config with the way to join a site", async () => {
