@@ -17,10 +17,8 @@ import {
   runDisplayScenario,
 } from "./display-latency.js";
 import { displayRows, displayTargets } from "./display-report.js";
-import { type DrainResult, idleMemory, runDrain } from "./drain.js";
 import { benchUsers } from "./fixtures.js";
 import { measureModuleCost } from "./module-cost.js";
-import { seededRandom } from "./random.js";
 import {
   drainRows,
   importRows,
@@ -34,64 +32,20 @@ import {
   targetRows,
   walRows,
 } from "./report.js";
-import { runSiteBench, type SiteBenchResult, type SitePlan } from "./site-bench.js";
-import { measureStartup, type StartupResult } from "./startup.js";
-import { measureTapLatency, type TapLatencyResult } from "./tap-latency.js";
+import {
+  FULL,
+  measureDrains,
+  measureIdleMemory,
+  measureStartups,
+  measureTaps,
+  measureWal,
+  type Plan,
+  QUICK,
+} from "./series.js";
+import { runSiteBench, type SiteBenchResult } from "./site-bench.js";
 import { unitNodeFlags } from "./unit-flags.js";
-import { measureWalPages } from "./wal-pages.js";
 
 const RESULTS_DIR = resolve("bench/results");
-
-interface Plan {
-  users: number;
-  taps: number;
-  warmupTaps: number;
-  historyTaps: number;
-  drainEntries: number;
-  concurrencies: number[];
-  latencyMs: number;
-  /** Lines of the badge CSVs imported, smallest first. */
-  importRows: number[];
-  /** Seconds of taps at 10/s per console scenario. */
-  consoleSeconds: number;
-  /** Each figure of issue 15 is measured this many times: series of taps, starts, drains. */
-  runs: number;
-  /** Daemon starts per start-up series. */
-  starts: number;
-  /** Seconds of taps at 10/s per display scenario. */
-  displaySeconds: number;
-  site: SitePlan;
-}
-
-const FULL: Plan = {
-  users: 200,
-  taps: 1000,
-  warmupTaps: 50,
-  historyTaps: 1_000_000,
-  drainEntries: 10_000,
-  concurrencies: [2, 4, 8],
-  latencyMs: 20,
-  importRows: [10_000, 100_000],
-  consoleSeconds: 20,
-  runs: 3,
-  starts: 5,
-  displaySeconds: 20,
-  site: { taps: 200, usersPerDoor: 20, drainEntries: 300, latencyMs: 20 },
-};
-
-const QUICK: Plan = {
-  ...FULL,
-  taps: 200,
-  warmupTaps: 20,
-  historyTaps: 20_000,
-  drainEntries: 600,
-  importRows: [1_000, 10_000],
-  consoleSeconds: 5,
-  runs: 1,
-  starts: 3,
-  displaySeconds: 5,
-  site: { taps: 40, usersPerDoor: 4, drainEntries: 40, latencyMs: 20 },
-};
 
 function machine() {
   const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
@@ -170,105 +124,6 @@ function printSite(site: SiteBenchResult, latencyMs: number): void {
     `\nsite backlog drained by several doors (simulator latency ${latencyMs} ms, concurrency 2 each)\n`,
   );
   process.stdout.write(renderTable(rows.drains));
-}
-
-type Users = ReturnType<typeof benchUsers>;
-
-async function measureTaps(
-  root: string,
-  users: Users,
-  plan: Plan,
-  log: (line: string) => void,
-): Promise<TapLatencyResult[]> {
-  const taps: TapLatencyResult[] = [];
-  for (const historyTaps of [0, plan.historyTaps]) {
-    log(`tap latency with ${historyTaps} taps in the journal, ${plan.runs} series`);
-    taps.push(
-      ...(await measureTapLatency({
-        root,
-        users,
-        taps: plan.taps,
-        warmupTaps: plan.warmupTaps,
-        historyTaps,
-        random: seededRandom(1),
-        runs: plan.runs,
-      })),
-    );
-  }
-  return taps;
-}
-
-function measureWal(root: string, users: Users, plan: Plan, log: (line: string) => void) {
-  log("pages written per tap");
-  return [0, plan.historyTaps].map((historyTaps) =>
-    measureWalPages(root, users, plan.taps, { taps: historyTaps, random: seededRandom(1) }),
-  );
-}
-
-async function measureStartups(
-  root: string,
-  users: Users,
-  plan: Plan,
-  nodeOptions: readonly string[],
-  log: (line: string) => void,
-): Promise<StartupResult[]> {
-  const startup: StartupResult[] = [];
-  for (let run = 1; run <= plan.runs; run++) {
-    log(`start-up, series ${run} of ${plan.runs}`);
-    startup.push(
-      await measureStartup({
-        root,
-        users,
-        runs: plan.starts,
-        historyTaps: 0,
-        random: seededRandom(run),
-        nodeOptions,
-      }),
-    );
-  }
-  return startup;
-}
-
-async function measureIdleMemory(
-  root: string,
-  users: Users,
-  plan: Plan,
-  nodeOptions: readonly string[],
-  log: (line: string) => void,
-): Promise<number[]> {
-  const idleRssBytes: number[] = [];
-  for (let run = 1; run <= plan.runs; run++) {
-    log(`idle memory of the daemon, ${run} of ${plan.runs}`);
-    idleRssBytes.push((await idleMemory(root, users, 2000, nodeOptions)).rssBytes);
-  }
-  return idleRssBytes;
-}
-
-async function measureDrains(
-  root: string,
-  users: Users,
-  plan: Plan,
-  nodeOptions: readonly string[],
-  log: (line: string) => void,
-): Promise<DrainResult[]> {
-  const drains: DrainResult[] = [];
-  for (let run = 1; run <= plan.runs; run++) {
-    for (const concurrency of plan.concurrencies) {
-      log(`draining ${plan.drainEntries} entries at concurrency ${concurrency}, run ${run}`);
-      drains.push(
-        await runDrain({
-          root,
-          users,
-          entries: plan.drainEntries,
-          concurrency,
-          latencyMs: plan.latencyMs,
-          bareRequests: Math.min(1_000, plan.drainEntries),
-          nodeOptions,
-        }),
-      );
-    }
-  }
-  return drains;
 }
 
 /** A focused run (--drain-only, --taps-only): its table and the issue's targets it measured. */
