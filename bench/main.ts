@@ -43,6 +43,7 @@ import {
   QUICK,
 } from "./series.js";
 import { runSiteBench, type SiteBenchResult } from "./site-bench.js";
+import { rerunOnSlowDisk, slowFsyncMs } from "./slow-disk.js";
 import { unitNodeFlags } from "./unit-flags.js";
 
 const RESULTS_DIR = resolve("bench/results");
@@ -162,6 +163,10 @@ async function main(): Promise<void> {
       "--startup-only",
       "only exec to ready (plan.runs series of plan.starts starts) and the idle daemon's memory, with their targets; nothing written",
     )
+    .option(
+      "--slow-fsync <ms>",
+      "delay every fsync by MS (an SD card's flush: 5 to 20) and measure only the tap and the drain on that disk; builds bench/slow-fsync.c with cc and preloads it",
+    )
     .option("--runs <n>", "how many times each issue-15 figure is measured (default 3, quick 1)")
     .parse();
   const options = program.opts<{
@@ -172,6 +177,7 @@ async function main(): Promise<void> {
     drainOnly?: boolean;
     tapsOnly?: boolean;
     startupOnly?: boolean;
+    slowFsync?: string;
   }>();
   const runs = options.runs === undefined ? undefined : Number.parseInt(options.runs, 10);
   if (runs !== undefined && !(runs >= 1)) {
@@ -180,6 +186,17 @@ async function main(): Promise<void> {
   const plan = { ...(options.quick ? QUICK : FULL), ...(runs ? { runs } : {}) };
   mkdirSync(options.dir, { recursive: true });
   const root = mkdtempSync(join(options.dir, "run-"));
+  const slowFsync = options.slowFsync === undefined ? undefined : Number(options.slowFsync);
+  if (slowFsync !== undefined && !(slowFsync > 0)) {
+    throw new Error(
+      `--slow-fsync must be a number of milliseconds above 0, got "${options.slowFsync}"`,
+    );
+  }
+  if (slowFsync !== undefined && slowFsyncMs() === undefined) {
+    process.exitCode = rerunOnSlowDisk(root, slowFsync);
+    rmSync(root, { recursive: true, force: true });
+    return;
+  }
   const users = benchUsers(plan.users);
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   // The daemons run with the Node options of timeclock.service, as the installed one does.
@@ -197,6 +214,16 @@ async function main(): Promise<void> {
         `${JSON.stringify({ at, quick: options.quick, machine: machine(), plan: plan.site, site }, null, 2)}\n`,
       );
       process.stdout.write(`\nwrote ${file}\n`);
+      return;
+    }
+    if (slowFsync !== undefined) {
+      const taps = await measureTaps(root, users, plan, log);
+      const drains = await measureDrains(root, users, plan, nodeOptions, log);
+      printFocused(
+        `on a disk whose fsync takes ${slowFsync} ms longer (bench/slow-fsync.c)`,
+        `tap to feedback\n${renderTable(tapRows(taps))}\nbacklog drain\n${renderTable(drainRows(drains))}`,
+        { startup: [], taps, idleRssBytes: [], drains, historyTaps: plan.historyTaps },
+      );
       return;
     }
     if (options.drainOnly) {

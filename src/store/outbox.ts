@@ -208,6 +208,13 @@ export class Outbox {
     ).run(sentAs, toDbTime(now), id);
   }
 
+  /** markSending for several entries in one durable commit: one fsync for all of them. */
+  markSendingAll(entries: readonly { id: string; sent: SentAs }[], now: Date): void {
+    this.#db.transaction(() => {
+      for (const entry of entries) this.markSending(entry.id, entry.sent, now);
+    })();
+  }
+
   /**
    * Records that GoodTime holds the entry. One commit, not fsync'd on its own (see
    * `withoutOwnFsync`): if a power cut loses it, the entry is still "sending" and ambiguous from

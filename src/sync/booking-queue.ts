@@ -1,5 +1,11 @@
 import type { Outbox, OutboxEntry, SentAs } from "../store/outbox.js";
 
+/** An entry about to be sent, with exactly what its request carries. */
+export interface SendingEntry {
+  id: string;
+  sent: SentAs;
+}
+
 /** What the sync needs of an entry to book it. */
 export type BookableEntry = Pick<
   OutboxEntry,
@@ -32,8 +38,12 @@ export interface BookingQueue {
   /** When the next entry becomes due, for the worker's sleep. */
   nextDueAt(now: Date): Promise<Date | null>;
   attempts(id: string): Promise<number>;
-  /** false when this terminal no longer holds the entry: nothing may be sent for it. */
-  markSending(id: string, sent: SentAs, now: Date): Promise<boolean>;
+  /**
+   * Records what goes on the wire for each entry and sets its ambiguous mark, durably, before any
+   * of the requests: on a lone terminal in one commit, so entries due together cost one fsync.
+   * Returns the ids this terminal still holds; nothing may be sent for the others.
+   */
+  markSending(entries: readonly SendingEntry[], now: Date): Promise<ReadonlySet<string>>;
   markBooked(id: string, serverId: string, now: Date): Promise<void>;
   markRetry(
     id: string,
@@ -58,9 +68,9 @@ export function sqliteBookingQueue(outbox: Outbox): BookingQueue {
     },
     nextDueAt: async () => outbox.nextDueAt(),
     attempts: async (id) => outbox.get(id)?.attempts ?? 0,
-    async markSending(id, sent, now) {
-      outbox.markSending(id, sent, now);
-      return true;
+    async markSending(entries, now) {
+      outbox.markSendingAll(entries, now);
+      return new Set(entries.map((entry) => entry.id));
     },
     markBooked: async (id, serverId, now) => outbox.markBooked(id, serverId, now),
     markRetry: async (id, error, next, now) => outbox.markRetry(id, error, next, now),

@@ -92,6 +92,9 @@ export class SyncWorker {
   #timer: NodeJS.Timeout | undefined;
   #pumping = false;
   #pumpAgain = false;
+  #pumpScheduled = false;
+  /** Settles when the fill in progress, if any, has handed its entries to the p-queue. */
+  #filled: Promise<void> = Promise.resolve();
   #storeRetryAt = 0;
 
   constructor(deps: SyncDeps) {
@@ -128,6 +131,7 @@ export class SyncWorker {
   async stop(): Promise<void> {
     this.#running = false;
     this.#clearTimer();
+    await this.#filled;
     this.#queue.clear();
     await this.#queue.onIdle();
     const left = [...this.#taken];
@@ -151,6 +155,10 @@ export class SyncWorker {
       return;
     }
     this.#pumping = true;
+    let filled = () => {};
+    this.#filled = new Promise<void>((resolve) => {
+      filled = resolve;
+    });
     try {
       do {
         this.#pumpAgain = false;
@@ -167,6 +175,7 @@ export class SyncWorker {
       }
     } finally {
       this.#pumping = false;
+      filled();
     }
   }
 
@@ -181,26 +190,88 @@ export class SyncWorker {
     if (free <= 0) return;
     const now = this.#deps.clock.now();
     const due = await this.#deps.queue.due(now, free, new Set(this.#inFlight));
+    const fresh: BookableEntry[] = [];
     for (const entry of due) {
       this.#taken.add(entry.id);
       if (!this.#running) continue;
       this.#inFlight.add(entry.email);
       this.#setPhase("booking");
-      void this.#queue.add(async () => {
-        try {
-          this.#afterOutcome(await this.#book(entry));
-        } catch (error) {
-          // The outbox row keeps what was durably known (an entry marked sending stays ambiguous
-          // and is looked up before it is sent again), so trying later loses and doubles nothing.
-          this.#storeTrouble(error);
-        } finally {
-          this.#inFlight.delete(entry.email);
-          this.#taken.delete(entry.id);
-          if (this.#running) void this.#pump();
-        }
-      });
+      if (entry.ambiguous) this.#run(entry, () => this.#book(entry));
+      else fresh.push(entry);
     }
+    if (fresh.length > 0) await this.#markAndSend(fresh);
     if (this.#inFlight.size === 0) await this.#sleepUntilDue();
+  }
+
+  /** Books one entry in a slot of the p-queue; the slot's end looks for more work. */
+  #run(entry: BookableEntry, work: () => Promise<Outcome>): void {
+    void this.#queue.add(async () => {
+      try {
+        this.#afterOutcome(await work());
+      } catch (error) {
+        // The outbox row keeps what was durably known (an entry marked sending stays ambiguous
+        // and is looked up before it is sent again), so trying later loses and doubles nothing.
+        this.#storeTrouble(error);
+      } finally {
+        this.#inFlight.delete(entry.email);
+        this.#taken.delete(entry.id);
+        if (this.#running) this.#pumpSoon();
+      }
+    });
+  }
+
+  /**
+   * Looks for more work once the answers that have arrived are all handled, not after each one:
+   * while a commit's fsync holds the thread, several answers arrive, and the next fill then marks
+   * their successors in one commit instead of one fsync each.
+   */
+  #pumpSoon(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    setImmediate(() => {
+      this.#pumpScheduled = false;
+      void this.#pump();
+    });
+  }
+
+  /**
+   * Entries never sent before: logged in, marked sending together in one durable commit, then each
+   * sent in its slot. A failed login or a mark that could not be written is each entry's failed
+   * attempt, as in #book; an entry another terminal took over meanwhile is left to it.
+   */
+  async #markAndSend(entries: readonly BookableEntry[]): Promise<void> {
+    const { queue, client, clock } = this.#deps;
+    const wires = entries.map((entry) => ({ entry, sent: this.#wire(entry) }));
+    let held: ReadonlySet<string> = new Set();
+    try {
+      await client.loggedIn();
+      // Stopped meanwhile: nothing is marked or sent; stop() gives the entries back.
+      if (this.#running) {
+        held = await queue.markSending(
+          wires.map(({ entry, sent }) => ({ id: entry.id, sent })),
+          clock.now(),
+        );
+      }
+    } catch (error) {
+      for (const entry of entries) {
+        this.#run(entry, () => this.#failed(entry, error, false, this.#entryLog(entry)));
+      }
+      return;
+    }
+    for (const { entry, sent } of wires) {
+      if (!this.#running) {
+        // Marked but not sent: the entry is looked up before it is sent, here or elsewhere.
+        this.#inFlight.delete(entry.email);
+      } else if (held.has(entry.id)) {
+        this.#run(entry, () => this.#send(entry, sent, this.#entryLog(entry)));
+      } else {
+        this.#entryLog(entry).warn(
+          "another terminal took this entry over meanwhile; not sending it from here",
+        );
+        this.#inFlight.delete(entry.email);
+        this.#taken.delete(entry.id);
+      }
+    }
   }
 
   async #sleepUntilDue(): Promise<void> {
@@ -254,44 +325,61 @@ export class SyncWorker {
     this.#schedule(delay);
   }
 
+  #entryLog(entry: BookableEntry): Logger {
+    return this.#deps.logger.child({ entryId: entry.id, user: entry.email });
+  }
+
+  /** What the request for `entry` carries, as markSending records it. */
+  #wire(entry: BookableEntry): NewTimeEntry {
+    return {
+      userEmail: entry.email,
+      ...instantsToSend(entry),
+      timeTypeId: entry.timeTypeId,
+      projectId: entry.projectId,
+      ...(this.#deps.settings.sendComment && entry.comment ? { comment: entry.comment } : {}),
+    };
+  }
+
+  /** An entry that may be on the server already: looked up first, sent only if it is not there. */
   async #book(entry: BookableEntry): Promise<Outcome> {
-    const { queue, client, clock, logger } = this.#deps;
-    const log = logger.child({ entryId: entry.id, user: entry.email });
-    let requestSent = false;
+    const { queue, client, clock } = this.#deps;
+    const log = this.#entryLog(entry);
+    const sent = this.#wire(entry);
     try {
-      if (entry.ambiguous) {
-        const found = await this.#lookUp(entry);
-        if (found) {
-          await queue.markBooked(entry.id, found.id, clock.now());
-          this.#noteBooked();
-          log.info(
-            { serverId: found.id },
-            "entry was already on the server; adopted it instead of booking again",
-          );
-          return { kind: "booked" };
-        }
+      const found = await this.#lookUp(entry);
+      if (found) {
+        await queue.markBooked(entry.id, found.id, clock.now());
+        this.#noteBooked();
+        log.info(
+          { serverId: found.id },
+          "entry was already on the server; adopted it instead of booking again",
+        );
+        return { kind: "booked" };
       }
-      const sent: NewTimeEntry = {
-        userEmail: entry.email,
-        ...instantsToSend(entry),
-        timeTypeId: entry.timeTypeId,
-        projectId: entry.projectId,
-        ...(this.#deps.settings.sendComment && entry.comment ? { comment: entry.comment } : {}),
-      };
       // A login that fails here leaves the entry as it was, not in doubt.
       await client.loggedIn();
-      if (!(await queue.markSending(entry.id, sent, clock.now()))) {
+      const held = await queue.markSending([{ id: entry.id, sent }], clock.now());
+      if (!held.has(entry.id)) {
         log.warn("another terminal took this entry over meanwhile; not sending it from here");
         return { kind: "lost" };
       }
-      requestSent = true;
+    } catch (error) {
+      return await this.#failed(entry, error, false, log);
+    }
+    return await this.#send(entry, sent, log);
+  }
+
+  /** The request for an entry durably marked sending, and its answer recorded. */
+  async #send(entry: BookableEntry, sent: NewTimeEntry, log: Logger): Promise<Outcome> {
+    const { queue, client, clock } = this.#deps;
+    try {
       const created = await client.createTimeEntry(sent);
       await queue.markBooked(entry.id, created.id, clock.now());
       this.#noteBooked();
       log.info({ serverId: created.id, start: sent.start, end: sent.end }, "entry booked");
       return { kind: "booked" };
     } catch (error) {
-      return await this.#failed(entry, error, requestSent, log);
+      return await this.#failed(entry, error, true, log);
     }
   }
 

@@ -77,6 +77,17 @@ export interface SiteQueueOptions {
 export function siteBookingQueue(pool: SitePool, options: SiteQueueOptions) {
   const me = options.terminalId;
   const lease = options.leaseSeconds;
+  /** false when this terminal no longer holds the entry: nothing may be sent for it. */
+  const markOneSending = async (id: string, sent: SentAs): Promise<boolean> => {
+    const done = await pool.query(
+      `UPDATE entries SET state = 'sending', ambiguous = true, sent_as = $3, attempts = attempts + 1,
+           updated_at = now(), lease_until = now() + make_interval(secs => $4)
+         WHERE id = $1 AND claimed_by = $2 AND lease_until > now()
+           AND state IN ('pending', 'sending')`,
+      [id, me, JSON.stringify(sent), lease],
+    );
+    return (done.rowCount ?? 0) > 0;
+  };
   return {
     async due(_now: Date, limit: number, busy: ReadonlySet<string>): Promise<SiteEntry[]> {
       const claimed = await pool.query<EntryRow & Record<string, unknown>>(
@@ -124,15 +135,15 @@ export function siteBookingQueue(pool: SitePool, options: SiteQueueOptions) {
       return row.rows[0]?.attempts ?? 0;
     },
 
-    async markSending(id: string, sent: SentAs, _now: Date): Promise<boolean> {
-      const done = await pool.query(
-        `UPDATE entries SET state = 'sending', ambiguous = true, sent_as = $3, attempts = attempts + 1,
-             updated_at = now(), lease_until = now() + make_interval(secs => $4)
-           WHERE id = $1 AND claimed_by = $2 AND lease_until > now()
-             AND state IN ('pending', 'sending')`,
-        [id, me, JSON.stringify(sent), lease],
-      );
-      return (done.rowCount ?? 0) > 0;
+    async markSending(
+      entries: readonly { id: string; sent: SentAs }[],
+      _now: Date,
+    ): Promise<ReadonlySet<string>> {
+      const held = new Set<string>();
+      for (const { id, sent } of entries) {
+        if (await markOneSending(id, sent)) held.add(id);
+      }
+      return held;
     },
 
     /** GoodTime has the entry: recorded whoever holds the claim now. */
