@@ -286,6 +286,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE site_taps ADD COLUMN entry_held INTEGER;
     `,
   },
+  {
+    version: 11,
+    description:
+      "entries by start, then user: a clock-out adds to the newest end of the index instead of a page in each user's part of it",
+    sql: `
+      -- A clock-out's entry starts within the last shift, so its key lands beside the newest ones:
+      -- the pages a checkpoint copies into the file stay a few, where an index by user first
+      -- had each user's insertion point on its own page (one more 4 KiB block of the file
+      -- rewritten per entry on a large journal). A person's week is one range of this index,
+      -- filtered by the email in it before any row is read.
+      CREATE INDEX entries_by_start ON entries (start_at, email);
+      DROP INDEX entries_by_user_start;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
