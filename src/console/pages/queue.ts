@@ -45,6 +45,24 @@ interface Problem {
   message: SafeHtml;
 }
 
+/** What an admin set on the entry, in the words of the edit form: person, time type, project. */
+function overrideText(ctx: PageContext, override: NonNullable<QueueEntry["override"]>): SafeHtml {
+  const { t } = ctx;
+  const parts: SafeHtml[] = [];
+  if (override.email !== undefined) parts.push(html`${t.queue.person}: ${override.email}`);
+  if (override.timeTypeId !== undefined) {
+    parts.push(html`${t.badges.timeType}: <code>${override.timeTypeId}</code>`);
+  }
+  if (override.projectId !== undefined) {
+    parts.push(
+      override.projectId === null
+        ? html`${t.enrol.noProject}`
+        : html`${t.badges.project}: <code>${override.projectId}</code>`,
+    );
+  }
+  return html`${parts.map((part, i) => (i === 0 ? part : html`; ${part}`))}`;
+}
+
 function entryCard(ctx: PageContext, entry: QueueEntry, problem: Problem | null): SafeHtml {
   const { t, f } = ctx;
   const id = entry.id;
@@ -60,7 +78,7 @@ function entryCard(ctx: PageContext, entry: QueueEntry, problem: Problem | null)
 <dt>${t.queue.attempts}</dt><dd>${entry.attempts}</dd>
 <dt>ID</dt><dd><code>${id}</code></dd>
 ${entry.lastError ? html`<dt>${t.queue.reason}</dt><dd><p class="reason" lang="en">${entry.lastError}${entry.lastErrorCode ? ` [${entry.lastErrorCode}]` : ""}</p></dd>` : ""}
-${entry.override ? html`<dt>${t.queue.override}</dt><dd><code>${JSON.stringify(entry.override)}</code></dd>` : ""}
+${entry.override ? html`<dt>${t.queue.override}</dt><dd>${overrideText(ctx, entry.override)}</dd>` : ""}
 </dl>
 ${problem ? formError(problem.message) : ""}
 ${
